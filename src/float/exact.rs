@@ -1,0 +1,364 @@
+//! The exact intermediate and the one rounding step, [`FloatFormat::round`].
+//!
+//! Every float operation in lowprec produces an [`Exact`] value — the true result, or
+//! the true result truncated with a sticky bit below its last significant bit — and
+//! hands it to [`FloatFormat::round`], which rounds it once into the target format.
+
+use super::format::FloatFormat;
+use crate::rounding::{Discarded, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment};
+
+/// An exact real value (or ∞/NaN) about to be rounded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Exact {
+    /// Not a number (the sign is kept where the target format has signed NaNs).
+    Nan {
+        /// Sign bit of the NaN.
+        negative: bool,
+    },
+    /// ±∞.
+    Inf {
+        /// Whether −∞.
+        negative: bool,
+    },
+    /// ±0.
+    Zero {
+        /// Whether −0.
+        negative: bool,
+    },
+    /// A nonzero finite value.
+    Finite(Finite),
+}
+
+/// A nonzero finite value (−1)^negative · (sig + ε) · 2^exp, where ε = 0 when `sticky` is
+/// false and 0 < ε < 1 otherwise.
+///
+/// `sticky` must only be set when `sig` already has more bits than any target precision
+/// (at least p + 2 significant bits), so that the lost part lies strictly below the
+/// rounding position. A `sig` of zero is read as zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Finite {
+    /// The sign.
+    pub negative: bool,
+    /// The significand, an integer.
+    pub sig: u128,
+    /// The exponent of the last bit of `sig`.
+    pub exp: i32,
+    /// Whether something nonzero lies below the last bit of `sig`.
+    pub sticky: bool,
+}
+
+impl Exact {
+    /// The exact value of an integer.
+    pub const fn from_i128(x: i128) -> Exact {
+        Exact::from_parts(x < 0, x.unsigned_abs(), 0)
+    }
+
+    /// The exact value of (−1)^negative · sig · 2^exp.
+    pub const fn from_parts(negative: bool, sig: u128, exp: i32) -> Exact {
+        if sig == 0 {
+            Exact::Zero { negative }
+        } else {
+            Exact::Finite(Finite {
+                negative,
+                sig,
+                exp,
+                sticky: false,
+            })
+        }
+    }
+
+    /// The exact value of an `f64`.
+    pub fn from_f64(x: f64) -> Exact {
+        FloatFormat::FP64.decode(x.to_bits())
+    }
+
+    /// The exact value of an `f32`.
+    pub fn from_f32(x: f32) -> Exact {
+        FloatFormat::FP32.decode(u64::from(x.to_bits()))
+    }
+
+    /// Whether the value is negative (sign bit set, for zeros, infinities and NaNs too).
+    pub const fn is_sign_negative(&self) -> bool {
+        match *self {
+            Exact::Nan { negative } | Exact::Inf { negative } | Exact::Zero { negative } => {
+                negative
+            }
+            Exact::Finite(f) => f.negative,
+        }
+    }
+
+    /// The same value with the sign flipped.
+    pub const fn neg(self) -> Exact {
+        match self {
+            Exact::Nan { negative } => Exact::Nan { negative: !negative },
+            Exact::Inf { negative } => Exact::Inf { negative: !negative },
+            Exact::Zero { negative } => Exact::Zero { negative: !negative },
+            Exact::Finite(f) => Exact::Finite(Finite {
+                negative: !f.negative,
+                ..f
+            }),
+        }
+    }
+}
+
+/// Never-called random source for the deterministic internal roundings.
+pub(crate) struct NoRandom;
+
+impl RandomBits for NoRandom {
+    fn next_u64(&mut self) -> u64 {
+        0
+    }
+}
+
+/// Splits `sig · 2^exp` at the quantum 2^q: the kept integer and what was discarded.
+#[inline]
+pub(crate) fn split_at(sig: u128, exp: i32, sticky: bool, q: i32) -> (u128, Discarded) {
+    let s = i64::from(q) - i64::from(exp);
+    if s <= 0 {
+        // Nothing discarded but the sticky part. The callers keep `sig << -s` small.
+        let kept = if s <= -128 { 0 } else { sig << (-s) };
+        return (
+            kept,
+            Discarded {
+                frac: 0,
+                sticky,
+            },
+        );
+    }
+    if s < 128 {
+        let kept = sig >> s;
+        // The discarded s bits, left-aligned in 128 bits: δ·2¹²⁸.
+        let frac = sig << (128 - s);
+        return (
+            kept,
+            Discarded {
+                frac: (frac >> 64) as u64,
+                sticky: sticky || (frac as u64) != 0,
+            },
+        );
+    }
+    // Everything is discarded: δ·2¹²⁸ = sig · 2^(128 − s).
+    let down = s - 128;
+    let (frac, lost) = if down >= 128 {
+        (0, sig != 0)
+    } else {
+        (sig >> down, sig & ((1u128 << down) - 1) != 0)
+    };
+    (
+        0,
+        Discarded {
+            frac: (frac >> 64) as u64,
+            sticky: sticky || lost || (frac as u64) != 0,
+        },
+    )
+}
+
+impl FloatFormat {
+    /// Decodes a code into its exact value (bits above the format's width are ignored).
+    ///
+    /// ```
+    /// use lowprec::{FloatFormat, float::Exact};
+    /// assert_eq!(FloatFormat::E4M3FN.decode(0x3C), Exact::from_parts(false, 0b1100, -3)); // 1.5
+    /// assert_eq!(FloatFormat::E4M3FN.decode(0xFF), Exact::Nan { negative: true });
+    /// ```
+    pub const fn decode(&self, code: u64) -> Exact {
+        let (neg, mag) = self.split(code);
+        let m = self.man_bits();
+        match self.classify(code) {
+            super::Class::Nan => Exact::Nan {
+                negative: neg && self.nan_has_sign(),
+            },
+            super::Class::Infinite => Exact::Inf { negative: neg },
+            super::Class::Zero => Exact::Zero {
+                negative: neg && self.has_neg_zero(),
+            },
+            super::Class::Subnormal => {
+                Exact::from_parts(neg, mag as u128, self.emin() - m as i32)
+            }
+            super::Class::Normal => {
+                let biased = (mag >> m) as i32;
+                let sig = (mag & ((1u64 << m) - 1)) | (1u64 << m);
+                Exact::from_parts(neg, sig as u128, biased - self.bias() - m as i32)
+            }
+        }
+    }
+
+    /// Rounds an exact value into this format: **the one rounding step** of lowprec.
+    ///
+    /// Returns the code and the IEEE status flags. NaN inputs give the format's NaN
+    /// (the sign kept where NaNs are signed); formats without NaN (MX FP6/FP4) give +0 and
+    /// raise `invalid`. Negative values in unsigned formats give NaN and `invalid` unless
+    /// they round to zero (or the overflow policy saturates, which gives the smallest
+    /// value). In a format without zero (E8M0), zero is NaN and tiny values give the
+    /// smallest value.
+    ///
+    /// ```
+    /// use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64, float::Exact};
+    /// let f = FloatFormat::E4M3FN;
+    /// let mut rng = SplitMix64::new(0);
+    /// let r = f.round(Exact::from_f64(464.0), Rounding::TiesToEven, Overflow::Ieee, &mut rng);
+    /// assert_eq!(r.value, 0x7E); // 448: the tie goes to the even neighbour
+    /// let r = f.round(Exact::from_f64(465.0), Rounding::TiesToEven, Overflow::Ieee, &mut rng);
+    /// assert_eq!(r.value, 0x7F); // NaN: E4M3FN has no infinity
+    /// ```
+    pub fn round<R: RandomBits + ?Sized>(
+        &self,
+        x: Exact,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        match x {
+            Exact::Nan { negative } => self.nan_result(negative, Status::OK),
+            Exact::Inf { negative } => self.inf_result(negative, overflow),
+            Exact::Zero { negative } => self.zero_result(negative, Status::OK),
+            Exact::Finite(f) => {
+                if f.sig == 0 {
+                    self.zero_result(f.negative, Status::OK)
+                } else {
+                    self.round_finite(f, mode, overflow, rng)
+                }
+            }
+        }
+    }
+
+    fn nan_result(&self, negative: bool, status: Status) -> StatusAnd<u64> {
+        match self.nan_code() {
+            Some(nan) => {
+                let sign = if negative && self.nan_has_sign() {
+                    self.sign_bit()
+                } else {
+                    0
+                };
+                StatusAnd::new(nan | sign, status)
+            }
+            None => StatusAnd::new(0, status | Status::INVALID),
+        }
+    }
+
+    fn zero_result(&self, negative: bool, status: Status) -> StatusAnd<u64> {
+        if !self.has_zero() {
+            return self.nan_result(false, status | Status::INVALID);
+        }
+        let sign = if negative && self.has_neg_zero() {
+            self.sign_bit()
+        } else {
+            0
+        };
+        StatusAnd::new(sign, status)
+    }
+
+    /// ±max finite, or for unsigned formats asked for a negative value, the smallest value.
+    fn max_result(&self, negative: bool, status: Status) -> StatusAnd<u64> {
+        if negative && !self.is_signed() {
+            return StatusAnd::new(0, status);
+        }
+        let sign = if negative { self.sign_bit() } else { 0 };
+        StatusAnd::new(sign | self.max_mag(), status)
+    }
+
+    fn inf_result(&self, negative: bool, overflow: Overflow) -> StatusAnd<u64> {
+        if negative && !self.is_signed() {
+            return match overflow {
+                Overflow::SatFinite => self.max_result(true, Status::INEXACT),
+                _ => self.nan_result(false, Status::INVALID),
+            };
+        }
+        match (overflow, self.inf_code()) {
+            (Overflow::SatFinite, _) => self.max_result(negative, Status::INEXACT),
+            (_, Some(inf)) => {
+                let sign = if negative { self.sign_bit() } else { 0 };
+                StatusAnd::new(sign | inf, Status::OK)
+            }
+            // No infinity: NaN where there is one (OCP E4M3FN, FNUZ), else saturate (MX).
+            (_, None) if self.has_nan() => self.nan_result(negative, Status::OK),
+            (_, None) => self.max_result(negative, Status::INEXACT),
+        }
+    }
+
+    /// The result of a finite value beyond the largest finite one.
+    fn overflow_result(&self, negative: bool, mode: Rounding, overflow: Overflow) -> StatusAnd<u64> {
+        let flags = Status::OVERFLOW | Status::INEXACT;
+        let inward = match mode {
+            Rounding::TowardZero | Rounding::ToOdd => true,
+            Rounding::TowardPositive => negative,
+            Rounding::TowardNegative => !negative,
+            _ => false,
+        };
+        if inward || overflow != Overflow::Ieee {
+            return self.max_result(negative, flags);
+        }
+        match self.inf_code() {
+            Some(inf) => {
+                let sign = if negative { self.sign_bit() } else { 0 };
+                StatusAnd::new(sign | inf, flags)
+            }
+            None if self.has_nan() => self.nan_result(negative, flags),
+            None => self.max_result(negative, flags),
+        }
+    }
+
+    fn round_finite<R: RandomBits + ?Sized>(
+        &self,
+        f: Finite,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        let m = self.man_bits() as i32;
+        let emin = self.emin();
+        // Exponent of the leading bit, and the quantum (exponent of the last kept place):
+        // p bits below the leading one, but never finer than the format's finest quantum.
+        let e = f.exp.saturating_add(127 - f.sig.leading_zeros() as i32);
+        let q = (e.saturating_sub(m)).max(self.quantum_min());
+        let (mut kept, d) = split_at(f.sig, f.exp, f.sticky, q);
+        let inexact = d.is_inexact();
+        kept += u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
+        let mut status = if inexact { Status::INEXACT } else { Status::OK };
+
+        // Underflow: tiny after rounding (to p bits, unbounded exponent) and inexact.
+        if inexact && e < emin {
+            let tiny = if e < emin - 1 || mode.is_stochastic() {
+                true
+            } else {
+                let (k, d) = split_at(f.sig, f.exp, f.sticky, e - m);
+                let k = k + u128::from(round_increment(f.negative, k & 1 == 1, d, mode, &mut NoRandom));
+                k < (1u128 << (m + 1))
+            };
+            if tiny {
+                status |= Status::UNDERFLOW;
+            }
+        }
+
+        if f.negative && !self.is_signed() && kept != 0 {
+            return match overflow {
+                Overflow::Ieee => self.nan_result(false, Status::INVALID),
+                _ => self.max_result(true, status),
+            };
+        }
+        if kept == 0 {
+            if !self.has_zero() {
+                // No zero to round to: the smallest value is the nearest representable one.
+                return StatusAnd::new(0, status);
+            }
+            return self.zero_result(f.negative, status);
+        }
+        let mut q = q;
+        if !self.has_subnormals() && kept < (1u128 << m) {
+            // Below the normal range the grid is {0, 2^emin}: kept = 1 is the smallest normal.
+            kept <<= m;
+            q -= m;
+        }
+        // code = ((q + m + bias) << m) + kept − 2^m. For kept ∈ [2^m, 2^(m+1)) that is the
+        // biased exponent of kept·2^q followed by its fraction; for a subnormal
+        // (q = emin − m, biased exponent 1, kept < 2^m) it is kept itself; and a carry to
+        // kept = 2^(m+1) lands on the next binade's first code.
+        let biased = i128::from(q) + i128::from(m) + i128::from(self.bias());
+        let mag = (biased << m) + kept as i128 - (1i128 << m);
+        if mag > i128::from(self.max_mag()) {
+            return self.overflow_result(f.negative, mode, overflow);
+        }
+        let sign = if f.negative { self.sign_bit() } else { 0 };
+        StatusAnd::new(sign | mag as u64, status)
+    }
+}

@@ -1,0 +1,626 @@
+//! Floating-point format descriptors: [`FloatFormat`], its presets and their names.
+
+use core::fmt;
+use core::str::FromStr;
+
+/// Which codes of a format are special (infinities, NaN) and whether −0 exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Specials {
+    /// IEEE 754: the all-ones exponent holds ±∞ (fraction 0) and NaN (fraction ≠ 0).
+    Ieee,
+    /// OCP E4M3FN style: no infinities; only the all-ones code S.1…1.1…1 is NaN.
+    FiniteNan,
+    /// FNUZ (Graphcore/AMD): no infinities, no −0; the single NaN is the −0 code 1.0…0.
+    Fnuz,
+    /// MX FP6/FP4 style: every code is a finite number (no ∞, no NaN).
+    Finite,
+    /// IEEE P3109: no −0; one NaN (0x80… when signed, all-ones when unsigned);
+    /// `extended` formats hold ±∞ at the top codes, finite ones do not.
+    P3109 {
+        /// Whether the format has infinities.
+        extended: bool,
+    },
+    /// OCP MX E8M0 scale style: no zero and no subnormals (exponent field 0 is the
+    /// normal 2^(−bias)), the all-ones code is NaN, no infinity.
+    NoZero,
+}
+
+/// Why a format description was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FormatError {
+    /// Exponent bits outside 1..=11.
+    ExponentBits(u32),
+    /// Fraction bits outside 0..=52.
+    FractionBits(u32),
+    /// More than 64 bits in all.
+    TooWide(u32),
+    /// Bias outside ±2²⁰.
+    Bias(i32),
+    /// The specials need a sign bit (FNUZ) or are incompatible with other settings.
+    Inconsistent(&'static str),
+    /// The format would have no positive finite value.
+    NoFiniteValue,
+    /// The name is not a preset or a valid custom spelling.
+    UnknownName,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::ExponentBits(e) => write!(f, "exponent bits must be 1..=11, got {e}"),
+            FormatError::FractionBits(m) => write!(f, "fraction bits must be 0..=52, got {m}"),
+            FormatError::TooWide(w) => write!(f, "a format has at most 64 bits, this one {w}"),
+            FormatError::Bias(b) => write!(f, "bias must be within ±2^20, got {b}"),
+            FormatError::Inconsistent(why) => f.write_str(why),
+            FormatError::NoFiniteValue => f.write_str("the format has no positive finite value"),
+            FormatError::UnknownName => f.write_str(
+                "unknown format: use a preset (fp64 fp32 tf32 fp16 bf16 e5m2 e4m3 e4m3fn e4m3fnuz \
+                 e5m2fnuz e4m3b11fnuz e3m4 e2m3 e3m2 e2m1 e8m0), binary{K}p{P}{s|u}{e|f}, or \
+                 e{E}m{M}[:fn|:fnuz|:finite][:nosub][:bias=B]",
+            ),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for FormatError {}
+
+/// The class of a code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Class {
+    /// Not a number.
+    Nan,
+    /// ±∞.
+    Infinite,
+    /// ±0.
+    Zero,
+    /// A nonzero number below the smallest normal magnitude.
+    Subnormal,
+    /// A normal number.
+    Normal,
+}
+
+/// A floating-point format: exponent and fraction widths, bias, specials, subnormals, sign.
+///
+/// A `FloatFormat` that exists is valid: every constructor checks its parameters once
+/// and later code never re-checks them. Codes are the format's bit patterns in the low
+/// bits of a `u64` (sign, then exponent, then fraction).
+///
+/// ```
+/// use lowprec::FloatFormat;
+/// let f: FloatFormat = "e4m3fn".parse().unwrap();
+/// assert_eq!(f, FloatFormat::E4M3FN);
+/// assert_eq!(f.max_value(), 448.0);
+/// assert_eq!(f.min_subnormal(), 2f64.powi(-9));
+/// let custom: FloatFormat = "e6m9:nosub".parse().unwrap();
+/// assert_eq!((custom.exp_bits(), custom.man_bits(), custom.bias()), (6, 9, 31));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FloatFormat {
+    exp_bits: u8,
+    man_bits: u8,
+    signed: bool,
+    subnormals: bool,
+    specials: Specials,
+    bias: i32,
+    /// Largest finite magnitude code (sign bit clear).
+    max_mag: u64,
+}
+
+const fn ok(f: Result<FloatFormat, FormatError>) -> FloatFormat {
+    match f {
+        Ok(f) => f,
+        Err(_) => panic!("invalid preset"),
+    }
+}
+
+impl FloatFormat {
+    /// IEEE binary64.
+    pub const FP64: Self = ok(Self::ieee(11, 52));
+    /// IEEE binary32.
+    pub const FP32: Self = ok(Self::ieee(8, 23));
+    /// NVIDIA TensorFloat-32 (8 exponent bits, 10 fraction bits, 19 bits stored).
+    pub const TF32: Self = ok(Self::ieee(8, 10));
+    /// IEEE binary16.
+    pub const FP16: Self = ok(Self::ieee(5, 10));
+    /// bfloat16.
+    pub const BF16: Self = ok(Self::ieee(8, 7));
+    /// OCP FP8 E5M2 (IEEE specials).
+    pub const E5M2: Self = ok(Self::ieee(5, 2));
+    /// IEEE-like E4M3 with infinities (max 240; pychop's "q43").
+    pub const E4M3: Self = ok(Self::ieee(4, 3));
+    /// OCP FP8 E4M3FN: no infinities, NaN only at S.1111.111, max 448.
+    pub const E4M3FN: Self = ok(Self::new(4, 3, 7, Specials::FiniteNan, true, true));
+    /// E4M3FNUZ (bias 8, single NaN 0x80, no −0; max 240).
+    pub const E4M3FNUZ: Self = ok(Self::new(4, 3, 8, Specials::Fnuz, true, true));
+    /// E5M2FNUZ (bias 16, single NaN 0x80, no −0; max 57344).
+    pub const E5M2FNUZ: Self = ok(Self::new(5, 2, 16, Specials::Fnuz, true, true));
+    /// E4M3B11FNUZ (bias 11, single NaN 0x80, no −0; max 30).
+    pub const E4M3B11FNUZ: Self = ok(Self::new(4, 3, 11, Specials::Fnuz, true, true));
+    /// E3M4 (IEEE specials, bias 3; max 15.5).
+    pub const E3M4: Self = ok(Self::ieee(3, 4));
+    /// OCP MX FP6 E2M3 (no ∞, no NaN; max 7.5).
+    pub const E2M3: Self = ok(Self::new(2, 3, 1, Specials::Finite, true, true));
+    /// OCP MX FP6 E3M2 (no ∞, no NaN; max 28).
+    pub const E3M2: Self = ok(Self::new(3, 2, 3, Specials::Finite, true, true));
+    /// OCP MX FP4 E2M1 (no ∞, no NaN; max 6).
+    pub const E2M1: Self = ok(Self::new(2, 1, 1, Specials::Finite, true, true));
+    /// OCP MX E8M0 scale: unsigned powers of two 2⁻¹²⁷..2¹²⁷, 0xFF = NaN.
+    pub const E8M0: Self = ok(Self::new(8, 0, 127, Specials::NoZero, false, false));
+
+    /// The named presets, in the order `lowprec formats` lists them.
+    pub const PRESETS: [(&'static str, FloatFormat); 16] = [
+        ("fp64", Self::FP64),
+        ("fp32", Self::FP32),
+        ("tf32", Self::TF32),
+        ("fp16", Self::FP16),
+        ("bf16", Self::BF16),
+        ("e5m2", Self::E5M2),
+        ("e4m3", Self::E4M3),
+        ("e4m3fn", Self::E4M3FN),
+        ("e4m3fnuz", Self::E4M3FNUZ),
+        ("e5m2fnuz", Self::E5M2FNUZ),
+        ("e4m3b11fnuz", Self::E4M3B11FNUZ),
+        ("e3m4", Self::E3M4),
+        ("e2m3", Self::E2M3),
+        ("e3m2", Self::E3M2),
+        ("e2m1", Self::E2M1),
+        ("e8m0", Self::E8M0),
+    ];
+
+    /// A format from all its parameters.
+    ///
+    /// `exp_bits` 1..=11, `man_bits` (stored fraction bits) 0..=52, at most 64 bits in all,
+    /// |`bias`| ≤ 2²⁰. FNUZ needs a sign bit; a format without subnormals treats codes
+    /// with a zero exponent field and a nonzero fraction as ±0 on decoding and never
+    /// produces them.
+    pub const fn new(
+        exp_bits: u32,
+        man_bits: u32,
+        bias: i32,
+        specials: Specials,
+        subnormals: bool,
+        signed: bool,
+    ) -> Result<Self, FormatError> {
+        if exp_bits < 1 || exp_bits > 11 {
+            return Err(FormatError::ExponentBits(exp_bits));
+        }
+        if man_bits > 52 {
+            return Err(FormatError::FractionBits(man_bits));
+        }
+        let width = exp_bits + man_bits + signed as u32;
+        if width > 64 {
+            return Err(FormatError::TooWide(width));
+        }
+        if bias < -(1 << 20) || bias > (1 << 20) {
+            return Err(FormatError::Bias(bias));
+        }
+        if matches!(specials, Specials::Fnuz) && !signed {
+            return Err(FormatError::Inconsistent(
+                "FNUZ formats need a sign bit: their NaN is the −0 code",
+            ));
+        }
+        if matches!(specials, Specials::NoZero) && subnormals {
+            return Err(FormatError::Inconsistent(
+                "a format without zero has no subnormals (use :nosub)",
+            ));
+        }
+        let top = (u64::MAX >> (64 - (exp_bits + man_bits))) as u64; // all magnitude bits set
+        let max_mag = match specials {
+            // Exponent field all ones minus one, fraction all ones.
+            Specials::Ieee => top - (1u64 << man_bits),
+            Specials::FiniteNan => top - 1,
+            Specials::Fnuz | Specials::Finite => top,
+            Specials::P3109 { extended } => {
+                // Signed: NaN is 1.00…0 and +∞ is 0.11…1; unsigned: NaN 1…1, +∞ 1…10.
+                let reserved = (!signed) as u64 + extended as u64;
+                if reserved > top {
+                    return Err(FormatError::NoFiniteValue);
+                }
+                top - reserved
+            }
+            Specials::NoZero => top - 1,
+        };
+        // A magnitude code is nonzero-valued iff code > 0 (NoZero: every code), but
+        // without subnormals the smallest nonzero code is the first normal one.
+        let min_nonzero = match specials {
+            Specials::NoZero => 0,
+            _ if subnormals => 1,
+            _ => 1u64 << man_bits,
+        };
+        if max_mag < min_nonzero || (max_mag == 0 && !matches!(specials, Specials::NoZero)) {
+            return Err(FormatError::NoFiniteValue);
+        }
+        Ok(Self {
+            exp_bits: exp_bits as u8,
+            man_bits: man_bits as u8,
+            signed,
+            subnormals,
+            specials,
+            bias,
+            max_mag,
+        })
+    }
+
+    /// An IEEE-style signed format with bias 2^(E−1) − 1 and subnormals.
+    pub const fn ieee(exp_bits: u32, man_bits: u32) -> Result<Self, FormatError> {
+        if exp_bits < 1 || exp_bits > 11 {
+            return Err(FormatError::ExponentBits(exp_bits));
+        }
+        Self::new(
+            exp_bits,
+            man_bits,
+            (1 << (exp_bits - 1)) - 1,
+            Specials::Ieee,
+            true,
+            true,
+        )
+    }
+
+    /// The IEEE P3109 format `binaryKpP` (K bits, precision P including the hidden bit),
+    /// signed or unsigned, extended (with ±∞) or finite. Bias 2^(E−1) with
+    /// E = K − P + 1 − signed exponent bits (the P3109 interim report's choice, which
+    /// gives `binary8p3se` the range of E5M2 shifted down by one binade).
+    pub const fn p3109(k: u32, p: u32, signed: bool, extended: bool) -> Result<Self, FormatError> {
+        if p < 1 || p > 53 || k < 2 || k > 64 {
+            return Err(FormatError::Inconsistent(
+                "P3109 formats need 2 ≤ K ≤ 64 and 1 ≤ P ≤ 53",
+            ));
+        }
+        let e = k as i64 - p as i64 + 1 - signed as i64;
+        if e < 1 || e > 11 {
+            return Err(FormatError::ExponentBits(if e < 0 { 0 } else { e as u32 }));
+        }
+        let e = e as u32;
+        Self::new(
+            e,
+            p - 1,
+            1 << (e - 1),
+            Specials::P3109 { extended },
+            true,
+            signed,
+        )
+    }
+
+    /// Exponent field width.
+    pub const fn exp_bits(&self) -> u32 {
+        self.exp_bits as u32
+    }
+    /// Stored fraction (trailing significand) width.
+    pub const fn man_bits(&self) -> u32 {
+        self.man_bits as u32
+    }
+    /// Precision in bits, including the hidden bit.
+    pub const fn precision(&self) -> u32 {
+        self.man_bits as u32 + 1
+    }
+    /// Exponent bias.
+    pub const fn bias(&self) -> i32 {
+        self.bias
+    }
+    /// The special-value layout.
+    pub const fn specials(&self) -> Specials {
+        self.specials
+    }
+    /// Whether the format has subnormal numbers.
+    pub const fn has_subnormals(&self) -> bool {
+        self.subnormals
+    }
+    /// Whether the format has a sign bit.
+    pub const fn is_signed(&self) -> bool {
+        self.signed
+    }
+    /// Total width in bits.
+    pub const fn width(&self) -> u32 {
+        self.exp_bits as u32 + self.man_bits as u32 + self.signed as u32
+    }
+    /// Number of distinct codes, 2^width (as `u128`, since binary64 has 2⁶⁴).
+    pub const fn num_codes(&self) -> u128 {
+        1u128 << self.width()
+    }
+    /// Mask of all code bits.
+    pub const fn code_mask(&self) -> u64 {
+        u64::MAX >> (64 - self.width())
+    }
+    /// The sign bit (0 for unsigned formats).
+    pub const fn sign_bit(&self) -> u64 {
+        if self.signed {
+            1u64 << (self.exp_bits + self.man_bits)
+        } else {
+            0
+        }
+    }
+    /// Mask of the magnitude (exponent and fraction) bits.
+    pub const fn mag_mask(&self) -> u64 {
+        u64::MAX >> (64 - (self.exp_bits as u32 + self.man_bits as u32))
+    }
+    /// Largest finite magnitude code.
+    pub const fn max_mag(&self) -> u64 {
+        self.max_mag
+    }
+    /// Whether the format has infinities.
+    pub const fn has_inf(&self) -> bool {
+        matches!(
+            self.specials,
+            Specials::Ieee | Specials::P3109 { extended: true }
+        )
+    }
+    /// Whether the format has a NaN.
+    pub const fn has_nan(&self) -> bool {
+        !matches!(self.specials, Specials::Finite)
+    }
+    /// Whether −0 is a distinct value.
+    pub const fn has_neg_zero(&self) -> bool {
+        self.signed && matches!(self.specials, Specials::Ieee | Specials::FiniteNan | Specials::Finite)
+    }
+    /// Whether the format can represent zero.
+    pub const fn has_zero(&self) -> bool {
+        !matches!(self.specials, Specials::NoZero)
+    }
+    /// Code of +∞, if the format has infinities.
+    pub const fn inf_code(&self) -> Option<u64> {
+        if self.has_inf() {
+            Some(self.max_mag + 1)
+        } else {
+            None
+        }
+    }
+    /// The canonical (quiet, positive where signs exist) NaN code, if the format has NaN.
+    pub const fn nan_code(&self) -> Option<u64> {
+        match self.specials {
+            Specials::Ieee => Some(self.max_mag + 1 + (1u64 << self.man_bits.saturating_sub(1))),
+            Specials::FiniteNan | Specials::NoZero => Some(self.max_mag + 1),
+            Specials::Fnuz => Some(self.sign_bit()),
+            Specials::P3109 { .. } => {
+                if self.signed {
+                    Some(self.sign_bit())
+                } else {
+                    Some(self.mag_mask())
+                }
+            }
+            Specials::Finite => None,
+        }
+    }
+    /// Whether NaN codes carry a meaningful sign (IEEE and E4M3FN style).
+    pub(crate) const fn nan_has_sign(&self) -> bool {
+        self.signed && matches!(self.specials, Specials::Ieee | Specials::FiniteNan)
+    }
+
+    /// Smallest exponent of a normal number (unbiased): 1 − bias, or −bias without zero.
+    pub const fn emin(&self) -> i32 {
+        match self.specials {
+            Specials::NoZero => -self.bias,
+            _ => 1 - self.bias,
+        }
+    }
+    /// Exponent of the largest finite value (unbiased).
+    pub const fn emax(&self) -> i32 {
+        (self.max_mag >> self.man_bits) as i32 - self.bias
+    }
+    /// Exponent of the last place of the smallest nonzero magnitude: the finest quantum.
+    pub(crate) const fn quantum_min(&self) -> i32 {
+        if self.subnormals {
+            self.emin() - self.man_bits as i32
+        } else {
+            self.emin()
+        }
+    }
+
+    /// Splits a code into (negative, magnitude code). Unsigned formats are never negative.
+    #[inline]
+    pub const fn split(&self, code: u64) -> (bool, u64) {
+        let code = code & self.code_mask();
+        (code & self.sign_bit() != 0, code & self.mag_mask())
+    }
+
+    /// The class of a code (bits above the width are ignored).
+    ///
+    /// ```
+    /// use lowprec::{FloatFormat, float::Class};
+    /// let f = FloatFormat::E4M3FN;
+    /// assert_eq!(f.classify(0x7F), Class::Nan);
+    /// assert_eq!(f.classify(0x7E), Class::Normal);
+    /// assert_eq!(f.classify(0x01), Class::Subnormal);
+    /// assert_eq!(FloatFormat::E4M3FNUZ.classify(0x80), Class::Nan);
+    /// ```
+    pub const fn classify(&self, code: u64) -> Class {
+        let (neg, mag) = self.split(code);
+        if neg && mag == 0 && matches!(self.specials, Specials::Fnuz | Specials::P3109 { .. }) {
+            return Class::Nan;
+        }
+        if mag > self.max_mag {
+            return match self.inf_code() {
+                Some(inf) if mag == inf => Class::Infinite,
+                _ => Class::Nan,
+            };
+        }
+        if matches!(self.specials, Specials::NoZero) {
+            return Class::Normal;
+        }
+        if mag >> self.man_bits == 0 {
+            if mag == 0 || !self.subnormals {
+                Class::Zero
+            } else {
+                Class::Subnormal
+            }
+        } else {
+            Class::Normal
+        }
+    }
+
+    /// Largest finite value, as f64 (±∞ if beyond f64's range).
+    pub fn max_value(&self) -> f64 {
+        self.to_f64(self.max_mag)
+    }
+    /// Smallest positive normal value, as f64 (rounded if beyond f64's range).
+    pub fn min_normal(&self) -> f64 {
+        let code = match self.specials {
+            Specials::NoZero => 0,
+            _ => 1u64 << self.man_bits,
+        };
+        self.to_f64(code)
+    }
+    /// Smallest positive value (a subnormal where the format has them), as f64.
+    pub fn min_subnormal(&self) -> f64 {
+        let code = match self.specials {
+            Specials::NoZero => 0,
+            _ if self.subnormals => 1,
+            _ => 1u64 << self.man_bits,
+        };
+        self.to_f64(code)
+    }
+    /// Machine epsilon 2^−(p−1): the distance from 1 to the next larger value.
+    pub fn epsilon(&self) -> f64 {
+        pow2(-(self.man_bits as i32))
+    }
+    /// Unit roundoff 2^−p: the largest relative error of round-to-nearest.
+    pub fn unit_roundoff(&self) -> f64 {
+        pow2(-(self.man_bits as i32) - 1)
+    }
+}
+
+/// 2^e as f64 for e in f64's normal range (used for small format constants).
+pub(crate) fn pow2(e: i32) -> f64 {
+    if e > 1023 {
+        f64::INFINITY
+    } else if e >= -1022 {
+        f64::from_bits(((e + 1023) as u64) << 52)
+    } else if e >= -1074 {
+        f64::from_bits(1u64 << (e + 1074))
+    } else {
+        0.0
+    }
+}
+
+impl fmt::Display for FloatFormat {
+    /// The preset name where one exists, else the P3109 or custom spelling that parses back.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (name, preset) in Self::PRESETS {
+            if preset == *self {
+                return f.write_str(name);
+            }
+        }
+        if let Specials::P3109 { extended } = self.specials {
+            let k = self.width();
+            let p = self.precision();
+            let e = k + 1 - p - self.signed as u32;
+            if self.subnormals && self.bias == 1 << (e - 1) {
+                let s = if self.signed { 's' } else { 'u' };
+                let x = if extended { 'e' } else { 'f' };
+                return write!(f, "binary{k}p{p}{s}{x}");
+            }
+        }
+        write!(f, "e{}m{}", self.exp_bits, self.man_bits)?;
+        match self.specials {
+            Specials::Ieee => {}
+            Specials::FiniteNan => f.write_str(":fn")?,
+            Specials::Fnuz => f.write_str(":fnuz")?,
+            Specials::Finite => f.write_str(":finite")?,
+            Specials::P3109 { extended } => {
+                f.write_str(if extended { ":p3109e" } else { ":p3109f" })?
+            }
+            Specials::NoZero => f.write_str(":nozero")?,
+        }
+        if !self.signed {
+            f.write_str(":unsigned")?;
+        }
+        if !self.subnormals {
+            f.write_str(":nosub")?;
+        }
+        if self.bias != (1 << (self.exp_bits - 1)) - 1 {
+            write!(f, ":bias={}", self.bias)?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for FloatFormat {
+    type Err = FormatError;
+
+    /// Parses a preset name, a P3109 name `binary{K}p{P}{s|u}{e|f}`, or a custom
+    /// `e{E}m{M}` followed by any of `:fn :fnuz :finite :p3109e :p3109f :nozero
+    /// :unsigned :nosub :bias=B` (IEEE specials and bias 2^(E−1) − 1 by default).
+    /// Names are case-insensitive.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut buf = [0u8; 64];
+        let s = s.trim();
+        if s.len() > buf.len() {
+            return Err(FormatError::UnknownName);
+        }
+        buf[..s.len()].copy_from_slice(s.as_bytes());
+        buf[..s.len()].make_ascii_lowercase();
+        let s = core::str::from_utf8(&buf[..s.len()]).map_err(|_| FormatError::UnknownName)?;
+        for (name, preset) in Self::PRESETS {
+            if name == s {
+                return Ok(preset);
+            }
+        }
+        if let Some(rest) = s.strip_prefix("binary") {
+            return parse_p3109(rest);
+        }
+        parse_custom(s)
+    }
+}
+
+fn parse_u32(s: &str) -> Result<u32, FormatError> {
+    if s.is_empty() || s.len() > 7 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(FormatError::UnknownName);
+    }
+    s.parse().map_err(|_| FormatError::UnknownName)
+}
+
+fn parse_p3109(rest: &str) -> Result<FloatFormat, FormatError> {
+    let (k, rest) = rest.split_once('p').ok_or(FormatError::UnknownName)?;
+    if rest.len() < 3 {
+        return Err(FormatError::UnknownName);
+    }
+    let (p, flags) = rest.split_at(rest.len() - 2);
+    let signed = match flags.as_bytes()[0] {
+        b's' => true,
+        b'u' => false,
+        _ => return Err(FormatError::UnknownName),
+    };
+    let extended = match flags.as_bytes()[1] {
+        b'e' => true,
+        b'f' => false,
+        _ => return Err(FormatError::UnknownName),
+    };
+    FloatFormat::p3109(parse_u32(k)?, parse_u32(p)?, signed, extended)
+}
+
+fn parse_custom(s: &str) -> Result<FloatFormat, FormatError> {
+    let mut parts = s.split(':');
+    let head = parts.next().unwrap_or("");
+    let rest = head.strip_prefix('e').ok_or(FormatError::UnknownName)?;
+    let (e, m) = rest.split_once('m').ok_or(FormatError::UnknownName)?;
+    let (e, m) = (parse_u32(e)?, parse_u32(m)?);
+    if !(1..=11).contains(&e) {
+        return Err(FormatError::ExponentBits(e));
+    }
+    let mut specials = Specials::Ieee;
+    let mut subnormals = true;
+    let mut signed = true;
+    let mut bias = (1i32 << (e - 1)) - 1;
+    for opt in parts {
+        match opt {
+            "fn" => specials = Specials::FiniteNan,
+            "fnuz" => specials = Specials::Fnuz,
+            "finite" => specials = Specials::Finite,
+            "p3109e" => specials = Specials::P3109 { extended: true },
+            "p3109f" => specials = Specials::P3109 { extended: false },
+            "nozero" => specials = Specials::NoZero,
+            "nosub" => subnormals = false,
+            "unsigned" => signed = false,
+            _ => {
+                let b = opt.strip_prefix("bias=").ok_or(FormatError::UnknownName)?;
+                let (neg, digits) = match b.strip_prefix('-') {
+                    Some(d) => (true, d),
+                    None => (false, b),
+                };
+                let v = parse_u32(digits)? as i32;
+                bias = if neg { -v } else { v };
+            }
+        }
+    }
+    FloatFormat::new(e, m, bias, specials, subnormals, signed)
+}

@@ -1,0 +1,18 @@
+//! Custom floating-point formats: descriptors, the exact intermediate, the one
+//! rounding step, conversions and slice kernels.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `format.rs` | [`FloatFormat`], [`Specials`], presets and names |
+//! | `exact.rs` | [`Exact`], [`FloatFormat::round`] (the one rounding step), [`FloatFormat::decode`] |
+//! | `convert.rs` | from/to `f64`, `f32`, integers, other formats, `half` |
+//! | `slice.rs` | fast kernels over slices (quantize, encode, decode) |
+
+mod convert;
+mod exact;
+mod format;
+pub mod slice;
+
+pub use convert::{bf16_from_f32, f16_from_f32};
+pub use exact::{Exact, Finite};
+pub use format::{Class, FloatFormat, FormatError, Specials};
