@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh machine, idempotently:
+#   - m4 (GMP/MPFR are built from source by the `rug` dev-dependency) and g++,
+#   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
+#   - a Python virtual environment with the peer libraries used as oracles
+#     (ml_dtypes, pychop) under target/oracle-venv.
+# Prints the Python interpreter path on its last line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v m4 >/dev/null 2>&1 || need_apt+=(m4)
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "setup: apt-get install ${need_apt[*]}" >&2
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >&2
+fi
+
+if command -v rustup >/dev/null 2>&1; then
+    rustup target list --installed | grep -qx thumbv7em-none-eabihf \
+        || rustup target add thumbv7em-none-eabihf >&2
+    rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt >&2
+    rustup component list --installed | grep -q '^clippy' || rustup component add clippy >&2
+fi
+
+VENV=target/oracle-venv
+REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2"
+if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; then
+    echo "setup: creating $VENV with $REQ" >&2
+    rm -rf "$VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check $REQ >&2
+    echo "$REQ" > "$VENV/.installed"
+fi
+echo "$PWD/$VENV/bin/python"
