@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs the oracles, then formatting, lints,
+# docs, the no_std build for a Cortex-M target, every test (against MPFR, ml_dtypes,
+# pychop and half), and a compile check of the benchmarks and fuzz targets.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LOWPREC_PYTHON="$(bash scripts/setup-oracles.sh | tail -n 1)"
+export LOWPREC_PYTHON
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy, every target and feature, warnings denied"
+cargo clippy --all-targets --all-features -- -D warnings
+cargo clippy --lib --no-default-features -- -D warnings
+
+step "docs, warnings denied"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --all-features --quiet
+
+step "no_std build for thumbv7em-none-eabihf"
+cargo build --quiet --lib --no-default-features --target thumbv7em-none-eabihf
+
+step "benchmarks and fuzz targets compile"
+cargo bench --no-run --quiet
+if [ -f fuzz/Cargo.toml ]; then
+    (cd fuzz && cargo check --quiet --bins)
+fi
+
+step "tests"
+cargo test --all-features
