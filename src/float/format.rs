@@ -32,8 +32,6 @@ pub enum FormatError {
     ExponentBits(u32),
     /// Fraction bits outside 0..=52.
     FractionBits(u32),
-    /// More than 64 bits in all.
-    TooWide(u32),
     /// Bias outside ±2²⁰.
     Bias(i32),
     /// The specials need a sign bit (FNUZ) or are incompatible with other settings.
@@ -49,7 +47,6 @@ impl fmt::Display for FormatError {
         match self {
             FormatError::ExponentBits(e) => write!(f, "exponent bits must be 1..=11, got {e}"),
             FormatError::FractionBits(m) => write!(f, "fraction bits must be 0..=52, got {m}"),
-            FormatError::TooWide(w) => write!(f, "a format has at most 64 bits, this one {w}"),
             FormatError::Bias(b) => write!(f, "bias must be within ±2^20, got {b}"),
             FormatError::Inconsistent(why) => f.write_str(why),
             FormatError::NoFiniteValue => f.write_str("the format has no positive finite value"),
@@ -170,8 +167,8 @@ impl FloatFormat {
 
     /// A format from all its parameters.
     ///
-    /// `exp_bits` 1..=11, `man_bits` (stored fraction bits) 0..=52, at most 64 bits in all,
-    /// |`bias`| ≤ 2²⁰. FNUZ needs a sign bit; a format without subnormals treats codes
+    /// `exp_bits` 1..=11, `man_bits` (stored fraction bits) 0..=52 (so at most 64 bits in
+    /// all), |`bias`| ≤ 2²⁰. FNUZ needs a sign bit; a format without subnormals treats codes
     /// with a zero exponent field and a nonzero fraction as ±0 on decoding and never
     /// produces them.
     pub const fn new(
@@ -188,10 +185,7 @@ impl FloatFormat {
         if man_bits > 52 {
             return Err(FormatError::FractionBits(man_bits));
         }
-        let width = exp_bits + man_bits + signed as u32;
-        if width > 64 {
-            return Err(FormatError::TooWide(width));
-        }
+        // 1 + 11 + 52 = 64: every format fits in a u64 code.
         if bias < -(1 << 20) || bias > (1 << 20) {
             return Err(FormatError::Bias(bias));
         }
@@ -351,7 +345,11 @@ impl FloatFormat {
     }
     /// Whether −0 is a distinct value.
     pub const fn has_neg_zero(&self) -> bool {
-        self.signed && matches!(self.specials, Specials::Ieee | Specials::FiniteNan | Specials::Finite)
+        self.signed
+            && matches!(
+                self.specials,
+                Specials::Ieee | Specials::FiniteNan | Specials::Finite
+            )
     }
     /// Whether the format can represent zero.
     pub const fn has_zero(&self) -> bool {
