@@ -140,7 +140,13 @@ impl FloatFormat {
         overflow: Overflow,
         rng: &mut R,
     ) -> StatusAnd<u64> {
-        self.convert_from(&FloatFormat::FP16, u64::from(x.to_bits()), mode, overflow, rng)
+        self.convert_from(
+            &FloatFormat::FP16,
+            u64::from(x.to_bits()),
+            mode,
+            overflow,
+            rng,
+        )
     }
 
     /// Rounds a `half::bf16` into this format.
@@ -151,12 +157,24 @@ impl FloatFormat {
         overflow: Overflow,
         rng: &mut R,
     ) -> StatusAnd<u64> {
-        self.convert_from(&FloatFormat::BF16, u64::from(x.to_bits()), mode, overflow, rng)
+        self.convert_from(
+            &FloatFormat::BF16,
+            u64::from(x.to_bits()),
+            mode,
+            overflow,
+            rng,
+        )
     }
 
     fn to_format_rne(&self, dst: &FloatFormat, code: u64) -> u64 {
-        dst.convert_from(self, code, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom)
-            .value
+        dst.convert_from(
+            self,
+            code,
+            Rounding::TiesToEven,
+            Overflow::Ieee,
+            &mut NoRandom,
+        )
+        .value
     }
 }
 

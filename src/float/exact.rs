@@ -5,7 +5,9 @@
 //! hands it to [`FloatFormat::round`], which rounds it once into the target format.
 
 use super::format::FloatFormat;
-use crate::rounding::{Discarded, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment};
+use crate::rounding::{
+    Discarded, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
+};
 
 /// An exact real value (or ∞/NaN) about to be rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -90,9 +92,15 @@ impl Exact {
     /// The same value with the sign flipped.
     pub const fn neg(self) -> Exact {
         match self {
-            Exact::Nan { negative } => Exact::Nan { negative: !negative },
-            Exact::Inf { negative } => Exact::Inf { negative: !negative },
-            Exact::Zero { negative } => Exact::Zero { negative: !negative },
+            Exact::Nan { negative } => Exact::Nan {
+                negative: !negative,
+            },
+            Exact::Inf { negative } => Exact::Inf {
+                negative: !negative,
+            },
+            Exact::Zero { negative } => Exact::Zero {
+                negative: !negative,
+            },
             Exact::Finite(f) => Exact::Finite(Finite {
                 negative: !f.negative,
                 ..f
@@ -117,13 +125,7 @@ pub(crate) fn split_at(sig: u128, exp: i32, sticky: bool, q: i32) -> (u128, Disc
     if s <= 0 {
         // Nothing discarded but the sticky part. The callers keep `sig << -s` small.
         let kept = if s <= -128 { 0 } else { sig << (-s) };
-        return (
-            kept,
-            Discarded {
-                frac: 0,
-                sticky,
-            },
-        );
+        return (kept, Discarded { frac: 0, sticky });
     }
     if s < 128 {
         let kept = sig >> s;
@@ -172,9 +174,7 @@ impl FloatFormat {
             super::Class::Zero => Exact::Zero {
                 negative: neg && self.has_neg_zero(),
             },
-            super::Class::Subnormal => {
-                Exact::from_parts(neg, mag as u128, self.emin() - m as i32)
-            }
+            super::Class::Subnormal => Exact::from_parts(neg, mag as u128, self.emin() - m as i32),
             super::Class::Normal => {
                 let biased = (mag >> m) as i32;
                 let sig = (mag & ((1u64 << m) - 1)) | (1u64 << m);
@@ -277,7 +277,12 @@ impl FloatFormat {
     }
 
     /// The result of a finite value beyond the largest finite one.
-    fn overflow_result(&self, negative: bool, mode: Rounding, overflow: Overflow) -> StatusAnd<u64> {
+    fn overflow_result(
+        &self,
+        negative: bool,
+        mode: Rounding,
+        overflow: Overflow,
+    ) -> StatusAnd<u64> {
         let flags = Status::OVERFLOW | Status::INEXACT;
         let inward = match mode {
             Rounding::TowardZero | Rounding::ToOdd => true,
@@ -322,7 +327,13 @@ impl FloatFormat {
                 true
             } else {
                 let (k, d) = split_at(f.sig, f.exp, f.sticky, e - m);
-                let k = k + u128::from(round_increment(f.negative, k & 1 == 1, d, mode, &mut NoRandom));
+                let k = k + u128::from(round_increment(
+                    f.negative,
+                    k & 1 == 1,
+                    d,
+                    mode,
+                    &mut NoRandom,
+                ));
                 k < (1u128 << (m + 1))
             };
             if tiny {
@@ -330,7 +341,7 @@ impl FloatFormat {
             }
         }
 
-        if f.negative && !self.is_signed() && kept != 0 {
+        if f.negative && !self.is_signed() && (kept != 0 || !self.has_zero()) {
             return match overflow {
                 Overflow::Ieee => self.nan_result(false, Status::INVALID),
                 _ => self.max_result(true, status),
