@@ -303,6 +303,23 @@ impl FloatFormat {
         }
     }
 
+    /// Whether the code of `kept · 2^q` is odd: the parity that ties-to-even and
+    /// round-to-odd look at.
+    ///
+    /// For p ≥ 2 the code's last bit is the significand's last bit (IEEE 754). With p = 1
+    /// every normal significand is 1 and IEEE 754 leaves the tie open; P3109 decides by the
+    /// code's last bit, i.e. the exponent's: by the code formula below that is
+    /// (q + bias + kept − 1) mod 2. E8M0 instead keeps the significand rule, so its ties
+    /// round up, as in OCP MX and ml_dtypes.
+    #[inline]
+    fn code_is_odd(&self, kept: u128, q: i32) -> bool {
+        if self.man_bits() == 0 && self.has_zero() {
+            (i64::from(q) + i64::from(self.bias()) + kept as i64 - 1) & 1 == 1
+        } else {
+            kept & 1 == 1
+        }
+    }
+
     fn round_finite<R: RandomBits + ?Sized>(
         &self,
         f: Finite,
@@ -318,7 +335,13 @@ impl FloatFormat {
         let q = (e.saturating_sub(m)).max(self.quantum_min());
         let (mut kept, d) = split_at(f.sig, f.exp, f.sticky, q);
         let inexact = d.is_inexact();
-        kept += u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
+        kept += u128::from(round_increment(
+            f.negative,
+            self.code_is_odd(kept, q),
+            d,
+            mode,
+            rng,
+        ));
         let mut status = if inexact { Status::INEXACT } else { Status::OK };
 
         // Underflow: tiny after rounding (to p bits, unbounded exponent) and inexact.
@@ -329,7 +352,7 @@ impl FloatFormat {
                 let (k, d) = split_at(f.sig, f.exp, f.sticky, e - m);
                 let k = k + u128::from(round_increment(
                     f.negative,
-                    k & 1 == 1,
+                    self.code_is_odd(k, e - m),
                     d,
                     mode,
                     &mut NoRandom,
