@@ -188,9 +188,12 @@ impl FloatFormat {
     /// Returns the code and the IEEE status flags. NaN inputs give the format's NaN
     /// (the sign kept where NaNs are signed); formats without NaN (MX FP6/FP4) give +0 and
     /// raise `invalid`. Negative values in unsigned formats give NaN and `invalid` unless
-    /// they round to zero (or the overflow policy saturates, which gives the smallest
-    /// value). In a format without zero (E8M0), zero is NaN and tiny values give the
-    /// smallest value.
+    /// they round to zero, the mode rounds toward zero or +∞ (which gives 0), or the
+    /// overflow policy saturates (which gives the smallest value). In a format without
+    /// zero (E8M0), zero is NaN and tiny values give the smallest value.
+    ///
+    /// Overflow under round-to-odd gives ±max finite, as under round-toward-zero (its
+    /// truncation step cannot leave the finite range).
     ///
     /// ```
     /// use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64, float::Exact};
@@ -365,9 +368,15 @@ impl FloatFormat {
         }
 
         if f.negative && !self.is_signed() && (kept != 0 || !self.has_zero()) {
+            // Below the unsigned range: rounding toward zero or +∞ lands on 0, a
+            // saturating policy clamps to the smallest value, anything else is invalid.
+            let inward = matches!(mode, Rounding::TowardZero | Rounding::TowardPositive);
             return match overflow {
+                Overflow::Ieee if inward && self.has_zero() => {
+                    StatusAnd::new(0, Status::INEXACT)
+                }
                 Overflow::Ieee => self.nan_result(false, Status::INVALID),
-                _ => self.max_result(true, status),
+                _ => self.max_result(true, Status::INEXACT),
             };
         }
         if kept == 0 {
