@@ -233,7 +233,7 @@ pub enum Overflow {
     /// OCP "satfinite": every overflow and every infinity gives ±max finite.
     SatFinite,
     /// P3109 "SaturatePropagate": finite overflow gives ±max finite, infinities stay
-    /// infinite (NaN where the format has no infinity).
+    /// infinite (±max where the format has no infinity).
     SatPropagate,
 }
 

@@ -263,8 +263,8 @@ impl FloatFormat {
     fn inf_result(&self, negative: bool, overflow: Overflow) -> StatusAnd<u64> {
         if negative && !self.is_signed() {
             return match overflow {
-                Overflow::SatFinite => self.max_result(true, Status::INEXACT),
-                _ => self.nan_result(false, Status::INVALID),
+                Overflow::Ieee => self.nan_result(false, Status::INVALID),
+                _ => self.max_result(true, Status::INEXACT),
             };
         }
         match (overflow, self.inf_code()) {
@@ -273,6 +273,8 @@ impl FloatFormat {
                 let sign = if negative { self.sign_bit() } else { 0 };
                 StatusAnd::new(sign | inf, Status::OK)
             }
+            // No infinity to propagate: saturate (as P3109 finite formats do).
+            (Overflow::SatPropagate, None) => self.max_result(negative, Status::INEXACT),
             // No infinity: NaN where there is one (OCP E4M3FN, FNUZ), else saturate (MX).
             (_, None) if self.has_nan() => self.nan_result(negative, Status::OK),
             (_, None) => self.max_result(negative, Status::INEXACT),
@@ -372,9 +374,7 @@ impl FloatFormat {
             // saturating policy clamps to the smallest value, anything else is invalid.
             let inward = matches!(mode, Rounding::TowardZero | Rounding::TowardPositive);
             return match overflow {
-                Overflow::Ieee if inward && self.has_zero() => {
-                    StatusAnd::new(0, Status::INEXACT)
-                }
+                Overflow::Ieee if inward && self.has_zero() => StatusAnd::new(0, Status::INEXACT),
                 Overflow::Ieee => self.nan_result(false, Status::INVALID),
                 _ => self.max_result(true, Status::INEXACT),
             };
