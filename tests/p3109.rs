@@ -98,11 +98,11 @@ fn p3109_matches_the_pychop_emulator() {
             other => panic!("unknown saturation {other}"),
         };
         let xs = read(&dir.join(f[7]), f64::from_le_bytes);
-        let expected = read(&dir.join(f[8]), u32::from_le_bytes);
+        let expected = read(&dir.join(f[8]), u16::from_le_bytes);
         let bits = if f[9] == "-" {
             vec![0; xs.len()]
         } else {
-            read(&dir.join(f[9]), u32::from_le_bytes)
+            read(&dir.join(f[9]), u8::from_le_bytes)
         };
         if !formats.contains(&fmt) {
             formats.push(fmt);

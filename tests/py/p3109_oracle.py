@@ -3,7 +3,7 @@
 Usage: p3109_oracle.py OUTDIR
 
 For a set of P3109 formats, writes the inputs (float64, little-endian) and, for every
-rounding mode and saturation policy, the codes pychop's emulator gives (uint32). The
+rounding mode and saturation policy, the codes pychop's emulator gives (uint16). The
 emulator computes in float64, which is exact for these formats (it refuses formats whose
 values or midpoints float64 cannot hold). Stochastic modes are fed explicit random bits,
 which are written too. OUTDIR/manifest.txt lists one block per line:
@@ -75,11 +75,11 @@ def main():
                     kw = {}
                     bfile = "-"
                     if nbits:
-                        bits = rng.integers(0, 1 << nbits, len(x), dtype=np.uint32)
+                        bits = rng.integers(0, 1 << nbits, len(x), dtype=np.uint8)
                         bfile = f"b{i}_{mode}_{sat}_{nbits}.bin"
                         bits.tofile(out / bfile)
                         kw = dict(srbits=bits, srnumbits=nbits)
-                    codes = p3109_encode(x, fmt, rounding=mode, saturate=sat, **kw).astype(np.uint32)
+                    codes = p3109_encode(x, fmt, rounding=mode, saturate=sat, **kw).astype(np.uint16)
                     cfile = f"c{i}_{mode}_{sat}_{nbits}.bin"
                     codes.tofile(out / cfile)
                     lines.append(f"{fmt.k} {fmt.precision} {int(fmt.signed)} {fmt.domain} {mode} "
