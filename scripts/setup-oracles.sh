@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh machine, idempotently:
-#   - m4 (GMP/MPFR are built from source by the `rug` dev-dependency) and g++,
+#   - m4 (GMP/MPFR are built from source by the `rug` dev-dependency), cmake (Berkeley
+#     SoftFloat is built by `softfloat-wrapper`) and g++,
 #   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
 #   - a Python virtual environment with the peer libraries used as oracles
 #     (ml_dtypes, pychop) under target/oracle-venv.
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v m4 >/dev/null 2>&1 || need_apt+=(m4)
+command -v cmake >/dev/null 2>&1 || need_apt+=(cmake)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
 command -v unzip >/dev/null 2>&1 || need_apt+=(unzip)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need_apt+=(python3-venv)
