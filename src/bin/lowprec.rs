@@ -1,1 +1,629 @@
-fn main(){}
+//! `lowprec`: the command-line golden-vector tool (feature `cli`).
+//!
+//! `lowprec round --format FMT …` rounds the numbers on standard input (one a line, taken
+//! exactly) into a format and prints each result's code, exact value and status flags;
+//! `lowprec formats` prints the presets and their parameters. `lowprec --help` says more.
+
+use lowprec::float::{Exact, MAX_TEXT_LEN};
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use std::ffi::OsString;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+lowprec: exact low-precision floating-point rounding, as golden vectors
+
+Usage:
+  lowprec round --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
+  lowprec formats [--hex] [FMT...]
+  lowprec help [COMMAND]
+  lowprec --version
+
+Commands:
+  round     round the numbers on standard input (one a line) into a format
+  formats   list the preset formats (or the named ones) and their parameters
+
+`lowprec COMMAND --help` describes a command. Exit status: 0 on success, 1 for a bad
+input line, 2 for a bad command line.
+";
+
+const ROUND_HELP: &str = "\
+lowprec round: round numbers into a floating-point format, each exactly and once
+
+Usage: lowprec round --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
+
+Reads one number per line from standard input and writes one line per number:
+
+    CODE VALUE FLAGS
+
+  CODE   the result's bit pattern: 0x and lowercase hex, zero-padded to the format's
+         width (2 digits for 8-bit formats, 4 for fp16 and bf16, 1 for e2m1)
+  VALUE  the exact value of CODE as a hex float: 0x1.cp+8, -0x1p-9, 0x0p+0, -0x0p+0,
+         inf, -inf, nan, -nan
+  FLAGS  the IEEE status flags raised, joined by commas (invalid, divbyzero, overflow,
+         underflow, inexact; underflow means tiny after rounding and inexact), or ok
+
+Numbers are read exactly, never through a binary64: decimals (464, 0.1, -1.5e-7,
+1e-400, 2.5e+4000), hex floats (-0x1.8p-3, 0x.8p1), inf, -inf, nan, +0, -0, letters
+in either case. Spaces, tabs and a carriage return around a number are ignored. A
+number has at most 100000 characters and an exponent within +-1000000 after `e`
+or +-10000000 after `p`.
+
+Options (also written --name=value):
+  --format FMT       the target format (required): a preset (`lowprec formats`),
+                     binary{K}p{P}{s|u}{e|f}, or e{E}m{M} followed by any of
+                     :fn :fnuz :finite :p3109e :p3109f :nozero :unsigned :nosub :bias=B
+  --rounding MODE    rne  nearest, ties to even (default)   rup  toward +inf
+                     rna  nearest, ties away from zero      rdn  toward -inf
+                     rnz  nearest, ties toward zero         rtz  toward zero
+                     rnu  nearest, ties toward +inf         rto  round to odd
+                     rnd  nearest, ties toward -inf
+                     sr        stochastic, probability proportional to the distance
+                     sr-equal  stochastic, probability 1/2
+                     sr-a sr-b sr-c  IEEE P3109 stochastic rounding, variants A, B, C
+  --overflow POLICY  ieee          overflow gives inf, or NaN where the format has no
+                                   inf; directed modes toward zero give max (default)
+                     satfinite     overflow and inf give max finite
+                     satpropagate  overflow gives max finite, inf stays inf
+  --seed N           seed of the SplitMix64 generator (default 0). Stochastic modes
+                     draw from it in input order, so the output is reproducible.
+  --random-bits N    random bits per stochastic rounding, 1 to 64 (default 64;
+                     sr-equal draws one)
+  -h, --help         this help
+Deterministic modes ignore --seed and --random-bits.
+
+Errors: a line that is empty or not a number stops the run with `lowprec: line N:
+...` on standard error and exit status 1; the results of the lines before it have
+been written. A bad option exits with status 2.
+
+Example:
+  $ printf '464\\n465\\n0.1\\n' | lowprec round --format e4m3fn
+  0x7e 0x1.cp+8 inexact
+  0x7f nan overflow,inexact
+  0x1d 0x1.ap-4 inexact
+";
+
+const FORMATS_HELP: &str = "\
+lowprec formats: list formats and their parameters
+
+Usage: lowprec formats [--hex] [FMT...]
+
+Without FMT, lists every preset; with FMT (a preset, binary{K}p{P}{s|u}{e|f} or
+e{E}m{M}[:...] as in `lowprec round --help`), lists those formats. Columns:
+
+  name       the format's canonical name (it parses back to the same format)
+  exp, man   exponent and stored fraction bits
+  bias       exponent bias
+  specials   ieee (inf and NaN at the top exponent), fn (no inf, NaN only at all ones),
+             fnuz (no inf, no -0, NaN at 0x80..), finite (no inf, no NaN), p3109e /
+             p3109f (IEEE P3109 extended / finite), nozero (E8M0 style)
+  sub        whether the format has subnormals
+  signed     whether the format has a sign bit
+  max, min normal, min subnormal, epsilon
+             the largest finite value, the smallest positive normal and subnormal
+             (- without subnormals) values, and 2^-man; shown as the shortest decimal
+             that reads back as the same binary64, or as an exact hex float where no
+             binary64 holds the value
+
+Options:
+  --hex      show every value as an exact hex float
+  -h, --help this help
+";
+
+/// A failed run: what to print on standard error, and the exit status.
+#[derive(Debug)]
+enum CliError {
+    /// A bad command line (status 2).
+    Usage(String),
+    /// A bad input line, numbered from 1 (status 1).
+    Input { line: u64, msg: String },
+    /// Reading or writing failed (status 1).
+    Io(&'static str, io::Error),
+}
+
+impl CliError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CliError::Usage(msg) => write!(f, "{msg} (see `lowprec --help`)"),
+            CliError::Input { line, msg } => write!(f, "line {line}: {msg}"),
+            CliError::Io(what, e) => write!(f, "{what}: {e}"),
+        }
+    }
+}
+
+fn usage(msg: impl Into<String>) -> CliError {
+    CliError::Usage(msg.into())
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq)]
+enum Command {
+    /// Print this text to standard output.
+    Help(&'static str),
+    Version,
+    Round(RoundConfig),
+    Formats {
+        names: Vec<(String, FloatFormat)>,
+        hex: bool,
+    },
+}
+
+/// The settings of `lowprec round`.
+#[derive(Debug, PartialEq)]
+struct RoundConfig {
+    format: FloatFormat,
+    rounding: Rounding,
+    overflow: Overflow,
+    seed: u64,
+}
+
+/// Parses the arguments after the program name.
+fn parse_args(args: &[String]) -> Result<Command, CliError> {
+    let Some((cmd, rest)) = args.split_first() else {
+        return Err(usage("missing command: round, formats or help"));
+    };
+    match cmd.as_str() {
+        "-h" | "--help" => Ok(Command::Help(USAGE)),
+        "-V" | "--version" => Ok(Command::Version),
+        "help" => match rest.first().map(String::as_str) {
+            None => Ok(Command::Help(USAGE)),
+            Some("round") => Ok(Command::Help(ROUND_HELP)),
+            Some("formats") => Ok(Command::Help(FORMATS_HELP)),
+            Some(other) => Err(usage(format!("no help for unknown command {other:?}"))),
+        },
+        "round" => parse_round(rest),
+        "formats" => parse_formats(rest),
+        other => Err(usage(format!(
+            "unknown command {other:?}: expected round, formats or help"
+        ))),
+    }
+}
+
+fn parse_format(name: &str) -> Result<FloatFormat, CliError> {
+    name.parse()
+        .map_err(|e| usage(format!("bad format {name:?}: {e}")))
+}
+
+fn parse_round(args: &[String]) -> Result<Command, CliError> {
+    let (mut format, mut rounding, mut overflow, mut seed, mut bits) =
+        (None, None, None, None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        if arg == "-h" || arg == "--help" {
+            return Ok(Command::Help(ROUND_HELP));
+        }
+        let (name, inline) = match arg.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (arg.as_str(), None),
+        };
+        let slot = match name {
+            "--format" => &mut format,
+            "--rounding" => &mut rounding,
+            "--overflow" => &mut overflow,
+            "--seed" => &mut seed,
+            "--random-bits" => &mut bits,
+            _ if name.starts_with('-') => return Err(usage(format!("unknown option {name:?}"))),
+            _ => {
+                return Err(usage(format!(
+                    "unexpected argument {arg:?}: numbers are read from standard input"
+                )));
+            }
+        };
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .cloned()
+                .ok_or_else(|| usage(format!("{name} needs a value")))?,
+        };
+        if slot.replace(value).is_some() {
+            return Err(usage(format!("{name} given twice")));
+        }
+    }
+    let format = parse_format(&format.ok_or_else(|| usage("round needs --format FMT"))?)?;
+    let bits = match bits {
+        None => 64,
+        Some(b) => match b.parse::<u8>() {
+            Ok(n @ 1..=64) => n,
+            _ => return Err(usage(format!("--random-bits must be 1 to 64, got {b:?}"))),
+        },
+    };
+    let rounding = match rounding {
+        None => Rounding::TiesToEven,
+        Some(r) => Rounding::parse_with_bits(&r, bits).map_err(|_| {
+            usage(format!(
+                "unknown rounding mode {r:?}: expected rne rna rnz rnu rnd rtz rup rdn rto sr sr-equal sr-a sr-b sr-c"
+            ))
+        })?,
+    };
+    let overflow = match overflow {
+        None => Overflow::Ieee,
+        Some(o) => o.parse().map_err(|_| {
+            usage(format!(
+                "unknown overflow policy {o:?}: expected ieee, satfinite or satpropagate"
+            ))
+        })?,
+    };
+    let seed = match seed {
+        None => 0,
+        Some(s) => parse_u64(&s)
+            .ok_or_else(|| usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}")))?,
+    };
+    Ok(Command::Round(RoundConfig {
+        format,
+        rounding,
+        overflow,
+        seed,
+    }))
+}
+
+/// A decimal, or 0x-prefixed hex, u64.
+fn parse_u64(s: &str) -> Option<u64> {
+    match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) if !hex.starts_with('+') => u64::from_str_radix(hex, 16).ok(),
+        None if !s.starts_with('+') => s.parse().ok(),
+        _ => None,
+    }
+}
+
+fn parse_formats(args: &[String]) -> Result<Command, CliError> {
+    let mut hex = false;
+    let mut names = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help(FORMATS_HELP)),
+            "--hex" => hex = true,
+            a if a.starts_with('-') => return Err(usage(format!("unknown option {a:?}"))),
+            a => {
+                let f = parse_format(a)?;
+                names.push((f.to_string(), f));
+            }
+        }
+    }
+    if names.is_empty() {
+        names = FloatFormat::PRESETS
+            .iter()
+            .map(|(n, f)| (n.to_string(), *f))
+            .collect();
+    }
+    Ok(Command::Formats { names, hex })
+}
+
+/// The status flags as one token: names joined by commas, or `ok`.
+fn flags(s: Status) -> String {
+    s.to_string().replace(' ', ",")
+}
+
+/// Rounds one input line (without its newline) into `cfg.format`; the output line
+/// without its newline, or what is wrong with the input.
+fn round_line<R: RandomBits>(cfg: &RoundConfig, line: &str, rng: &mut R) -> Result<String, String> {
+    let text = line.trim_matches([' ', '\t', '\r']);
+    if text.is_empty() {
+        return Err("empty line: every line must hold one number".into());
+    }
+    let x: Exact = text.parse().map_err(|e| {
+        let shown: String = text.chars().take(40).collect();
+        let more = if shown.len() < text.len() { "..." } else { "" };
+        format!("{e}: {shown:?}{more}")
+    })?;
+    let r = cfg.format.round(x, cfg.rounding, cfg.overflow, rng);
+    let digits = cfg.format.width().div_ceil(4) as usize;
+    Ok(format!(
+        "{:#0w$x} {} {}",
+        r.value,
+        cfg.format.decode(r.value),
+        flags(r.status),
+        w = digits + 2
+    ))
+}
+
+/// `lowprec round`: every line of `input` to a line of `output`.
+fn run_round(
+    cfg: &RoundConfig,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut rng = SplitMix64::new(cfg.seed);
+    let mut buf = Vec::new();
+    let mut number = 0u64;
+    loop {
+        buf.clear();
+        // At most one number's worth of bytes plus a CR, LF and a little blank space.
+        let cap = MAX_TEXT_LEN as u64 + 16;
+        let n = io::Read::take(&mut *input, cap)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| CliError::Io("reading standard input", e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let fail = |msg: String| CliError::Input { line: number, msg };
+        if buf.last() == Some(&b'\n') {
+            buf.pop();
+        } else if n as u64 == cap {
+            return Err(fail(format!(
+                "line too long: a number has at most {MAX_TEXT_LEN} characters"
+            )));
+        }
+        let line = std::str::from_utf8(&buf).map_err(|_| fail("not valid UTF-8".into()))?;
+        let out = round_line(cfg, line, &mut rng).map_err(fail)?;
+        writeln!(output, "{out}").map_err(|e| CliError::Io("writing standard output", e))?;
+    }
+}
+
+/// A value for the formats table: the shortest decimal that reads back as the same f64
+/// when an f64 holds it exactly, otherwise (or with `hex`) the exact hex float.
+fn show(x: Exact, hex: bool) -> String {
+    let r = FloatFormat::FP64.round(
+        x,
+        Rounding::TiesToEven,
+        Overflow::Ieee,
+        &mut SplitMix64::new(0),
+    );
+    if hex || !r.status.is_ok() {
+        return x.to_string();
+    }
+    let v = f64::from_bits(r.value);
+    if v == 0.0 || (1e-4..1e7).contains(&v.abs()) {
+        format!("{v}")
+    } else {
+        format!("{v:e}")
+    }
+}
+
+/// The `lowprec formats` table.
+fn formats_table(names: &[(String, FloatFormat)], hex: bool) -> String {
+    let head = [
+        "name",
+        "exp",
+        "man",
+        "bias",
+        "specials",
+        "sub",
+        "signed",
+        "max",
+        "min normal",
+        "min subnormal",
+        "epsilon",
+    ];
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+    let rows: Vec<Vec<String>> = names
+        .iter()
+        .map(|(name, f)| {
+            let specials = match f.specials() {
+                lowprec::float::Specials::Ieee => "ieee",
+                lowprec::float::Specials::FiniteNan => "fn",
+                lowprec::float::Specials::Fnuz => "fnuz",
+                lowprec::float::Specials::Finite => "finite",
+                lowprec::float::Specials::P3109 { extended: true } => "p3109e",
+                lowprec::float::Specials::P3109 { extended: false } => "p3109f",
+                lowprec::float::Specials::NoZero => "nozero",
+            };
+            let m = f.man_bits();
+            let min_normal = if f.has_zero() { 1u64 << m } else { 0 };
+            let min_sub = if f.has_subnormals() {
+                show(f.decode(1), hex)
+            } else {
+                "-".into()
+            };
+            vec![
+                name.clone(),
+                f.exp_bits().to_string(),
+                m.to_string(),
+                f.bias().to_string(),
+                specials.to_string(),
+                yes(f.has_subnormals()),
+                yes(f.is_signed()),
+                show(f.decode(f.max_mag()), hex),
+                show(f.decode(min_normal), hex),
+                min_sub,
+                show(Exact::from_parts(false, 1, -(m as i32)), hex),
+            ]
+        })
+        .collect();
+    let mut widths: Vec<usize> = head.iter().map(|h| h.len()).collect();
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            // Text columns align left, numbers right.
+            if i == 0 || i == 4 {
+                s.push_str(&format!("{cell:<w$}  "));
+            } else {
+                s.push_str(&format!("{cell:>w$}  "));
+            }
+        }
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    line(&mut head.iter().copied());
+    for row in &rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
+/// Runs the command line `args` (without the program name) on `input` and `output`.
+fn run(
+    args: Vec<OsString>,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<(), CliError> {
+    let args = args
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| {
+            a.into_string()
+                .map_err(|_| usage(format!("argument {} is not valid UTF-8", i + 1)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let write_err = |e| CliError::Io("writing standard output", e);
+    match parse_args(&args)? {
+        Command::Help(text) => output.write_all(text.as_bytes()).map_err(write_err),
+        Command::Version => {
+            writeln!(output, "lowprec {}", env!("CARGO_PKG_VERSION")).map_err(write_err)
+        }
+        Command::Formats { names, hex } => output
+            .write_all(formats_table(&names, hex).as_bytes())
+            .map_err(write_err),
+        Command::Round(cfg) => {
+            let result = run_round(&cfg, input, output);
+            // The lines before a bad one are written before the error is reported.
+            let flushed = output.flush().map_err(write_err);
+            result.and(flushed)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let mut output = io::BufWriter::new(io::stdout().lock());
+    let result = run(
+        std::env::args_os().skip(1).collect(),
+        &mut io::stdin().lock(),
+        &mut output,
+    );
+    let result = result.and_then(|()| {
+        output
+            .flush()
+            .map_err(|e| CliError::Io("writing standard output", e))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`lowprec round … | head`) is the reader's choice, not an error.
+        Err(CliError::Io(_, e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lowprec: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    fn round_cfg(s: &str) -> RoundConfig {
+        match parse_args(&args(s)) {
+            Ok(Command::Round(c)) => c,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_round_options() {
+        let c = round_cfg("round --format e4m3fn");
+        assert_eq!(
+            (c.format, c.rounding, c.overflow, c.seed),
+            (FloatFormat::E4M3FN, Rounding::TiesToEven, Overflow::Ieee, 0)
+        );
+        let c = round_cfg(
+            "round --rounding=sr-a --random-bits 3 --seed 0x10 --overflow satfinite --format=bf16",
+        );
+        assert_eq!(c.format, FloatFormat::BF16);
+        assert_eq!(c.rounding, Rounding::parse_with_bits("sr-a", 3).unwrap());
+        assert_eq!((c.overflow, c.seed), (Overflow::SatFinite, 16));
+    }
+
+    #[test]
+    fn rejects_bad_command_lines() {
+        for (line, needle) in [
+            ("", "missing command"),
+            ("frobnicate", "unknown command"),
+            ("round", "needs --format"),
+            ("round --format", "--format needs a value"),
+            ("round --format e9m99", "bad format \"e9m99\""),
+            ("round --format fp16 --format fp16", "given twice"),
+            (
+                "round --format fp16 --rounding up",
+                "unknown rounding mode \"up\"",
+            ),
+            (
+                "round --format fp16 --overflow wrap",
+                "unknown overflow policy \"wrap\"",
+            ),
+            ("round --format fp16 --seed -1", "--seed must be"),
+            (
+                "round --format fp16 --random-bits 0",
+                "--random-bits must be 1 to 64",
+            ),
+            (
+                "round --format fp16 --random-bits 65",
+                "--random-bits must be 1 to 64",
+            ),
+            (
+                "round --format fp16 --bogus 1",
+                "unknown option \"--bogus\"",
+            ),
+            ("round --format fp16 1.5", "unexpected argument \"1.5\""),
+            ("formats --bogus", "unknown option"),
+            ("formats e99m1", "bad format"),
+            ("help nothing", "no help"),
+        ] {
+            match parse_args(&args(line)) {
+                Err(e @ CliError::Usage(_)) => {
+                    assert!(e.to_string().contains(needle), "{line}: {e}");
+                    assert_eq!(e.exit_code(), 2);
+                }
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn round_lines() {
+        let c = round_cfg("round --format e4m3fn");
+        let mut rng = SplitMix64::new(0);
+        let mut r = |s: &str| round_line(&c, s, &mut rng);
+        assert_eq!(r("464").as_deref(), Ok("0x7e 0x1.cp+8 inexact"));
+        assert_eq!(r("  -0x1.8p-3\r").as_deref(), Ok("0xa4 -0x1.8p-3 ok"));
+        assert!(r("").unwrap_err().starts_with("empty line"));
+        assert!(r(" \t ").unwrap_err().starts_with("empty line"));
+        assert!(r("1,5").unwrap_err().contains("invalid character ','"));
+    }
+
+    #[test]
+    fn formats_table_lists_presets() {
+        let Ok(Command::Formats { names, hex }) = parse_args(&args("formats")) else {
+            panic!()
+        };
+        let t = formats_table(&names, hex);
+        assert_eq!(t.lines().count(), 1 + FloatFormat::PRESETS.len());
+        let e4m3fn = t.lines().find(|l| l.starts_with("e4m3fn ")).unwrap();
+        let cells: Vec<&str> = e4m3fn.split_whitespace().collect();
+        assert_eq!(
+            cells,
+            [
+                "e4m3fn",
+                "4",
+                "3",
+                "7",
+                "fn",
+                "yes",
+                "yes",
+                "448",
+                "0.015625",
+                "0.001953125",
+                "0.125"
+            ]
+        );
+    }
+}

@@ -729,7 +729,7 @@ mod big {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
-    use std::string::{String, ToString};
+    use std::string::ToString;
 
     fn fin(s: &str) -> Finite {
         match s.parse::<Exact>() {
@@ -766,7 +766,7 @@ mod tests {
         assert_eq!("-0x1.8p-3".parse(), Ok(Exact::from_parts(true, 3, -4)));
         assert_eq!(
             "0x1.fffffffffffffp+1023".parse(),
-            Ok(Exact::from_f64(f64::MAX)).map(norm)
+            Ok(norm(Exact::from_f64(f64::MAX)))
         );
         // 1 + 32 hex digits = 129 bits: the last bit only sets the sticky bit.
         let f = fin("0x100000000000000000000000000000001");

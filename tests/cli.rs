@@ -1,0 +1,706 @@
+//! The `lowprec` command-line tool, run as a process (`cargo test --features cli`).
+//!
+//! Every expected output is worked out by hand from the format definitions (IEEE 754,
+//! OCP FP8, REFERENCES.md §1), or is a well-known code (bf16 0.1 = 0x3dcd, binary64
+//! 0.1 = 0x3fb999999999999a), never taken from lowprec itself. The derivations are in
+//! the comments.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn lowprec(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lowprec"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lowprec binary runs");
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    // Write from another thread so a large input cannot deadlock against the output pipe.
+    let writer = std::thread::spawn(move || {
+        // The tool may stop reading early (on a bad line): a broken pipe is expected then.
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    Output {
+        code: out.status.code().expect("exited normally"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Rounds the `input` lines with `args` and checks each full output line.
+fn check(args: &[&str], cases: &[(&str, &str)]) {
+    let mut input = String::new();
+    for (x, _) in cases {
+        input.push_str(x);
+        input.push('\n');
+    }
+    let out = lowprec(args, input.as_bytes());
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), cases.len(), "{args:?}: {}", out.stdout);
+    for ((x, want), got) in cases.iter().zip(lines) {
+        assert_eq!(got, *want, "{args:?} input {x}");
+    }
+}
+
+/// Like [`check`], but compares only the code and the value (not the flags).
+fn check_codes(args: &[&str], cases: &[(&str, &str)]) {
+    let mut input = String::new();
+    for (x, _) in cases {
+        input.push_str(x);
+        input.push('\n');
+    }
+    let out = lowprec(args, input.as_bytes());
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), cases.len());
+    for ((x, want), got) in cases.iter().zip(lines) {
+        let two: Vec<&str> = got.split(' ').take(2).collect();
+        assert_eq!(two.join(" "), *want, "{args:?} input {x}");
+    }
+}
+
+#[test]
+fn e4m3fn_round_to_nearest_even() {
+    // E4M3FN: bias 7, 3 fraction bits, no infinity, NaN = S.1111.111, max 1.75·2^8 = 448.
+    check(
+        &["round", "--format", "e4m3fn"],
+        &[
+            // 464 is the midpoint of 448 (0x7e, fraction 110: even) and 480 (not finite):
+            // the tie goes to the even 448.
+            ("464", "0x7e 0x1.cp+8 inexact"),
+            // Above the midpoint: overflow, and without an infinity the result is NaN.
+            ("465", "0x7f nan overflow,inexact"),
+            ("448", "0x7e 0x1.cp+8 ok"),
+            ("-448", "0xfe -0x1.cp+8 ok"),
+            // CPFloat's "max 480" is not a finite E4M3FN value: it overflows.
+            ("0x1.ep+8", "0x7f nan overflow,inexact"),
+            ("0", "0x00 0x0p+0 ok"),
+            ("-0", "0x80 -0x0p+0 ok"),
+            // 2^-10 is the midpoint of 0 and the smallest subnormal 2^-9: ties to even → 0.
+            ("0.0009765625", "0x00 0x0p+0 underflow,inexact"),
+            ("0.0009765625000000001", "0x01 0x1p-9 underflow,inexact"),
+            ("0.001953125", "0x01 0x1p-9 ok"),
+            // 0.1 = 1.6·2^-4: biased exponent 3, fraction 0.6·8 = 4.8 → 5 (101): 0 0011 101.
+            ("0.1", "0x1d 0x1.ap-4 inexact"),
+            // 1 + 2^-4 + 2^-40, written as its exact decimal: just above the midpoint of
+            // 1 and 1.125, so 1.125 = 0 0111 001 (ml_dtypes rounds via f32 and gets 1).
+            (
+                "1.0625000000009094947017729282379150390625",
+                "0x39 0x1.2p+0 inexact",
+            ),
+            ("1.0625", "0x38 0x1p+0 inexact"),
+            // -0.1875 = -1.5·2^-3: 1 0100 100.
+            ("-0x1.8p-3", "0xa4 -0x1.8p-3 ok"),
+            ("  0X1P0 \t", "0x38 0x1p+0 ok"),
+        ],
+    );
+    // NaN keeps its sign in E4M3FN; infinities become NaN (no infinity to round to).
+    check_codes(
+        &["round", "--format", "e4m3fn"],
+        &[
+            ("nan", "0x7f nan"),
+            ("-nan", "0xff -nan"),
+            ("inf", "0x7f nan"),
+            ("-inf", "0xff -nan"),
+        ],
+    );
+}
+
+#[test]
+fn fp16_overflow_and_subnormals() {
+    // binary16: max 65504 = 0x1.ffcp+15 (0x7bff); the overflow threshold is
+    // 65504 + ulp/2 = 65520, where ties-to-even goes up (0x7bff is odd) to infinity.
+    check(
+        &["round", "--format", "fp16"],
+        &[
+            ("65520", "0x7c00 inf overflow,inexact"),
+            ("65519.99", "0x7bff 0x1.ffcp+15 inexact"),
+            ("65504", "0x7bff 0x1.ffcp+15 ok"),
+            // pychop returns 0 here.
+            ("70000", "0x7c00 inf overflow,inexact"),
+            ("-65536", "0xfc00 -inf overflow,inexact"),
+            ("1", "0x3c00 0x1p+0 ok"),
+            // 0.1 in binary16 is the well-known 0x2e66 = 0x1.998p-4.
+            ("0.1", "0x2e66 0x1.998p-4 inexact"),
+            // 2^-24, the smallest subnormal, exactly; and 2^-25, the midpoint below it.
+            ("5.9604644775390625e-8", "0x0001 0x1p-24 ok"),
+            ("2.98023223876953125e-8", "0x0000 0x0p+0 underflow,inexact"),
+            ("1e-400", "0x0000 0x0p+0 underflow,inexact"),
+        ],
+    );
+}
+
+#[test]
+fn bf16_and_wide_decimals() {
+    check(
+        &["round", "--format", "bf16"],
+        &[
+            // The well-known bf16 code of 0.1; fraction 1001101 → 0x1.9ap-4.
+            ("0.1", "0x3dcd 0x1.9ap-4 inexact"),
+            // π-ish: 3.14159 = 1.5707950·2; 0.5707950·128 = 73.06 → 73 = 0x49.
+            ("3.14159", "0x4049 0x1.92p+1 inexact"),
+            ("1e-400", "0x0000 0x0p+0 underflow,inexact"),
+            ("-1e-400", "0x8000 -0x0p+0 underflow,inexact"),
+            ("2.5e+4000", "0x7f80 inf overflow,inexact"),
+            // 1.2345…e29 = 1.5582…·2^96: biased 223 = 0xdf, 0.5582·128 = 71.45 → 71 = 0x47.
+            (
+                "123456789012345678901234567890",
+                "0x6fc7 0x1.8ep+96 inexact",
+            ),
+        ],
+    );
+    check(
+        &["round", "--format", "fp32"],
+        &[
+            // 0.5582…·2^23 = 4683912.4… → 0x477488.
+            (
+                "123456789012345678901234567890",
+                "0x6fc77488 0x1.8ee91p+96 inexact",
+            ),
+            ("0.1", "0x3dcccccd 0x1.99999ap-4 inexact"),
+        ],
+    );
+}
+
+#[test]
+fn fp64_hard_decimals() {
+    check(
+        &["round", "--format", "fp64"],
+        &[
+            ("0.1", "0x3fb999999999999a 0x1.999999999999ap-4 inexact"),
+            // 2^53 + 1 is the midpoint of 2^53 and 2^53 + 2: ties to even.
+            ("9007199254740993", "0x4340000000000000 0x1p+53 inexact"),
+            (
+                "9007199254740993.0000000000000000000000001",
+                "0x4340000000000001 0x1.0000000000001p+53 inexact",
+            ),
+            // Half the smallest subnormal is 2^-1075 = 2.4703282292062327208…e-324: the
+            // 17-digit decimals either side of it round to 0 and to 2^-1074.
+            (
+                "2.4703282292062327e-324",
+                "0x0000000000000000 0x0p+0 underflow,inexact",
+            ),
+            (
+                "2.4703282292062328e-324",
+                "0x0000000000000001 0x1p-1074 underflow,inexact",
+            ),
+            (
+                "1.7976931348623157e308",
+                "0x7fefffffffffffff 0x1.fffffffffffffp+1023 inexact",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn every_rounding_mode() {
+    // In E4M3FN near 1 the step is 1/8: 1.0625 is the midpoint of 1 (0x38) and 1.125 (0x39).
+    let modes: [(&str, [&str; 4]); 9] = [
+        // mode, results for 1.0625, -1.0625, 1.01, -1.01
+        ("rne", ["0x38", "0xb8", "0x38", "0xb8"]),
+        ("rna", ["0x39", "0xb9", "0x38", "0xb8"]),
+        ("rnz", ["0x38", "0xb8", "0x38", "0xb8"]),
+        ("rnu", ["0x39", "0xb8", "0x38", "0xb8"]),
+        ("rnd", ["0x38", "0xb9", "0x38", "0xb8"]),
+        ("rup", ["0x39", "0xb8", "0x39", "0xb8"]),
+        ("rdn", ["0x38", "0xb9", "0x38", "0xb9"]),
+        ("rtz", ["0x38", "0xb8", "0x38", "0xb8"]),
+        // Round to odd: truncate, then set the last bit if inexact.
+        ("rto", ["0x39", "0xb9", "0x39", "0xb9"]),
+    ];
+    for (mode, want) in modes {
+        let out = lowprec(
+            &["round", "--format", "e4m3fn", "--rounding", mode],
+            b"1.0625\n-1.0625\n1.01\n-1.01\n1\n",
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let codes: Vec<&str> = out.stdout.lines().map(|l| &l[..4]).collect();
+        assert_eq!(codes[..4], want, "{mode}");
+        // Exact values are never changed, in any mode.
+        assert_eq!(codes[4], "0x38", "{mode}");
+    }
+}
+
+#[test]
+fn overflow_policies() {
+    // E5M2: max 57344 = 0x1.cp+15 (0x7b), infinity 0x7c. 61440 is the midpoint of 57344
+    // (fraction 11, odd) and 2^16: ties to even overflows.
+    check(
+        &["round", "--format", "e5m2"],
+        &[
+            ("61439", "0x7b 0x1.cp+15 inexact"),
+            ("61440", "0x7c inf overflow,inexact"),
+        ],
+    );
+    check_codes(
+        &["round", "--format", "e5m2", "--overflow", "satfinite"],
+        &[
+            ("61440", "0x7b 0x1.cp+15"),
+            ("inf", "0x7b 0x1.cp+15"),
+            ("-inf", "0xfb -0x1.cp+15"),
+        ],
+    );
+    check_codes(
+        &["round", "--format=e5m2", "--overflow=satpropagate"],
+        &[("1e10", "0x7b 0x1.cp+15"), ("inf", "0x7c inf")],
+    );
+    // E4M3FN saturating: OCP "satfinite" gives 448 where the default gives NaN.
+    check_codes(
+        &["round", "--format", "e4m3fn", "--overflow", "satfinite"],
+        &[("1000", "0x7e 0x1.cp+8"), ("-1000", "0xfe -0x1.cp+8")],
+    );
+    // IEEE: directed modes that point toward zero give max finite.
+    check_codes(
+        &["round", "--format", "e5m2", "--rounding", "rtz"],
+        &[("1e10", "0x7b 0x1.cp+15"), ("-1e10", "0xfb -0x1.cp+15")],
+    );
+    check_codes(
+        &["round", "--format", "e5m2", "--rounding", "rup"],
+        &[("1e10", "0x7c inf"), ("-1e10", "0xfb -0x1.cp+15")],
+    );
+    // IEEE-like E4M3 (pychop's "q43", max 240) has an infinity: 448 overflows to it.
+    check(
+        &["round", "--format", "e4m3"],
+        &[
+            ("448", "0x78 inf overflow,inexact"),
+            ("240", "0x77 0x1.ep+7 ok"),
+        ],
+    );
+}
+
+#[test]
+fn code_width_follows_the_format() {
+    check(
+        &["round", "--format", "e2m1"],
+        // FP4 E2M1: 2.5 is the midpoint of 2 (0 10 0) and 3 (0 10 1): even → 2.
+        &[("2.5", "0x4 0x1p+1 inexact"), ("-6", "0xf -0x1.8p+2 ok")],
+    );
+    // tf32 has 19 bits: 5 hex digits. 1.0 = 0 01111111 0000000000.
+    check(
+        &["round", "--format", "tf32"],
+        &[("1", "0x1fc00 0x1p+0 ok")],
+    );
+    // A custom format: e3m2 with IEEE specials, bias 3: 1.25 = 0 011 01.
+    check(
+        &["round", "--format", "e3m2:bias=3"],
+        &[("1.25", "0x0d 0x1.4p+0 ok")],
+    );
+}
+
+fn count(stdout: &str, code: &str) -> usize {
+    stdout.lines().filter(|l| l.starts_with(code)).count()
+}
+
+#[test]
+fn stochastic_rounding_is_reproducible_and_unbiased() {
+    // bf16 neighbours of 0.1: 0x3dcc = 0.099609375 and 0x3dcd = 0.10009765625; 0.1 lies
+    // at δ = 0.8 of the way up.
+    let input = "0.1\n".repeat(2000);
+    let run = |args: &[&str]| {
+        let out = lowprec(args, input.as_bytes());
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(
+            count(&out.stdout, "0x3dcc ") + count(&out.stdout, "0x3dcd "),
+            2000
+        );
+        out.stdout
+    };
+    let a = run(&[
+        "round",
+        "--format",
+        "bf16",
+        "--rounding",
+        "sr",
+        "--seed",
+        "42",
+    ]);
+    let b = run(&[
+        "round",
+        "--format",
+        "bf16",
+        "--rounding",
+        "sr",
+        "--seed",
+        "42",
+    ]);
+    let c = run(&[
+        "round",
+        "--format",
+        "bf16",
+        "--rounding",
+        "sr",
+        "--seed",
+        "43",
+    ]);
+    assert_eq!(a, b, "same seed, same output");
+    assert_ne!(a, c, "another seed, another sequence");
+    // P(up) = 0.8: 1600 expected, standard deviation √(2000·0.16) ≈ 18; allow 5σ.
+    let up = count(&a, "0x3dcd ");
+    assert!((1510..=1690).contains(&up), "{up}");
+    // Equal probability: 1000 ± 5·22.
+    let e = run(&[
+        "round",
+        "--format",
+        "bf16",
+        "--rounding",
+        "sr-equal",
+        "--seed",
+        "7",
+    ]);
+    let up = count(&e, "0x3dcd ");
+    assert!((890..=1110).contains(&up), "{up}");
+    // P3109 variant A with n = 2 bits: away iff ⌊0.8·4⌋ + r = 3 + r ≥ 4, i.e. r ≥ 1: 3/4.
+    let s = run(&[
+        "round",
+        "--format",
+        "bf16",
+        "--rounding",
+        "sr-a",
+        "--random-bits",
+        "2",
+        "--seed",
+        "1",
+    ]);
+    let up = count(&s, "0x3dcd ");
+    assert!((1400..=1600).contains(&up), "{up}");
+    // With n = 1: away iff ⌊1.6⌋ + r = 1 + r ≥ 2: 1/2.
+    let s = run(&[
+        "round",
+        "--format",
+        "bf16",
+        "--rounding",
+        "sr-a",
+        "--random-bits=1",
+    ]);
+    let up = count(&s, "0x3dcd ");
+    assert!((890..=1110).contains(&up), "{up}");
+    // Exact inputs are never changed.
+    let out = lowprec(
+        &["round", "--format", "bf16", "--rounding", "sr"],
+        "1\n".repeat(100).as_bytes(),
+    );
+    assert_eq!(count(&out.stdout, "0x3f80 0x1p+0 ok"), 100);
+}
+
+#[test]
+fn formats_table() {
+    let out = lowprec(&["formats"], b"");
+    assert_eq!(out.code, 0);
+    let row = |name: &str| -> Vec<String> {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(name))
+            .unwrap_or_else(|| panic!("no row {name}"));
+        line.split_whitespace().map(String::from).collect()
+    };
+    // name exp man bias specials sub signed max min-normal min-subnormal epsilon
+    let header: Vec<&str> = out
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "name",
+            "exp",
+            "man",
+            "bias",
+            "specials",
+            "sub",
+            "signed",
+            "max",
+            "min",
+            "normal",
+            "min",
+            "subnormal",
+            "epsilon"
+        ]
+    );
+    // E4M3FN: max 448, min normal 2^-6, min subnormal 2^-9, epsilon 2^-3.
+    assert_eq!(
+        row("e4m3fn"),
+        [
+            "e4m3fn",
+            "4",
+            "3",
+            "7",
+            "fn",
+            "yes",
+            "yes",
+            "448",
+            "0.015625",
+            "0.001953125",
+            "0.125"
+        ]
+    );
+    // E5M2: max 1.75·2^15, min normal 2^-14, min subnormal 2^-16.
+    assert_eq!(
+        row("e5m2"),
+        [
+            "e5m2",
+            "5",
+            "2",
+            "15",
+            "ieee",
+            "yes",
+            "yes",
+            "57344",
+            "6.103515625e-5",
+            "1.52587890625e-5",
+            "0.25"
+        ]
+    );
+    // E4M3FNUZ: bias 8, max 240.
+    assert_eq!(
+        row("e4m3fnuz")[..8],
+        ["e4m3fnuz", "4", "3", "8", "fnuz", "yes", "yes", "240"]
+    );
+    // FP4 E2M1: max 6, min normal 1, min subnormal 0.5.
+    assert_eq!(
+        row("e2m1"),
+        [
+            "e2m1", "2", "1", "1", "finite", "yes", "yes", "6", "1", "0.5", "0.5"
+        ]
+    );
+    // E8M0: unsigned, no subnormals, 2^-127..2^127.
+    let e8m0 = row("e8m0");
+    assert_eq!(e8m0[..7], ["e8m0", "8", "0", "127", "nozero", "no", "no"]);
+    assert_eq!(e8m0[9], "-");
+    assert_eq!(
+        out.stdout.lines().count(),
+        17,
+        "a header and the 16 presets"
+    );
+
+    // Named formats, exact hex values.
+    let out = lowprec(&["formats", "--hex", "e4m3fn", "binary8p3se"], b"");
+    assert_eq!(out.code, 0);
+    let lines: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        lines[0],
+        [
+            "e4m3fn", "4", "3", "7", "fn", "yes", "yes", "0x1.cp+8", "0x1p-6", "0x1p-9", "0x1p-3"
+        ]
+    );
+    // binary8p3se: 5 exponent bits, bias 16; +inf = 0x7f, so max = 0x7e = 1.5·2^15.
+    assert_eq!(
+        lines[1],
+        [
+            "binary8p3se",
+            "5",
+            "2",
+            "16",
+            "p3109e",
+            "yes",
+            "yes",
+            "0x1.8p+15",
+            "0x1p-15",
+            "0x1p-17",
+            "0x1p-2"
+        ]
+    );
+}
+
+#[test]
+fn help_and_version() {
+    for args in [&["--help"][..], &["-h"], &["help"]] {
+        let out = lowprec(args, b"");
+        assert_eq!(out.code, 0);
+        assert!(out.stdout.contains("Usage:") && out.stdout.contains("lowprec round"));
+    }
+    for args in [
+        &["round", "--help"][..],
+        &["round", "--format", "fp16", "-h"],
+        &["help", "round"],
+    ] {
+        let out = lowprec(args, b"");
+        assert_eq!(out.code, 0);
+        assert!(out.stdout.contains("CODE VALUE FLAGS"), "{args:?}");
+        assert!(out.stdout.contains("sr-equal") && out.stdout.contains("satpropagate"));
+    }
+    let out = lowprec(&["formats", "--help"], b"");
+    assert!(out.code == 0 && out.stdout.contains("min subnormal"));
+    let out = lowprec(&["--version"], b"");
+    assert_eq!(
+        out.stdout,
+        format!("lowprec {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+/// Checks a failing run: the exit status, one line on stderr containing `needle`.
+fn fails(args: &[&str], stdin: &[u8], status: i32, needle: &str) -> String {
+    let out = lowprec(args, stdin);
+    assert_eq!(out.code, status, "{args:?}: {}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "one line: {:?}", out.stderr);
+    assert!(out.stderr.starts_with("lowprec: "), "{:?}", out.stderr);
+    assert!(
+        out.stderr.contains(needle),
+        "{:?} lacks {needle:?}",
+        out.stderr
+    );
+    out.stdout
+}
+
+#[test]
+fn command_line_errors() {
+    let usage = [
+        (&[][..], "missing command"),
+        (&["frobnicate"], "unknown command \"frobnicate\""),
+        (&["round"], "round needs --format"),
+        (&["round", "--format"], "--format needs a value"),
+        (
+            &["round", "--format", "e4m3x"],
+            "bad format \"e4m3x\": unknown format",
+        ),
+        (
+            &["round", "--format", "e4m99"],
+            "fraction bits must be 0..=52, got 99",
+        ),
+        (
+            &["round", "--format", "fp16", "--format", "bf16"],
+            "--format given twice",
+        ),
+        (
+            &["round", "--format", "fp16", "--rounding", "nearest"],
+            "unknown rounding mode \"nearest\"",
+        ),
+        (
+            &["round", "--format", "fp16", "--overflow", "clamp"],
+            "unknown overflow policy \"clamp\"",
+        ),
+        (
+            &["round", "--format", "fp16", "--seed", "x"],
+            "--seed must be an integer",
+        ),
+        (
+            &["round", "--format", "fp16", "--random-bits", "0"],
+            "--random-bits must be 1 to 64",
+        ),
+        (
+            &["round", "--format", "fp16", "--random-bits", "65"],
+            "--random-bits must be 1 to 64",
+        ),
+        (
+            &["round", "--format", "fp16", "--frobnicate"],
+            "unknown option \"--frobnicate\"",
+        ),
+        (
+            &["round", "--format", "fp16", "0.5"],
+            "unexpected argument \"0.5\"",
+        ),
+        (&["formats", "e0m3"], "bad format \"e0m3\""),
+        (&["formats", "--frobnicate"], "unknown option"),
+        (&["help", "frobnicate"], "no help for unknown command"),
+    ];
+    for (args, needle) in usage {
+        let stdout = fails(args, b"1\n", 2, needle);
+        assert_eq!(stdout, "", "{args:?}: nothing is rounded");
+    }
+}
+
+#[test]
+fn input_errors_name_the_line() {
+    let fp16 = ["round", "--format", "fp16"];
+    // The lines before the bad one are written; nothing after it.
+    let stdout = fails(
+        &fp16,
+        b"1\n1.2.3\n2\n",
+        1,
+        "line 2: invalid character '.' at column 4",
+    );
+    assert_eq!(stdout, "0x3c00 0x1p+0 ok\n");
+    let stdout = fails(&fp16, b"1\n2\n\n3\n", 1, "line 3: empty line");
+    assert_eq!(stdout.lines().count(), 2);
+    fails(&fp16, b"  \t\n", 1, "line 1: empty line");
+    fails(&fp16, b"1\r\n\xff\xfe\n", 1, "line 2: not valid UTF-8");
+    fails(&fp16, b"0x\n", 1, "line 1: the number has no digits");
+    fails(
+        &fp16,
+        b"1e\n",
+        1,
+        "line 1: the exponent after 'e' or 'p' has no digits",
+    );
+    fails(&fp16, b"1e1000001\n", 1, "line 1: decimal exponent beyond");
+    fails(
+        &fp16,
+        b"0x1p10000001\n",
+        1,
+        "line 1: binary exponent beyond",
+    );
+    fails(
+        &fp16,
+        b"1 2\n",
+        1,
+        "line 1: invalid character ' ' at column 2",
+    );
+    fails(&fp16, b"infinite\n", 1, "line 1: invalid character 'i'");
+    fails(
+        &fp16,
+        b"--1\n",
+        1,
+        "line 1: invalid character '-' at column 2",
+    );
+    // Too long: a number of 100001 digits, and a line far longer than any number.
+    let long = format!("{}\n", "1".repeat(100_001));
+    fails(
+        &fp16,
+        long.as_bytes(),
+        1,
+        "line 1: number too long: 100001 characters",
+    );
+    let huge = "1".repeat(300_000);
+    fails(&fp16, huge.as_bytes(), 1, "line 1: line too long");
+    // The last line may lack its newline.
+    let out = lowprec(&fp16, b"1\n2");
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "0x3c00 0x1p+0 ok\n0x4000 0x1p+1 ok\n")
+    );
+    // No input, no output.
+    let out = lowprec(&fp16, b"");
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn long_exact_decimals_are_bounded() {
+    // 2^-1074 written out in full (751 significant digits), and the same plus a 1 in the
+    // 100000th character: the first is the smallest binary64 subnormal exactly, the
+    // second rounds up under rup.
+    let tiny = "4.940656458412465441765687928682213723650598026143247644255856825006755072702087518652998363616359923797965646954457177309266567103559397963987747960107818781263007131903114045278458171678489821036887186360569987307230500063874091535649843873124733972731696151400317153853980741262385655911710266585566867681870395603106249319452715914924553293054565444011274801297099995419319894090804165633245247571478690147267801593552386115501348035264934720193790268107107491703332226844753335720832431936092382893458368060106011506169809753078342277318329247904982524730776375927247874656084778203734469699533647017972677717585125660551199131504891101451037862738167250955837389733598993664809941164205702637090279242767544565229087538682506419718265533447265625e-324";
+    let mant = tiny.strip_suffix("e-324").unwrap();
+    let pad = 100_000 - mant.len() - "1e-324".len();
+    let above = format!("{mant}{}1e-324", "0".repeat(pad));
+    assert_eq!(above.len(), 100_000);
+    let input = format!("{tiny}\n{above}\n");
+    let out = lowprec(
+        &["round", "--format", "fp64", "--rounding", "rup"],
+        input.as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "0x0000000000000001 0x1p-1074 ok\n0x0000000000000002 0x1p-1073 underflow,inexact\n"
+    );
+}
