@@ -470,6 +470,10 @@ impl Status {
     pub const fn union(self, other: Status) -> Status {
         Status(self.0 | other.0)
     }
+    /// The flags of `self` that are not in `other`.
+    pub const fn without(self, other: Status) -> Status {
+        Status(self.0 & !other.0)
+    }
 }
 
 impl core::ops::BitOr for Status {

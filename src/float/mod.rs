@@ -8,11 +8,13 @@
 //! | `convert.rs` | from/to `f64`, `f32`, integers, other formats, `half` |
 //! | `slice.rs` | fast kernels over slices (quantize, encode, decode) |
 
+mod arith;
 mod convert;
 mod exact;
 mod format;
 pub mod slice;
 mod text;
+mod wide;
 
 pub use convert::{bf16_from_f32, f16_from_f32};
 pub use exact::{Exact, Finite};

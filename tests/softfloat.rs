@@ -1,0 +1,179 @@
+//! binary16, binary32 and binary64 arithmetic against Berkeley SoftFloat 3
+//! (`softfloat-wrapper`) in its five rounding modes, status flags included
+//! (SoftFloat detects tininess after rounding, as lowprec does).
+//!
+//! SoftFloat keeps its rounding mode and flags in global state, so every comparison
+//! runs inside one test function, one operation after another.
+
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use softfloat_wrapper::{ExceptionFlags, F16, F32, F64, Float, RoundingMode};
+
+const MODES: [(Rounding, RoundingMode); 5] = [
+    (Rounding::TiesToEven, RoundingMode::TiesToEven),
+    (Rounding::TowardZero, RoundingMode::TowardZero),
+    (Rounding::TowardNegative, RoundingMode::TowardNegative),
+    (Rounding::TowardPositive, RoundingMode::TowardPositive),
+    (Rounding::TiesToAway, RoundingMode::TiesToAway),
+];
+
+/// SoftFloat's flags as lowprec's `Status` (its "infinite" flag is division by zero).
+fn status(flags: ExceptionFlags) -> Status {
+    let mut s = Status::OK;
+    for (on, flag) in [
+        (flags.is_invalid(), Status::INVALID),
+        (flags.is_infinite(), Status::DIV_BY_ZERO),
+        (flags.is_overflow(), Status::OVERFLOW),
+        (flags.is_underflow(), Status::UNDERFLOW),
+        (flags.is_inexact(), Status::INEXACT),
+    ] {
+        if on {
+            s |= flag;
+        }
+    }
+    s
+}
+
+/// Runs one SoftFloat operation and returns its result bits and flags.
+fn soft<T: Float>(op: impl FnOnce() -> T) -> (u64, Status)
+where
+    T::Payload: Into<u64>,
+{
+    let mut flags = ExceptionFlags::default();
+    flags.set();
+    let r = op();
+    flags.get();
+    (r.to_bits().into(), status(flags))
+}
+
+/// Random operand bits for a `width`-bit IEEE format with `man` fraction bits, biased
+/// toward zeros, subnormals, the extreme exponents, infinities and NaNs.
+fn operand(rng: &mut SplitMix64, width: u32, man: u32) -> u64 {
+    let r = rng.next_u64();
+    let exp_bits = width - 1 - man;
+    let top = (1u64 << exp_bits) - 1;
+    let exp = match r >> 59 & 15 {
+        0 => 0,
+        1 => top,
+        2 => top - 1 - (r >> 40 & 1),
+        3 => 1 + (r >> 40 & 1),
+        4 => (top >> 1) + (r >> 40 & 3), // near 1
+        _ => (r >> 20) % (top + 1),
+    };
+    let frac = match r >> 56 & 7 {
+        0 => 0,
+        1 => (1 << man) - 1,
+        2 => 1,
+        _ => rng.next_u64() & ((1 << man) - 1),
+    };
+    (r >> 63) << (width - 1) | exp << man | frac
+}
+
+struct Checker {
+    format: FloatFormat,
+    checked: u64,
+}
+
+impl Checker {
+    fn check(&mut self, what: &str, want: (u64, Status), got: lowprec::StatusAnd<u64>) {
+        self.checked += 1;
+        let f = &self.format;
+        let same_value = if f.is_nan(want.0) {
+            f.is_nan(got.value)
+        } else {
+            want.0 == got.value
+        };
+        assert!(
+            same_value && want.1 == got.status,
+            "{} {what}: SoftFloat {:#x} [{}], lowprec {:#x} [{}]",
+            f,
+            want.0,
+            want.1,
+            got.value,
+            got.status
+        );
+    }
+}
+
+macro_rules! run_format {
+    ($T:ty, $fmt:expr, $width:expr, $man:expr, $n:expr, $seed:expr) => {{
+        let f: FloatFormat = $fmt;
+        let mut c = Checker {
+            format: f,
+            checked: 0,
+        };
+        let mut rng = SplitMix64::new($seed);
+        let mut unused = SplitMix64::new(0);
+        let ov = Overflow::Ieee;
+        for i in 0..$n {
+            let (mode, sfm) = MODES[i % MODES.len()];
+            let a = operand(&mut rng, $width, $man);
+            let mut b = operand(&mut rng, $width, $man);
+            let c3 = operand(&mut rng, $width, $man);
+            if i % 8 == 0 {
+                // b ≈ ±a: cancellation and exact ties in sums.
+                b = a ^ (b & ((1 << ($width - 1)) | 0x7));
+            }
+            let (x, y, z) = (
+                <$T>::from_bits(a as _),
+                <$T>::from_bits(b as _),
+                <$T>::from_bits(c3 as _),
+            );
+            let ctx = |op: &str| format!("{op}({a:#x}, {b:#x}, {c3:#x}) {mode}");
+            c.check(
+                &ctx("add"),
+                soft(|| x.add(y, sfm)),
+                f.add(a, b, mode, ov, &mut unused),
+            );
+            c.check(
+                &ctx("sub"),
+                soft(|| x.sub(y, sfm)),
+                f.sub(a, b, mode, ov, &mut unused),
+            );
+            c.check(
+                &ctx("mul"),
+                soft(|| x.mul(y, sfm)),
+                f.mul(a, b, mode, ov, &mut unused),
+            );
+            c.check(
+                &ctx("div"),
+                soft(|| x.div(y, sfm)),
+                f.div(a, b, mode, ov, &mut unused),
+            );
+            c.check(
+                &ctx("sqrt"),
+                soft(|| x.sqrt(sfm)),
+                f.sqrt(a, mode, ov, &mut unused),
+            );
+            c.check(
+                &ctx("fma"),
+                soft(|| x.fused_mul_add(y, z, sfm)),
+                f.fma(a, b, c3, mode, ov, &mut unused),
+            );
+            c.check(&ctx("rem"), soft(|| x.rem(y, sfm)), f.remainder(a, b));
+            // SoftFloat's roundToInt here is the non-signalling variant: compare values.
+            let (want, _) = soft(|| x.round_to_integral(sfm));
+            let got = f.round_to_integral(a, mode, &mut unused);
+            let flags = got.status.without(Status::INEXACT);
+            c.check(
+                &ctx("round_to_integral"),
+                (want, flags),
+                lowprec::StatusAnd::new(got.value, flags),
+            );
+            let want_cmp = if x.is_nan() || y.is_nan() {
+                None
+            } else {
+                x.compare(y)
+            };
+            assert_eq!(want_cmp, f.partial_cmp(a, b), "{}", ctx("compare"));
+        }
+        c.checked
+    }};
+}
+
+#[test]
+fn ieee_formats_match_softfloat() {
+    let n16 = run_format!(F16, FloatFormat::FP16, 16u32, 10u32, 1_000_000usize, 16);
+    let n32 = run_format!(F32, FloatFormat::FP32, 32u32, 23u32, 1_000_000usize, 32);
+    let n64 = run_format!(F64, FloatFormat::FP64, 64u32, 52u32, 1_000_000usize, 64);
+    println!("SoftFloat: {n16} fp16, {n32} fp32, {n64} fp64 operations checked with flags");
+}
