@@ -335,9 +335,15 @@ impl FloatFormat {
         let m = self.man_bits() as i32;
         let emin = self.emin();
         // Exponent of the leading bit, and the quantum (exponent of the last kept place):
-        // p bits below the leading one, but never finer than the format's finest quantum.
+        // p bits below the leading one, but never finer than the subnormal quantum
+        // 2^(emin − m). Without subnormals only the values below 2^emin change: they lie
+        // in the gap {0, 2^emin}, whose quantum is 2^emin.
         let e = f.exp.saturating_add(127 - f.sig.leading_zeros() as i32);
-        let q = (e.saturating_sub(m)).max(self.quantum_min());
+        let q = if e < emin && !self.has_subnormals() {
+            emin
+        } else {
+            e.saturating_sub(m).max(emin - m)
+        };
         let (mut kept, d) = split_at(f.sig, f.exp, f.sticky, q);
         let inexact = d.is_inexact();
         kept += u128::from(round_increment(
