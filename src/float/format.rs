@@ -339,9 +339,10 @@ impl FloatFormat {
             Specials::Ieee | Specials::P3109 { extended: true }
         )
     }
-    /// Whether the format has a NaN.
+    /// Whether the format has a NaN (an IEEE-style format without fraction bits has none:
+    /// its all-ones exponent holds only ±∞).
     pub const fn has_nan(&self) -> bool {
-        !matches!(self.specials, Specials::Finite)
+        self.nan_code().is_some()
     }
     /// Whether −0 is a distinct value.
     pub const fn has_neg_zero(&self) -> bool {
@@ -366,7 +367,9 @@ impl FloatFormat {
     /// The canonical (quiet, positive where signs exist) NaN code, if the format has NaN.
     pub const fn nan_code(&self) -> Option<u64> {
         match self.specials {
-            Specials::Ieee => Some(self.max_mag + 1 + (1u64 << self.man_bits.saturating_sub(1))),
+            // Exponent all ones, fraction MSB set; without fraction bits there is no NaN.
+            Specials::Ieee if self.man_bits == 0 => None,
+            Specials::Ieee => Some(self.max_mag + 1 + (1u64 << (self.man_bits - 1))),
             Specials::FiniteNan | Specials::NoZero => Some(self.max_mag + 1),
             Specials::Fnuz => Some(self.sign_bit()),
             Specials::P3109 { .. } => {
