@@ -89,90 +89,103 @@ def fmt_by_name(name):
 MODES = ("rne", "rna", "rnz", "rup", "rdn", "rtz", "rto")
 
 
-def round_exact(x, fmt, mode):
-    """Correctly rounds the float x (taken exactly) into fmt; returns a float."""
+def rounder(fmt, mode):
+    """A function that correctly rounds a float (taken exactly) into fmt in the given
+    mode and returns the result as a float. Constants are computed once per (fmt, mode).
+    """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}")
-    if math.isnan(x):
-        return math.nan
-    neg = math.copysign(1.0, x) < 0
-    sgn = -1 if neg else 1
+    p1 = fmt.p - 1
+    emin = fmt.emin
+    # Quantum of the values below 2^emin: the subnormal spacing 2^(emin - p + 1), or
+    # 2^emin when the format flushes (its only values below 2^emin are 0 and 2^emin).
+    q_low = emin - p1 if fmt.subnormals else emin
+    fmax = fmt.max
+    max_float = float(fmax)  # exact: the largest value is representable
+    # Exponent of the leading bit of the largest value (its denominator is 2^k).
+    max_exp = fmax.numerator.bit_length() - fmax.denominator.bit_length()
+    min_float = math.ldexp(1.0, emin)
 
-    def signed_max():
-        return float(fmt.max) * sgn
-
-    if math.isinf(x):
-        if neg and not fmt.signed:
-            return math.nan
-        if fmt.inf:
-            return x
-        return math.nan if fmt.nan else signed_max()
-    if x == 0:
-        if not fmt.zero:
-            return math.nan
-        return -0.0 if neg and fmt.negzero else 0.0
-
-    # x = m * 2^ex exactly, m a positive integer (as_integer_ratio is exact and its
-    # denominator is a power of two).
-    num, den = abs(x).as_integer_ratio()
-    m, ex = num, 1 - den.bit_length()
-    e = m.bit_length() - 1 + ex  # exponent of the leading bit: 2^e <= |x| < 2^(e+1)
-    # Quantum (weight of the last kept bit): p bits below the leading one in the normal
-    # range; fixed at the subnormal spacing 2^(emin - p + 1) below it, or at 2^emin when
-    # the format flushes (its only values below 2^emin are 0 and 2^emin).
-    if e >= fmt.emin:
-        qe = e - (fmt.p - 1)
-    elif fmt.subnormals:
-        qe = fmt.emin - (fmt.p - 1)
-    else:
-        qe = fmt.emin
-    # |x| / 2^qe = n + r / 2^sh with 0 <= r < 2^sh: n kept, r discarded.
-    sh = qe - ex
-    if sh <= 0:
-        n, r, half = m << -sh, 0, 1
-    else:
-        n, r, half = m >> sh, m & ((1 << sh) - 1), 1 << (sh - 1)
-    if r == 0:
-        inc = False
-    elif mode == "rne":
-        inc = r > half or (r == half and n % 2 == 1)
-    elif mode == "rna":
-        inc = r >= half
-    elif mode == "rnz":
-        inc = r > half
-    elif mode == "rup":
-        inc = not neg
-    elif mode == "rdn":
-        inc = neg
-    elif mode == "rtz":
-        inc = False
-    else:  # rto
-        inc = n % 2 == 0
-    n += inc
-
-    if neg and not fmt.signed:
-        # Negative values have no representation; only a zero result could be returned.
-        return 0.0 if n == 0 and fmt.zero else math.nan
-    # Compare n * 2^qe with the largest finite value only when its leading bit is at
-    # least as high (the Fraction comparison is the slow part).
-    max_exp = fmt.max.numerator.bit_length() - fmt.max.denominator.bit_length()
-    if n.bit_length() - 1 + qe >= max_exp and n * Fraction(2) ** qe > fmt.max:
+    def over(neg):
         # Overflow (IEEE 754 7.4): directed modes pointing toward zero, and round to odd
         # (whose truncation is the largest finite value), give the largest finite value;
         # the others give infinity, or NaN where the format has no infinity, or the
         # largest finite value where it has neither (MX FP6/FP4 saturate).
         inward = mode in ("rtz", "rto") or (mode == "rup" and neg) or (mode == "rdn" and not neg)
         if inward or not (fmt.inf or fmt.nan):
-            return signed_max()
-        return math.inf * sgn if fmt.inf else math.nan
-    if n == 0:
-        if not fmt.zero:
-            # No zero: the smallest value is the only candidate below.
-            return float(Fraction(2) ** fmt.emin)
-        return -0.0 if neg and fmt.negzero else 0.0
-    # n < 2^54 and n * 2^qe is a value of the format, inside binary64's range: ldexp
-    # is exact here.
-    return math.ldexp(n, qe) * sgn
+            return -max_float if neg else max_float
+        if fmt.inf:
+            return -math.inf if neg else math.inf
+        return math.nan
+
+    def rnd(x):
+        if x != x:
+            return math.nan
+        neg = math.copysign(1.0, x) < 0
+        if math.isinf(x):
+            if neg and not fmt.signed:
+                return math.nan
+            if fmt.inf:
+                return x
+            if fmt.nan:
+                return math.nan
+            return -max_float if neg else max_float
+        if x == 0:
+            if not fmt.zero:
+                return math.nan
+            return -0.0 if neg and fmt.negzero else 0.0
+
+        # |x| = m * 2^ex exactly, m a positive integer (as_integer_ratio is exact and
+        # its denominator is a power of two).
+        m, den = abs(x).as_integer_ratio()
+        ex = 1 - den.bit_length()
+        e = m.bit_length() - 1 + ex  # 2^e <= |x| < 2^(e+1)
+        # Quantum (weight of the last kept bit): p bits below the leading one in the
+        # normal range, q_low below it.
+        qe = e - p1 if e >= emin else q_low
+        # |x| / 2^qe = n + r / 2^sh with 0 <= r < 2^sh: n is kept, r discarded.
+        sh = qe - ex
+        if sh <= 0:
+            n, r, half = m << -sh, 0, 1
+        else:
+            n, r, half = m >> sh, m & ((1 << sh) - 1), 1 << (sh - 1)
+        if r:
+            if mode == "rne":
+                n += r > half or (r == half and n & 1)
+            elif mode == "rna":
+                n += r >= half
+            elif mode == "rnz":
+                n += r > half
+            elif mode == "rup":
+                n += not neg
+            elif mode == "rdn":
+                n += neg
+            elif mode == "rto":
+                n |= 1
+            # rtz: truncation
+
+        if neg and not fmt.signed:
+            # Negative values have no representation; only a zero result could be returned.
+            return 0.0 if n == 0 and fmt.zero else math.nan
+        # Compare n * 2^qe with the largest value only when its leading bit is as high.
+        if n and n.bit_length() - 1 + qe >= max_exp and n * Fraction(2) ** qe > fmax:
+            return over(neg)
+        if n == 0:
+            if not fmt.zero:
+                # No zero: the smallest value is the only candidate below.
+                return min_float
+            return -0.0 if neg and fmt.negzero else 0.0
+        # n < 2^54 and n * 2^qe is a value of the format inside binary64's range:
+        # ldexp is exact here.
+        v = math.ldexp(n, qe)
+        return -v if neg else v
+
+    return rnd
+
+
+def round_exact(x, fmt, mode):
+    """Correctly rounds the float x (taken exactly) into fmt; returns a float."""
+    return rounder(fmt, mode)(x)
 
 
 def main(d):
@@ -185,7 +198,8 @@ def main(d):
             with open(f"{d}/{src}", "rb") as f:
                 data = f.read()
             xs = struct.unpack(f"<{len(data) // 8}d", data)
-            ys = [round_exact(x, fmt, mode) for x in xs]
+            rnd = rounder(fmt, mode)
+            ys = [rnd(x) for x in xs]
             with open(f"{d}/{dst}", "wb") as f:
                 f.write(struct.pack(f"<{len(ys)}d", *ys))
 

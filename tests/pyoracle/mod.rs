@@ -204,26 +204,56 @@ impl ExactQueries {
     }
 
     /// Runs the oracle; result `i` holds the correctly rounded values of group `i`
-    /// (NaN where the result is NaN, ±∞, signed zeros).
+    /// (NaN where the result is NaN, ±∞, signed zeros). Groups with the same format and
+    /// mode are merged and their inputs deduplicated before the oracle sees them.
     pub fn run(self) -> Vec<Vec<f64>> {
+        use std::collections::HashMap;
         let tmp = TempDir::new("exact");
+        // (format, mode, distinct inputs, their index by bit pattern)
+        type Merged<'a> = (&'a str, &'a str, Vec<f64>, HashMap<u64, usize>);
+        let mut merged: Vec<Merged> = Vec::new();
+        let mut slot: HashMap<(&str, &str), usize> = HashMap::new();
+        let mut where_: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (format, mode, xs) in &self.groups {
+            let k = *slot.entry((format, mode)).or_insert_with(|| {
+                merged.push((format, mode, Vec::new(), HashMap::new()));
+                merged.len() - 1
+            });
+            let (_, _, uniq, index) = &mut merged[k];
+            let pos = xs
+                .iter()
+                .map(|x| {
+                    *index.entry(x.to_bits()).or_insert_with(|| {
+                        uniq.push(*x);
+                        uniq.len() - 1
+                    })
+                })
+                .collect();
+            where_.push((k, pos));
+        }
         let mut jobs = String::new();
-        for (i, (format, mode, xs)) in self.groups.iter().enumerate() {
-            write(&tmp.file(&format!("q{i}.in")), xs);
+        for (i, (format, mode, uniq, _)) in merged.iter().enumerate() {
+            write(&tmp.file(&format!("q{i}.in")), uniq);
             jobs.push_str(&format!("q{i}.in q{i}.out {format} {mode}\n"));
         }
         write_text(&tmp.file("jobs.txt"), &jobs);
         run("exact.py", &[tmp.dir().as_os_str()]);
-        let out: Vec<Vec<f64>> = (0..self.groups.len())
-            .map(|i| read(&tmp.file(&format!("q{i}.out"))))
+        let out: Vec<Vec<f64>> = merged
+            .iter()
+            .enumerate()
+            .map(|(i, (format, mode, uniq, _))| {
+                let o: Vec<f64> = read(&tmp.file(&format!("q{i}.out")));
+                assert_eq!(
+                    o.len(),
+                    uniq.len(),
+                    "exact oracle ({format}, {mode}) returned the wrong count"
+                );
+                o
+            })
             .collect();
-        for (i, (o, (f, m, xs))) in out.iter().zip(&self.groups).enumerate() {
-            assert_eq!(
-                o.len(),
-                xs.len(),
-                "exact oracle group {i} ({f}, {m}) returned the wrong count"
-            );
-        }
-        out
+        where_
+            .into_iter()
+            .map(|(k, pos)| pos.into_iter().map(|i| out[k][i]).collect())
+            .collect()
     }
 }
