@@ -325,6 +325,16 @@ impl FloatFormat {
     /// The IEEE 754 remainder a − n·b, n the integer nearest a/b (ties to even). It is
     /// always exact; its sign is a's when it is zero.
     pub fn remainder(&self, a: u64, b: u64) -> StatusAnd<u64> {
+        self.remainder_op(a, b, true)
+    }
+
+    /// The truncated remainder a − n·b, n = a/b rounded toward zero (C's `fmod`, Rust's
+    /// `%` on floats). It is always exact and has a's sign.
+    pub fn fmod(&self, a: u64, b: u64) -> StatusAnd<u64> {
+        self.remainder_op(a, b, false)
+    }
+
+    fn remainder_op(&self, a: u64, b: u64, nearest: bool) -> StatusAnd<u64> {
         let flags = self.signaling(&[a, b]);
         let outcome = match (self.decode(a), self.decode(b)) {
             (Exact::Nan { .. }, _) | (_, Exact::Nan { .. }) => {
@@ -333,16 +343,10 @@ impl FloatFormat {
             (Exact::Inf { .. }, _) | (_, Exact::Zero { .. }) => Outcome::Invalid,
             (x, Exact::Inf { .. }) => Outcome::Value(x),
             (x @ Exact::Zero { .. }, _) => Outcome::Value(x),
-            (Exact::Finite(x), Exact::Finite(y)) => Outcome::Value(remainder_exact(x, y)),
+            (Exact::Finite(x), Exact::Finite(y)) => Outcome::Value(remainder_exact(x, y, nearest)),
         };
-        let mut rng = NoRandom;
-        self.finish(
-            outcome,
-            flags,
-            Rounding::TiesToEven,
-            Overflow::Ieee,
-            &mut rng,
-        )
+        let (mode, overflow) = (Rounding::TiesToEven, Overflow::Ieee);
+        self.finish(outcome, flags, mode, overflow, &mut NoRandom)
     }
 
     /// Rounds a to an integral value in the given mode (IEEE roundToIntegralExact:
@@ -488,8 +492,8 @@ impl FloatFormat {
     }
 }
 
-/// x − n·y exactly, n = x/y rounded to nearest, ties to even.
-fn remainder_exact(x: Finite, y: Finite) -> Exact {
+/// x − n·y exactly, n = x/y rounded to nearest, ties to even (`nearest`), or toward zero.
+fn remainder_exact(x: Finite, y: Finite, nearest: bool) -> Exact {
     // Work on |x| = X·2^ex and |y| = Y·2^ey at the common exponent e = min(ex, ey).
     let e = x.exp.min(y.exp);
     let (big_x, big_y) = (x.sig, y.sig);
@@ -519,6 +523,7 @@ fn remainder_exact(x: Finite, y: Finite) -> Exact {
     // r ∈ [0, Y): the candidates are r (n = q) and r − Y (n = q + 1).
     let twice = r << 1;
     let (mag, flip) = match twice.cmp(&y_at_e) {
+        _ if !nearest => (r, false),
         Ordering::Less => (r, false),
         Ordering::Greater => (y_at_e - r, true),
         Ordering::Equal if q_odd => (y_at_e - r, true),

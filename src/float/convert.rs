@@ -124,12 +124,12 @@ impl FloatFormat {
 
     /// The value of a code as `half::f16` (IEEE binary16), rounded to nearest even.
     pub fn to_f16(&self, code: u64) -> half::f16 {
-        half::f16::from_bits(self.to_format_rne(&FloatFormat::FP16, code) as u16)
+        half::f16::from_bits(self.rne_into(&FloatFormat::FP16, code) as u16)
     }
 
     /// The value of a code as `half::bf16`, rounded to nearest even.
     pub fn to_bf16(&self, code: u64) -> half::bf16 {
-        half::bf16::from_bits(self.to_format_rne(&FloatFormat::BF16, code) as u16)
+        half::bf16::from_bits(self.rne_into(&FloatFormat::BF16, code) as u16)
     }
 
     /// Rounds a `half::f16` into this format.
@@ -166,7 +166,7 @@ impl FloatFormat {
         )
     }
 
-    fn to_format_rne(&self, dst: &FloatFormat, code: u64) -> u64 {
+    fn rne_into(&self, dst: &FloatFormat, code: u64) -> u64 {
         dst.convert_from(
             self,
             code,

@@ -199,7 +199,7 @@ impl FloatFormat {
                 "a format without zero has no subnormals (use :nosub)",
             ));
         }
-        let top = (u64::MAX >> (64 - (exp_bits + man_bits))) as u64; // all magnitude bits set
+        let top = u64::MAX >> (64 - (exp_bits + man_bits)); // all magnitude bits set
         let max_mag = match specials {
             // Exponent field all ones minus one, fraction all ones.
             Specials::Ieee => top - (1u64 << man_bits),
