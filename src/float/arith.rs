@@ -297,7 +297,8 @@ impl FloatFormat {
     ) -> StatusAnd<u64> {
         let flags = self.signaling(&[a]);
         let outcome = match self.decode(a) {
-            v @ (Exact::Nan { .. } | Exact::Zero { .. }) => Outcome::Value(v),
+            Exact::Nan { .. } => Outcome::Value(Exact::Nan { negative: false }),
+            v @ Exact::Zero { .. } => Outcome::Value(v),
             Exact::Inf { negative: false } => Outcome::Value(Exact::Inf { negative: false }),
             Exact::Inf { negative: true } => Outcome::Invalid,
             Exact::Finite(f) if f.negative => Outcome::Invalid,

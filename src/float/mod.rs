@@ -6,10 +6,15 @@
 //! | `format.rs` | [`FloatFormat`], [`Specials`], presets and names |
 //! | `exact.rs` | [`Exact`], [`FloatFormat::round`] (the one rounding step), [`FloatFormat::decode`] |
 //! | `convert.rs` | from/to `f64`, `f32`, integers, other formats, `half` |
+//! | `arith.rs` | correctly rounded +, −, ×, ÷, √, fma, remainder, min/max, comparisons |
+//! | `dot.rs` | dot products and sums with an accumulator format, or exact (Kulisch) |
+//! | `value.rs` | typed values [`Fp<F>`](Fp) with operators and `num_traits` |
+//! | `wide.rs` | the 256-bit integer behind exact sums |
 //! | `slice.rs` | fast kernels over slices (quantize, encode, decode) |
 
 mod arith;
 mod convert;
+pub mod dot;
 mod exact;
 mod format;
 pub mod slice;
