@@ -443,3 +443,54 @@ fn fp16_from_f32_near_every_midpoint() {
 fn bf16_from_f32_near_every_midpoint() {
     half_from_f32("bf16", 17);
 }
+
+/// Every code of every small format (and of fp16 and bf16) converted into every small
+/// format (into a few, from the 16-bit ones), in every mode and policy, against the MPFR
+/// oracle applied to the source's textbook value.
+#[test]
+fn every_code_into_every_small_format() {
+    let mut total = Tally::default();
+    let small: Vec<Spec> = SMALL.iter().map(|n| spec(n)).collect();
+    let few: Vec<&Spec> = small
+        .iter()
+        .filter(|s| {
+            [
+                "e4m3fn",
+                "e5m2",
+                "e2m1",
+                "e8m0",
+                "binary8p3se",
+                "e4m3:nosub",
+            ]
+            .contains(&s.name.as_str())
+        })
+        .collect();
+    assert_eq!(few.len(), 6);
+    let (fp16, bf16) = (spec("fp16"), spec("bf16"));
+    let mut pairs: Vec<(&Spec, &Spec)> = Vec::new();
+    for src in &small {
+        for dst in &small {
+            pairs.push((src, dst));
+        }
+    }
+    for dst in &few {
+        pairs.push((&fp16, dst));
+        pairs.push((&bf16, dst));
+    }
+    for (src, dst) in pairs {
+        let mut t = Tally::default();
+        for code in 0..=src.code_mask() {
+            let input = val_to_in(&src.decode(code));
+            for (mode, policy, e) in dst.expect_all(&input) {
+                let got = dst
+                    .fmt
+                    .convert_from(&src.fmt, code, mode, policy, &mut NoDraw);
+                t.record(dst.check(got, &e), || {
+                    format!("{} {code:#x} into {} {mode} {policy}", src.name, dst.name)
+                });
+            }
+        }
+        total.merge(t);
+    }
+    total.finish("conversions between formats");
+}

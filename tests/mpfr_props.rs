@@ -393,7 +393,8 @@ fn random_formats_and_inputs_against_mpfr() {
     }
 }
 
-/// Pinned edge cases: the extremes of the parameter space, every input kind at once.
+/// Pinned edge cases: the extremes of the parameter space (exponent and fraction widths,
+/// biases up to ±2²⁰, exponents of `Exact` inputs near MPFR's ±2³⁰ limit), every input kind.
 #[test]
 fn extreme_formats_against_mpfr() {
     let mut t = Tally::default();
@@ -410,13 +411,40 @@ fn extreme_formats_against_mpfr() {
                 (Specials::P3109 { extended: false }, true, true),
                 (Specials::NoZero, false, false),
             ] {
-                for off in [-60, 0, 60] {
-                    let bias = (1i32 << (e - 1)) - 1 + off;
+                let ieee_bias = (1i32 << (e - 1)) - 1;
+                for bias in [
+                    ieee_bias - 60,
+                    ieee_bias,
+                    ieee_bias + 60,
+                    -(1 << 20),
+                    1 << 20,
+                ] {
                     let Ok(fmt) = FloatFormat::new(e, m, bias, sp, sub, signed) else {
                         continue;
                     };
                     let seeds: Vec<u64> = (0..64).map(|_| rng.next_u64()).collect();
                     let _ = check_format(fmt, &seeds, &mut t);
+                    // Far beyond the range either way, and the largest and smallest
+                    // exponents MPFR can hold.
+                    let s = Spec::new(fmt);
+                    for exp in [
+                        -1_073_741_000,
+                        -1_000_000_000,
+                        -(1 << 22),
+                        1 << 22,
+                        1_000_000_000,
+                        1_073_741_000,
+                    ] {
+                        let sig = u128::from(rng.next_u64()) << (rng.next_u64() % 64);
+                        for (neg, sticky) in [(false, false), (true, true)] {
+                            let (entry, input) = exact_input(&s, neg, sig.max(1), exp, sticky);
+                            for (mode, policy, e) in s.expect_all(&input) {
+                                t.record(s.check(entry.round(&fmt, mode, policy), &e), || {
+                                    format!("{} {entry:?} {mode} {policy}", s.name)
+                                });
+                            }
+                        }
+                    }
                 }
             }
         }

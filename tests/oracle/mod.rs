@@ -364,6 +364,8 @@ pub struct Spec {
     pub max_code: u64,
     /// Largest finite value.
     pub max: Float,
+    /// 2^emin.
+    pub min_normal: Float,
 }
 
 impl Spec {
@@ -400,6 +402,7 @@ impl Spec {
             emax: 0,
             max_code,
             max: Float::new(1),
+            min_normal: pow2(emin),
         };
         let max_q = s.mag_value(max_code);
         s.max = q_to_float(&max_q);
@@ -592,11 +595,11 @@ impl Spec {
 
     /// Whether `x` is tiny after rounding in `mode` (rounded to p bits, exponent unbounded).
     pub fn tiny_after(&self, x: &Float, unbounded: Option<&Grid>, mode: Rounding) -> bool {
-        if x.cmp_abs(&pow2(self.emin)) != Some(Ordering::Less) {
+        if x.cmp_abs(&self.min_normal) != Some(Ordering::Less) {
             return false;
         }
         match unbounded {
-            Some(g) => g.pick(mode).cmp_abs(&pow2(self.emin)) == Some(Ordering::Less),
+            Some(g) => g.pick(mode).cmp_abs(&self.min_normal) == Some(Ordering::Less),
             None => true,
         }
     }
@@ -623,6 +626,21 @@ impl Spec {
         r: &Float,
         inexact: bool,
         tiny: bool,
+    ) -> Expect {
+        self.finish_coded(negative, mode, policy, r, inexact, tiny, None)
+    }
+
+    /// [`Spec::finish`] with `r`'s code, if known, to spare encoding it again.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_coded(
+        &self,
+        negative: bool,
+        mode: Rounding,
+        policy: Overflow,
+        r: &Float,
+        inexact: bool,
+        tiny: bool,
+        code: Option<u64>,
     ) -> Expect {
         let mut flags = Status::OK;
         if inexact {
@@ -680,7 +698,7 @@ impl Spec {
             return Expect { want, flags };
         }
         Expect {
-            want: Want::Code(self.encode(r)),
+            want: Want::Code(code.unwrap_or_else(|| self.encode(r))),
             flags: Some(flags),
         }
     }
@@ -700,16 +718,32 @@ impl Spec {
         match x {
             In::Num(v) => {
                 let g = self.grid(v);
-                let unb = if v.cmp_abs(&pow2(self.emin)) == Some(Ordering::Less) {
+                let unb = if v.cmp_abs(&self.min_normal) == Some(Ordering::Less) {
                     Some(Grid::new(v, self.p, None, self.exp_parity()))
                 } else {
                     None
                 };
+                // The modes share at most four distinct results: encode each once.
+                let mut codes: Vec<(*const Float, u64)> = Vec::with_capacity(4);
                 for mode in Rounding::DETERMINISTIC {
                     let r = g.pick(mode);
                     let tiny = self.tiny_after(v, unb.as_ref(), mode);
+                    let representable = !r.is_zero()
+                        && r.cmp_abs(&self.max) != Some(Ordering::Greater)
+                        && (self.signed || !g.negative);
+                    let code = representable.then(|| {
+                        match codes.iter().find(|(p, _)| std::ptr::eq(*p, r)) {
+                            Some(&(_, c)) => c,
+                            None => {
+                                let c = self.encode(r);
+                                codes.push((r as *const Float, c));
+                                c
+                            }
+                        }
+                    });
                     for policy in POLICIES {
-                        let e = self.finish(g.negative, mode, policy, r, !g.exact, tiny);
+                        let e =
+                            self.finish_coded(g.negative, mode, policy, r, !g.exact, tiny, code);
                         out.push((mode, policy, e));
                     }
                 }
