@@ -7,8 +7,11 @@
 //!   (including the overflow threshold beyond max and the midpoint below the smallest
 //!   subnormal), each ± one f32 ulp, and values far beyond both ends, in every
 //!   deterministic mode and overflow policy, with status flags;
+//! - every code of every format of at most 8 bits (and of fp16, bf16) converted into every
+//!   format of at most 8 bits (a few, from fp16 and bf16), in every mode and policy;
 //! - fp16 and bf16 from more than 10⁶ f32 inputs each: every value and every midpoint
-//!   ± 1 and 2 ulps, plus random f32s.
+//!   ± 1 and 2 ulps, plus random f32s, in every mode and policy (and lowprec's RNE
+//!   shortcuts `f16_from_f32`, `bf16_from_f32`).
 
 mod oracle;
 
