@@ -369,7 +369,7 @@ impl Discarded {
 /// assert!(!round_increment(false, false, tie, Rounding::TiesToEven, &mut rng)); // 2.5 → 2
 /// assert!(!round_increment(true, true, tie, Rounding::TiesUp, &mut rng)); // −1.5 → −1
 /// ```
-#[inline]
+#[inline(always)]
 pub fn round_increment<R: RandomBits + ?Sized>(
     negative: bool,
     odd: bool,

@@ -175,7 +175,25 @@ impl FloatFormat {
     /// let b = f.from_f64(16.0, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value;
     /// assert_eq!(f.add(a, b, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value, a);
     /// ```
+    #[inline]
     pub fn add<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        b: u64,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        if self.host() {
+            if let Some(r) = self.host_add(a, b, mode, overflow, rng) {
+                return r;
+            }
+        }
+        self.add_exact(a, b, mode, overflow, rng)
+    }
+
+    #[inline(never)]
+    fn add_exact<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
@@ -192,7 +210,25 @@ impl FloatFormat {
     }
 
     /// a − b, correctly rounded.
+    #[inline]
     pub fn sub<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        b: u64,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        if self.host() {
+            if let Some(r) = self.host_add(a, self.neg(b), mode, overflow, rng) {
+                return r;
+            }
+        }
+        self.sub_exact(a, b, mode, overflow, rng)
+    }
+
+    #[inline(never)]
+    fn sub_exact<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
@@ -209,7 +245,25 @@ impl FloatFormat {
     }
 
     /// a × b, correctly rounded.
+    #[inline]
     pub fn mul<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        b: u64,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        if self.host() {
+            if let Some(r) = self.host_mul(a, b, mode, overflow, rng) {
+                return r;
+            }
+        }
+        self.mul_exact(a, b, mode, overflow, rng)
+    }
+
+    #[inline(never)]
+    fn mul_exact<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
@@ -226,7 +280,26 @@ impl FloatFormat {
     }
 
     /// a × b + c with a single rounding.
+    #[inline]
     pub fn fma<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        b: u64,
+        c: u64,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        if self.host() {
+            if let Some(r) = self.host_fma(a, b, c, mode, overflow, rng) {
+                return r;
+            }
+        }
+        self.fma_exact(a, b, c, mode, overflow, rng)
+    }
+
+    #[inline(never)]
+    fn fma_exact<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,

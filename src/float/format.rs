@@ -102,6 +102,12 @@ pub struct FloatFormat {
     bias: i32,
     /// Largest finite magnitude code (sign bit clear).
     max_mag: u64,
+    /// Mask of the exponent and fraction bits.
+    mag_mask: u64,
+    /// The sign bit's mask (0 when unsigned).
+    sign_bit: u64,
+    /// Whether arithmetic may take the host-float fast path (`fast.rs`).
+    host: bool,
 }
 
 const fn ok(f: Result<FloatFormat, FormatError>) -> FloatFormat {
@@ -225,7 +231,7 @@ impl FloatFormat {
         if max_mag < min_nonzero || (max_mag == 0 && !matches!(specials, Specials::NoZero)) {
             return Err(FormatError::NoFiniteValue);
         }
-        Ok(Self {
+        let mut f = Self {
             exp_bits: exp_bits as u8,
             man_bits: man_bits as u8,
             signed,
@@ -233,7 +239,16 @@ impl FloatFormat {
             specials,
             bias,
             max_mag,
-        })
+            mag_mask: top,
+            sign_bit: if signed {
+                1u64 << (exp_bits + man_bits)
+            } else {
+                0
+            },
+            host: false,
+        };
+        f.host = f.host_eligible();
+        Ok(f)
     }
 
     /// An IEEE-style signed format with bias 2^(E−1) − 1 and subnormals.
@@ -313,24 +328,28 @@ impl FloatFormat {
         1u128 << self.width()
     }
     /// Mask of all code bits.
+    #[inline(always)]
     pub const fn code_mask(&self) -> u64 {
-        u64::MAX >> (64 - self.width())
+        self.mag_mask | self.sign_bit
     }
     /// The sign bit (0 for unsigned formats).
+    #[inline(always)]
     pub const fn sign_bit(&self) -> u64 {
-        if self.signed {
-            1u64 << (self.exp_bits + self.man_bits)
-        } else {
-            0
-        }
+        self.sign_bit
     }
     /// Mask of the magnitude (exponent and fraction) bits.
+    #[inline(always)]
     pub const fn mag_mask(&self) -> u64 {
-        u64::MAX >> (64 - (self.exp_bits as u32 + self.man_bits as u32))
+        self.mag_mask
     }
     /// Largest finite magnitude code.
     pub const fn max_mag(&self) -> u64 {
         self.max_mag
+    }
+    /// Whether arithmetic may take the host-float fast path.
+    #[inline(always)]
+    pub(crate) const fn host(&self) -> bool {
+        self.host
     }
     /// Whether the format has infinities.
     pub const fn has_inf(&self) -> bool {
@@ -398,7 +417,8 @@ impl FloatFormat {
     pub const fn emax(&self) -> i32 {
         (self.max_mag >> self.man_bits) as i32 - self.bias
     }
-    /// Exponent of the last place of the smallest nonzero magnitude: the finest quantum.
+    /// Exponent of the last place of the subnormals (or, without subnormals, of the
+    /// smallest normal magnitude 2^emin itself): the finest grid step below 2^emin.
     pub(crate) const fn quantum_min(&self) -> i32 {
         if self.subnormals {
             self.emin() - self.man_bits as i32

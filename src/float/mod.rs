@@ -9,6 +9,7 @@
 //! | `arith.rs` | correctly rounded +, −, ×, ÷, √, fma, remainder, min/max, comparisons |
 //! | `dot.rs` | dot products and sums with an accumulator format, or exact (Kulisch) |
 //! | `value.rs` | typed values [`Fp<F>`](Fp) with operators and `num_traits` |
+//! | `fast.rs` | the host-float fast path of +, −, ×, fma for formats that fit in `f64` |
 //! | `wide.rs` | the 256-bit integer behind exact sums |
 //! | `slice.rs` | fast kernels over slices (quantize, encode, decode) |
 
@@ -16,6 +17,7 @@ mod arith;
 mod convert;
 pub mod dot;
 mod exact;
+mod fast;
 mod format;
 pub mod slice;
 mod text;
