@@ -25,11 +25,11 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let parsed = s.parse::<Exact>();
-    if let Ok(x) = parsed {
-        if !matches!(x, Exact::Finite(f) if f.sticky) {
-            let shown = x.to_string();
-            assert_eq!(shown.parse::<Exact>(), Ok(x), "{s:?} displays as {shown:?}");
-        }
+    if let Ok(x) = parsed
+        && !matches!(x, Exact::Finite(f) if f.sticky)
+    {
+        let shown = x.to_string();
+        assert_eq!(shown.parse::<Exact>(), Ok(x), "{s:?} displays as {shown:?}");
     }
 
     let mut rng = SplitMix64::new(0);
