@@ -399,44 +399,79 @@ impl fmt::Display for Exact {
     /// assert_eq!(Exact::from_f64(-0.0).to_string(), "-0x0p+0");
     /// assert_eq!(Exact::from_f64(f64::INFINITY).to_string(), "inf");
     /// assert_eq!(format!("{:x}", Exact::from_f64(0.1)), "0x1.999999999999ap-4");
+    /// assert_eq!(format!("[{:>9}]", Exact::from_f64(1.5)), "[ 0x1.8p+0]"); // width applies
     /// // Exact values round-trip through their text.
     /// let x = Exact::from_f64(-1.0e-310);
     /// assert_eq!(x.to_string().parse::<Exact>().map(|y| y.to_string()), Ok(x.to_string()));
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.is_sign_negative() { "-" } else { "" };
-        let x = match *self {
-            Exact::Nan { .. } => return write!(f, "{sign}nan"),
-            Exact::Inf { .. } => return write!(f, "{sign}inf"),
-            Exact::Zero { .. } => return write!(f, "{sign}0x0p+0"),
-            Exact::Finite(x) if x.sig == 0 => return write!(f, "{sign}0x0p+0"),
-            Exact::Finite(x) => x,
+        // Written into a stack buffer first, so that width, fill and alignment apply.
+        let mut buf = Buf {
+            bytes: [0; 96],
+            len: 0,
         };
-        // Leading bit at position `lead`: value = 1.frac · 2^(exp + lead).
-        let lead = 127 - x.sig.leading_zeros();
-        let exp = i64::from(x.exp) + i64::from(lead);
-        let digits = lead.div_ceil(4);
-        // frac < 2^lead, shifted to fill `digits` hex digits: < 2^(4·digits) ≤ 2¹²⁸.
-        let frac = (x.sig ^ (1u128 << lead)) << (4 * digits - lead);
-        write!(f, "{sign}0x1")?;
-        if frac != 0 || x.sticky {
-            f.write_str(".")?;
-        }
-        if frac == 0 && x.sticky {
-            f.write_str("0")?;
-        }
-        if frac != 0 {
-            let shown = digits - frac.trailing_zeros() / 4;
-            for i in 0..shown {
-                let d = (frac >> (4 * (digits - 1 - i))) & 0xF;
-                write!(f, "{:x}", d as u8)?;
-            }
-        }
-        if x.sticky {
-            f.write_str("...")?;
-        }
-        write!(f, "p{exp:+}")
+        write_hex(self, &mut buf)?;
+        f.pad(buf.as_str())
     }
+}
+
+/// A fixed stack buffer for one hex float (at most 1 + 4 + 32 + 3 + 2 + 20 bytes).
+struct Buf {
+    bytes: [u8; 96],
+    len: usize,
+}
+
+impl Buf {
+    fn as_str(&self) -> &str {
+        // Only `write_str` fills the buffer, with whole `str`s.
+        core::str::from_utf8(&self.bytes[..self.len]).unwrap_or("")
+    }
+}
+
+impl fmt::Write for Buf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// The hex-float text of [`Exact`]'s `Display`.
+fn write_hex(x: &Exact, f: &mut impl fmt::Write) -> fmt::Result {
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    let x = match *x {
+        Exact::Nan { .. } => return write!(f, "{sign}nan"),
+        Exact::Inf { .. } => return write!(f, "{sign}inf"),
+        Exact::Zero { .. } => return write!(f, "{sign}0x0p+0"),
+        Exact::Finite(x) if x.sig == 0 => return write!(f, "{sign}0x0p+0"),
+        Exact::Finite(x) => x,
+    };
+    // Leading bit at position `lead`: value = 1.frac · 2^(exp + lead).
+    let lead = 127 - x.sig.leading_zeros();
+    let exp = i64::from(x.exp) + i64::from(lead);
+    let digits = lead.div_ceil(4);
+    // frac < 2^lead, shifted to fill `digits` hex digits: < 2^(4·digits) ≤ 2¹²⁸.
+    let frac = (x.sig ^ (1u128 << lead)) << (4 * digits - lead);
+    write!(f, "{sign}0x1")?;
+    if frac != 0 || x.sticky {
+        f.write_str(".")?;
+    }
+    if frac == 0 && x.sticky {
+        f.write_str("0")?;
+    }
+    if frac != 0 {
+        let shown = digits - frac.trailing_zeros() / 4;
+        for i in 0..shown {
+            let d = (frac >> (4 * (digits - 1 - i))) & 0xF;
+            write!(f, "{:x}", d as u8)?;
+        }
+    }
+    if x.sticky {
+        f.write_str("...")?;
+    }
+    write!(f, "p{exp:+}")
 }
 
 impl fmt::LowerHex for Exact {
