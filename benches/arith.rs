@@ -1,10 +1,12 @@
-//! Arithmetic throughput: lowprec against rustc_apfloat (LLVM's APFloat in Rust) and
+//! Arithmetic throughput: lowprec (runtime formats, and typed `Fp<F>` values) against rustc_apfloat (LLVM's APFloat in Rust) and
 //! Berkeley SoftFloat (`softfloat-wrapper`) on the formats they share, in one run.
 //!
 //! Each iteration runs one operation over 4096 operand pairs (or triples) of random
 //! finite codes; criterion reports elements per second.
 
 use criterion::{BenchmarkId, Criterion, Throughput, black_box, criterion_group, criterion_main};
+use lowprec::float::slice::Code;
+use lowprec::float::{Format, Fp, formats};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 use rustc_apfloat::ieee::{BFloat, Float8E4M3FN, IeeeFloat, Semantics};
 use rustc_apfloat::{Float, Round};
@@ -20,6 +22,18 @@ impl Semantics for E6m9S {
 }
 type E6m9 = IeeeFloat<E6m9S>;
 
+/// e6m9 for lowprec's typed values.
+#[derive(Clone, Copy, Default, bytemuck::Zeroable, bytemuck::Pod)]
+#[repr(C)]
+struct LpE6m9;
+impl Format for LpE6m9 {
+    type Bits = u16;
+    const FORMAT: FloatFormat = match FloatFormat::ieee(6, 9) {
+        Ok(f) => f,
+        Err(_) => panic!("invalid format"),
+    };
+}
+
 fn finite_codes(f: &FloatFormat, seed: u64) -> Vec<u64> {
     let mut rng = SplitMix64::new(seed);
     let mut v = Vec::with_capacity(N);
@@ -34,7 +48,8 @@ fn finite_codes(f: &FloatFormat, seed: u64) -> Vec<u64> {
     v
 }
 
-fn bench_format<A: Float>(c: &mut Criterion, name: &str, f: FloatFormat, soft: bool) {
+fn bench_format<F: Format, A: Float>(c: &mut Criterion, name: &str, soft: bool) {
+    let f = F::FORMAT;
     let (a, b, d) = (
         finite_codes(&f, 1),
         finite_codes(&f, 2),
@@ -48,6 +63,12 @@ fn bench_format<A: Float>(c: &mut Criterion, name: &str, f: FloatFormat, soft: b
             .collect::<Vec<A>>()
     };
     let (xa, xb, xd) = (ap(&a), ap(&b), ap(&d));
+    let fp = |v: &[u64]| {
+        v.iter()
+            .map(|&x| Fp::<F>::from_bits(F::Bits::from_u64(x)))
+            .collect::<Vec<_>>()
+    };
+    let (ta, tb, td) = (fp(&a), fp(&b), fp(&d));
     let sf = |v: &[u64]| {
         v.iter()
             .map(|&x| BF16::from_bits(x as u16))
@@ -55,65 +76,86 @@ fn bench_format<A: Float>(c: &mut Criterion, name: &str, f: FloatFormat, soft: b
     };
     let (sa, sb, sd) = (sf(&a), sf(&b), sf(&d));
 
-    for op in ["add", "mul", "fma"] {
-        let mut g = c.benchmark_group(format!("{op}/{name}"));
-        g.throughput(Throughput::Elements(N as u64));
-        g.bench_function(BenchmarkId::from_parameter("lowprec"), |bch| {
-            bch.iter(|| {
-                let mut acc = 0u64;
-                for i in 0..N {
-                    let r = match op {
-                        "add" => f.add(a[i], b[i], rne, ov, &mut rng),
-                        "mul" => f.mul(a[i], b[i], rne, ov, &mut rng),
-                        _ => f.fma(a[i], b[i], d[i], rne, ov, &mut rng),
-                    };
-                    acc ^= r.value;
-                }
-                black_box(acc)
-            })
-        });
-        g.bench_function(BenchmarkId::from_parameter("rustc_apfloat"), |bch| {
-            bch.iter(|| {
-                let mut acc = 0u128;
-                for i in 0..N {
-                    let r = match op {
-                        "add" => xa[i].add_r(xb[i], Round::NearestTiesToEven).value,
-                        "mul" => xa[i].mul_r(xb[i], Round::NearestTiesToEven).value,
-                        _ => {
-                            xa[i]
-                                .mul_add_r(xb[i], xd[i], Round::NearestTiesToEven)
-                                .value
-                        }
-                    };
-                    acc ^= r.to_bits();
-                }
-                black_box(acc)
-            })
-        });
-        if soft {
-            g.bench_function(BenchmarkId::from_parameter("softfloat"), |bch| {
+    // One loop per operation and implementation, nothing but the operation inside.
+    macro_rules! run {
+        ($g:expr, $id:expr, $acc:expr, $body:expr) => {
+            $g.bench_function(BenchmarkId::from_parameter($id), |bch| {
                 bch.iter(|| {
-                    let mut acc = 0u16;
+                    let mut acc = $acc;
                     for i in 0..N {
-                        let r = match op {
-                            "add" => sa[i].add(sb[i], RoundingMode::TiesToEven),
-                            "mul" => sa[i].mul(sb[i], RoundingMode::TiesToEven),
-                            _ => sa[i].fused_mul_add(sb[i], sd[i], RoundingMode::TiesToEven),
-                        };
-                        acc ^= r.to_bits();
+                        acc ^= $body(i);
                     }
                     black_box(acc)
                 })
             });
-        }
-        g.finish();
+        };
     }
+    let nearest = Round::NearestTiesToEven;
+    let sfm = RoundingMode::TiesToEven;
+
+    let mut g = c.benchmark_group(format!("add_{name}"));
+    g.throughput(Throughput::Elements(N as u64));
+    run!(g, "lowprec", 0u64, |i: usize| f
+        .add(a[i], b[i], rne, ov, &mut rng)
+        .value);
+    run!(g, "lowprec-typed", 0u64, |i: usize| (ta[i] + tb[i])
+        .to_bits()
+        .to_u64());
+    run!(g, "rustc_apfloat", 0u128, |i: usize| xa[i]
+        .add_r(xb[i], nearest)
+        .value
+        .to_bits());
+    if soft {
+        run!(g, "softfloat", 0u16, |i: usize| sa[i]
+            .add(sb[i], sfm)
+            .to_bits());
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group(format!("mul_{name}"));
+    g.throughput(Throughput::Elements(N as u64));
+    run!(g, "lowprec", 0u64, |i: usize| f
+        .mul(a[i], b[i], rne, ov, &mut rng)
+        .value);
+    run!(g, "lowprec-typed", 0u64, |i: usize| (ta[i] * tb[i])
+        .to_bits()
+        .to_u64());
+    run!(g, "rustc_apfloat", 0u128, |i: usize| xa[i]
+        .mul_r(xb[i], nearest)
+        .value
+        .to_bits());
+    if soft {
+        run!(g, "softfloat", 0u16, |i: usize| sa[i]
+            .mul(sb[i], sfm)
+            .to_bits());
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group(format!("fma_{name}"));
+    g.throughput(Throughput::Elements(N as u64));
+    run!(g, "lowprec", 0u64, |i: usize| f
+        .fma(a[i], b[i], d[i], rne, ov, &mut rng)
+        .value);
+    run!(g, "lowprec-typed", 0u64, |i: usize| ta[i]
+        .mul_add(tb[i], td[i])
+        .to_bits()
+        .to_u64());
+    run!(g, "rustc_apfloat", 0u128, |i: usize| xa[i]
+        .mul_add_r(xb[i], xd[i], nearest)
+        .value
+        .to_bits());
+    if soft {
+        run!(g, "softfloat", 0u16, |i: usize| sa[i]
+            .fused_mul_add(sb[i], sd[i], sfm)
+            .to_bits());
+    }
+    g.finish();
 }
 
 fn arith(c: &mut Criterion) {
-    bench_format::<Float8E4M3FN>(c, "e4m3fn", FloatFormat::E4M3FN, false);
-    bench_format::<BFloat>(c, "bf16", FloatFormat::BF16, true);
-    bench_format::<E6m9>(c, "e6m9", "e6m9".parse().unwrap(), false);
+    bench_format::<formats::E4m3fn, Float8E4M3FN>(c, "e4m3fn", false);
+    bench_format::<formats::Bf16, BFloat>(c, "bf16", true);
+    bench_format::<LpE6m9, E6m9>(c, "e6m9", false);
 }
 
 criterion_group! {

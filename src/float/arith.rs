@@ -175,7 +175,7 @@ impl FloatFormat {
     /// let b = f.from_f64(16.0, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value;
     /// assert_eq!(f.add(a, b, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value, a);
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn add<R: RandomBits + ?Sized>(
         &self,
         a: u64,
@@ -210,7 +210,7 @@ impl FloatFormat {
     }
 
     /// a − b, correctly rounded.
-    #[inline]
+    #[inline(always)]
     pub fn sub<R: RandomBits + ?Sized>(
         &self,
         a: u64,
@@ -245,7 +245,7 @@ impl FloatFormat {
     }
 
     /// a × b, correctly rounded.
-    #[inline]
+    #[inline(always)]
     pub fn mul<R: RandomBits + ?Sized>(
         &self,
         a: u64,
@@ -280,7 +280,7 @@ impl FloatFormat {
     }
 
     /// a × b + c with a single rounding.
-    #[inline]
+    #[inline(always)]
     pub fn fma<R: RandomBits + ?Sized>(
         &self,
         a: u64,

@@ -7,18 +7,17 @@
 //! `f64` plus an exactly known error (Knuth's TwoSum). So the exact result of +, −, ×
 //! and fma is `s + e` with `s` an `f64` and `|e| ≤ ulp(s)/2`, and only the sign of `e`
 //! matters for rounding `s + e` to p ≤ 26 bits: `e` lies strictly below the last of
-//! s's 53 bits, far below the p-th. [`round_host`] rounds that pair with the one rounding
-//! decision; anything out of its way (specials, zeros, the subnormal range, overflow)
-//! goes to [`FloatFormat::round`] as an [`Exact`] built from the same pair.
+//! s's 53 bits, far below the p-th. `round_host` rounds that pair on the f64's bits with
+//! the increment of each deterministic mode (the same rule as `round_increment`, as an
+//! addend); anything out of its way (specials, zeros, the subnormal range, overflow,
+//! stochastic modes) goes to [`FloatFormat::round`] as an [`Exact`] built from the pair.
 //!
 //! These are shortcuts of DESIGN.md §1: the arithmetic tests compare them with MPFR over
 //! every operand pair of the 8-bit formats and with SoftFloat for binary16/32.
 
 use super::exact::{Exact, Finite};
 use super::format::{FloatFormat, Specials};
-use crate::rounding::{
-    Discarded, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
-};
+use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
 
 impl FloatFormat {
     /// Whether the format qualifies for the host-float fast path (see the module docs).
@@ -35,30 +34,28 @@ impl FloatFormat {
     #[inline(always)]
     pub(crate) fn host_decode(&self, code: u64) -> Option<f64> {
         let (neg, mag) = self.split(code);
-        if mag > self.max_mag() {
-            return None;
-        }
         let m = self.man_bits();
-        let e = (mag >> m) as i64;
-        let frac = mag & ((1u64 << m) - 1);
-        let abs = if e == 0 {
-            if neg && mag == 0 && matches!(self.specials(), Specials::Fnuz | Specials::P3109 { .. })
-            {
-                return None; // the NaN at the −0 code
+        let one = 1u64 << m;
+        // Normal codes [2^m, max_mag] in one unsigned comparison.
+        let bits = if mag.wrapping_sub(one) <= self.max_mag() - one {
+            // 2^(E − bias) · 1.F: the code's fields left-aligned in an f64, whose exponent
+            // field E then only needs the constant 1023 − bias added.
+            (mag << (52 - m)).wrapping_add(((1023 - i64::from(self.bias())) as u64) << 52)
+        } else if mag > self.max_mag() {
+            return None;
+        } else if mag == 0 {
+            if neg && !self.has_neg_zero() && self.is_signed() {
+                return None; // the NaN at the −0 code (FNUZ, P3109)
             }
-            if !self.has_subnormals() {
-                0.0
-            } else {
-                // frac · 2^(emin − m): both factors exact, the product exact (no underflow).
-                frac as f64
-                    * f64::from_bits(((i64::from(self.emin()) - i64::from(m) + 1023) as u64) << 52)
-            }
+            0
+        } else if self.has_subnormals() {
+            // F · 2^(emin − m): both factors exact, so is the product (no underflow).
+            let scale = f64::from_bits(((i64::from(self.quantum_min()) + 1023) as u64) << 52);
+            (mag as f64 * scale).to_bits()
         } else {
-            // 2^(e − bias) · 1.frac: rebias the exponent, left-align the fraction.
-            let biased = e - i64::from(self.bias()) + 1023;
-            f64::from_bits((biased as u64) << 52 | frac << (52 - m))
+            0 // a zero-exponent code of a format without subnormals reads as zero
         };
-        Some(if neg { -abs } else { abs })
+        Some(f64::from_bits(bits | u64::from(neg) << 63))
     }
 
     /// Rounds the exact value `s + e` (|e| ≤ ulp(s)/2, `e` = 0 allowed) into this format.
@@ -73,58 +70,60 @@ impl FloatFormat {
     ) -> StatusAnd<u64> {
         let bits = s.to_bits();
         let negative = bits >> 63 == 1;
-        let be = ((bits >> 52) & 0x7FF) as i32;
-        let m = self.man_bits() as i32;
-        let exp = be - 1023; // exponent of s's leading bit
-        if be == 0 || be == 0x7FF || exp < self.emin() {
+        let mut r = bits & !(1u64 << 63);
+        // A 53-bit stand-in for s + e that every p ≤ 26-bit rounding treats alike: s's
+        // magnitude bits with the last one set (e above |s|), or one unit less with the
+        // last one set (e below |s|). Grid points and midpoints of a p-bit grid have their
+        // last 53 − p ≥ 27 bits clear, so an odd stand-in is never one of them, and it
+        // lies between the same two of them as s + e does.
+        if e != 0.0 {
+            r = if (e < 0.0) == negative {
+                r | 1
+            } else {
+                (r - 1) | 1
+            };
+        }
+        let min_normal = ((i64::from(self.emin()) + 1023) as u64) << 52;
+        if r >= 0x7FF0_0000_0000_0000 || mode.is_stochastic() {
             return self.round(pair_exact(s, e), mode, overflow, rng);
         }
-        let sig = bits & ((1u64 << 52) - 1) | (1u64 << 52);
-        // Keep the leading p bits of the 53: shift by 52 − m ≥ 27.
-        let sh = (52 - m) as u32;
-        let mut kept = sig >> sh;
-        let frac = sig << (64 - sh); // the discarded bits, left-aligned: δ·2⁶⁴
-        // e's sign relative to s: above |s| (sticky), below |s| (borrow), or exact.
-        let d = if e == 0.0 {
-            Discarded {
-                frac,
-                sticky: false,
+        let m = self.man_bits();
+        let (mag, status) = if r >= min_normal {
+            // Normal range: the last kept bit is 2^(exponent − m), 52 − m ≥ 27 bits down.
+            let sh = 52 - m;
+            let (kept, rest) = round_bits(r, sh, negative, mode);
+            // Rebias: the f64 exponent field minus 1023 − bias is the format's.
+            let mag = kept.wrapping_sub(((1023 - i64::from(self.bias())) as u64) << m);
+            if mag > self.max_mag() {
+                return self.round(pair_exact(s, e), mode, overflow, rng);
             }
-        } else if (e < 0.0) == negative {
-            Discarded { frac, sticky: true }
-        } else if frac != 0 {
-            // δ − ε with 0 < ε < 2⁻⁶⁴ (frac's low bits are zero): frac − 1 and sticky.
-            Discarded {
-                frac: frac - 1,
-                sticky: true,
-            }
-        } else if kept > 1u64 << m {
-            // Just below a grid point: one unit less, with δ = 1 − ε.
-            kept -= 1;
-            Discarded {
-                frac: u64::MAX,
-                sticky: true,
-            }
+            (mag, if rest { Status::INEXACT } else { Status::OK })
         } else {
-            // Just below a power of two: the previous binade's finer grid.
-            return self.round(pair_exact(s, e), mode, overflow, rng);
-        };
-        let inc = round_increment(negative, kept & 1 == 1, d, mode, rng);
-        let kept = kept + u64::from(inc);
-        // The code formula of FloatFormat::round: biased exponent, then the fraction; a
-        // carry to kept = 2^(m+1) lands on the next binade's first code.
-        let biased = i64::from(exp) + i64::from(self.bias());
-        let mag = (biased << m) + kept as i64 - (1i64 << m);
-        if mag > self.max_mag() as i64 {
-            return self.round(pair_exact(s, e), mode, overflow, rng);
-        }
-        let status = if d.is_inexact() {
-            Status::INEXACT
-        } else {
-            Status::OK
+            // Subnormal range: the last kept bit is 2^(emin − m) whatever the exponent, so
+            // round the 53-bit significand at 52 − m + (emin − exponent) bits; the kept
+            // value is the code itself (2^m, the smallest normal, when it rounds up).
+            let exp = (r >> 52) as i64 - 1023;
+            let sh = 52 - i64::from(m) + (i64::from(self.emin()) - exp);
+            if !self.has_subnormals() || sh > 62 || exp == i64::from(self.emin()) - 1 {
+                // Far below the grid, or where tininess after rounding needs a second look.
+                return self.round(pair_exact(s, e), mode, overflow, rng);
+            }
+            let sig = (r & ((1u64 << 52) - 1)) | (1u64 << 52);
+            let (kept, rest) = round_bits(sig, sh as u32, negative, mode);
+            if kept == 0 {
+                // Rounded to zero: its sign is the format's business.
+                return self.round(pair_exact(s, e), mode, overflow, rng);
+            }
+            // Tiny after rounding: even rounded to p bits the value stays below 2^(emin−1).
+            let flags = if rest {
+                Status::UNDERFLOW | Status::INEXACT
+            } else {
+                Status::OK
+            };
+            (kept, flags)
         };
         let sign = if negative { self.sign_bit() } else { 0 };
-        StatusAnd::new(sign | mag as u64, status)
+        StatusAnd::new(sign | mag, status)
     }
 
     /// a + b through the host path; `None` when an operand is NaN or ±∞ or the sum is 0.
@@ -180,6 +179,30 @@ impl FloatFormat {
         }
         Some(self.round_host(s, e, mode, overflow, rng))
     }
+}
+
+/// Rounds the integer `x` to a multiple of 2^sh in a deterministic `mode` (stochastic
+/// modes never get here) and returns x / 2^sh rounded, and whether bits were discarded.
+/// The increment is an addend: what carries into bit `sh` exactly when the mode rounds
+/// the magnitude up (the rule of `round_increment`).
+#[inline(always)]
+fn round_bits(x: u64, sh: u32, negative: bool, mode: Rounding) -> (u64, bool) {
+    let full = 1u64 << sh;
+    let half = full >> 1;
+    let rest = x & (full - 1);
+    let add = match mode {
+        Rounding::TiesToEven => half - 1 + ((x >> sh) & 1),
+        Rounding::TiesToAway => half,
+        Rounding::TiesToZero => half - 1,
+        Rounding::TiesUp => half - u64::from(negative),
+        Rounding::TiesDown => half - u64::from(!negative),
+        Rounding::TowardPositive => (full - 1) * u64::from(!negative),
+        Rounding::TowardNegative => (full - 1) * u64::from(negative),
+        // Truncate, then set the last kept bit if anything was discarded.
+        Rounding::ToOdd => return ((x >> sh) | u64::from(rest != 0), rest != 0),
+        Rounding::TowardZero | Rounding::Stochastic(_) => 0,
+    };
+    ((x + add) >> sh, rest != 0)
 }
 
 /// Knuth's TwoSum: s = fl(x + y) and e with x + y = s + e exactly (round-to-nearest
