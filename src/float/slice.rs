@@ -75,7 +75,7 @@ use core::fmt;
 use core::ops::{Add, BitAnd, BitOr, BitXor, Not, Shl, Shr, Sub};
 
 use super::exact::{Exact, NoRandom};
-use super::format::FloatFormat;
+use super::format::{FloatFormat, pow2};
 use crate::rounding::{
     Discarded, Overflow, RandomBits, Rounding, SrKind, Status, Stochastic, round_increment,
 };
@@ -499,6 +499,8 @@ trait Host: Copy + PartialOrd + Add<Output = Self> + Sub<Output = Self> {
     fn from_bits(b: Self::Bits) -> Self;
     fn exact(self) -> Exact;
     fn from_code(fmt: &FloatFormat, code: u64) -> Self;
+    /// `x` rounded to the host type (callers pass only exactly representable values).
+    fn from_f64(x: f64) -> Self;
 
     /// Bits of 2^e, for e within the host's range (normal or subnormal).
     #[inline]
@@ -531,6 +533,9 @@ impl Host for f32 {
     fn from_code(fmt: &FloatFormat, code: u64) -> Self {
         fmt.to_f32(code)
     }
+    fn from_f64(x: f64) -> Self {
+        x as f32
+    }
 }
 
 impl Host for f64 {
@@ -551,6 +556,9 @@ impl Host for f64 {
     }
     fn from_code(fmt: &FloatFormat, code: u64) -> Self {
         fmt.to_f64(code)
+    }
+    fn from_f64(x: f64) -> Self {
+        x
     }
 }
 
@@ -762,7 +770,13 @@ impl<H: Host> Plan<H> {
         let max_bits = value(fmt.max_mag());
         let mut thr = inf_bits;
         if rne_kernel && s >= 1 && fmt.emax() <= H::BIAS {
-            let t = max_bits.wadd(one << (s - 1));
+            // max's quantum: 2^(emax − m), or the subnormal quantum when max is subnormal
+            // (formats without normal numbers, such as e1m2).
+            // T has at most m + 2 ≤ MAN + 1 significant bits and lies within the host's
+            // range (emax ≤ host bias, q − 1 ≥ q_min − 1 ≥ the host's least exponent as
+            // s ≥ 1), so f64 arithmetic and the conversion to the host are exact.
+            let q = (fmt.emax() - m as i32).max(q_min);
+            let t = H::from_f64(fmt.max_value() + pow2(q - 1)).to_bits();
             let r = fmt.round(H::from_bits(t).exact(), mode, overflow, &mut NoRandom);
             thr = if r.status.contains(Status::OVERFLOW) {
                 t
@@ -1155,14 +1169,17 @@ fn scalar_lane<H: Host, const VALUE: bool>(
         return p.finish::<VALUE>(a, negm, false, zero, zero);
     }
     // |x| = sig · 2^(E − BIAS − MAN) with E = max(exponent field, 1); the format's
-    // quantum 2^q_min lies sh = q_min + BIAS + MAN − E ≥ s + 1 ≥ 1 bits above the last
-    // bit. δ·2⁶⁴ is the low sh bits of sig aligned to the top of a u64 (sh < 64), or
+    // quantum 2^q_min lies sh = q_min + BIAS + MAN − E ≥ s ≥ 0 bits above the last bit
+    // (E ≤ emin + BIAS, equality only for host subnormals when emin is the host's).
+    // δ·2⁶⁴ is the low sh bits of sig aligned to the top of a u64 (0 < sh < 64), or
     // sig >> (sh − 64) with the rest in the sticky bit.
     let field = (a >> H::MAN).to_u64();
     let sig = (a & ((one << H::MAN).wsub(one))).to_u64() | (u64::from(field != 0) << H::MAN);
     let sh =
         (i64::from(p.q_min) + i64::from(H::BIAS) + i64::from(H::MAN) - field.max(1) as i64) as u64;
-    let (trunc, frac, sticky) = if sh < 64 {
+    let (trunc, frac, sticky) = if sh == 0 {
+        (sig, 0, false)
+    } else if sh < 64 {
         (sig >> sh, sig << (64 - sh), false)
     } else if sh < 128 {
         let k = sh - 64;
