@@ -275,8 +275,9 @@ impl FloatFormat {
             }
             // No infinity to propagate: saturate (as P3109 finite formats do).
             (Overflow::SatPropagate, None) => self.max_result(negative, Status::INEXACT),
-            // No infinity: NaN where there is one (OCP E4M3FN, FNUZ), else saturate (MX).
-            (_, None) if self.has_nan() => self.nan_result(negative, Status::OK),
+            // No infinity: NaN, an invalid operation, where there is one (OCP E4M3FN,
+            // FNUZ), else saturate (MX).
+            (_, None) if self.has_nan() => self.nan_result(negative, Status::INVALID),
             (_, None) => self.max_result(negative, Status::INEXACT),
         }
     }

@@ -533,6 +533,9 @@ impl fmt::Display for FloatFormat {
         }
         write!(f, "e{}m{}", self.exp_bits, self.man_bits)?;
         match self.specials {
+            // Where e{E}m{M} alone names a preset with other specials (the MX formats,
+            // E8M0), say IEEE explicitly.
+            Specials::Ieee if self.base_is_preset_name() => f.write_str(":ieee")?,
             Specials::Ieee => {}
             Specials::FiniteNan => f.write_str(":fn")?,
             Specials::Fnuz => f.write_str(":fnuz")?,
@@ -555,17 +558,35 @@ impl fmt::Display for FloatFormat {
     }
 }
 
+impl FloatFormat {
+    /// Whether `e{E}m{M}` with this format's widths names a preset whose specials are not
+    /// IEEE (the MX formats `e2m3 e3m2 e2m1`, and `e8m0`).
+    fn base_is_preset_name(&self) -> bool {
+        Self::PRESETS.iter().any(|(name, p)| {
+            plain_widths(name) == Some((self.exp_bits(), self.man_bits()))
+                && !matches!(p.specials, Specials::Ieee)
+        })
+    }
+}
+
+/// The widths of a plain `e{E}m{M}` name.
+fn plain_widths(name: &str) -> Option<(u32, u32)> {
+    let (e, m) = name.strip_prefix('e')?.split_once('m')?;
+    Some((parse_u32(e).ok()?, parse_u32(m).ok()?))
+}
+
 impl FromStr for FloatFormat {
     type Err = FormatError;
 
     /// Parses a preset name, a P3109 name `binary{K}p{P}{s|u}{e|f}`, or a custom
-    /// `e{E}m{M}` followed by any of `:fn :fnuz :finite :p3109e :p3109f :nozero
-    /// :unsigned :nosub :bias=B` (IEEE specials and bias 2^(E−1) − 1 by default).
+    /// `e{E}m{M}` followed by any of `:ieee :fn :fnuz :finite :p3109e :p3109f :nozero
+    /// :unsigned :nosub :bias=B` (IEEE specials and bias 2^(E−1) − 1 by default; a name
+    /// that is a preset's, such as `e2m3`, is the preset).
     /// Names are case-insensitive.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut buf = [0u8; 64];
         let s = s.trim();
-        if s.len() > buf.len() {
+        if s.len() > buf.len() || !s.is_ascii() {
             return Err(FormatError::UnknownName);
         }
         buf[..s.len()].copy_from_slice(s.as_bytes());
@@ -624,6 +645,7 @@ fn parse_custom(s: &str) -> Result<FloatFormat, FormatError> {
     let mut bias = (1i32 << (e - 1)) - 1;
     for opt in parts {
         match opt {
+            "ieee" => specials = Specials::Ieee,
             "fn" => specials = Specials::FiniteNan,
             "fnuz" => specials = Specials::Fnuz,
             "finite" => specials = Specials::Finite,

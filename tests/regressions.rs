@@ -1,0 +1,89 @@
+//! Pinned reproductions of defects found by fuzzing (`fuzz/regressions/`) and review.
+//! Each test names the input and states the correct behaviour from the format and
+//! rounding definitions.
+
+use lowprec::{FloatFormat, FormatError, Overflow, Rounding, SplitMix64, Status};
+
+/// `fuzz/regressions/parse/p3109-non-ascii-panic`: a P3109-looking name with a multi-byte
+/// character used to be split inside the character.
+#[test]
+fn non_ascii_format_name_is_an_error() {
+    assert_eq!(
+        "binary1pé1".parse::<FloatFormat>(),
+        Err(FormatError::UnknownName)
+    );
+    assert_eq!(
+        "e4m3é".parse::<FloatFormat>(),
+        Err(FormatError::UnknownName)
+    );
+}
+
+/// `fuzz/regressions/parse/display-shadows-preset-*`: a custom IEEE-style format with the
+/// widths of an MX preset (or of E8M0) printed as the preset's name.
+#[test]
+fn custom_formats_named_like_presets_round_trip() {
+    for spec in [
+        "e2m3:bias=1",
+        "e3m2:bias=3",
+        "e2m1:bias=1",
+        "e8m0:bias=127",
+        "e2m3:ieee",
+    ] {
+        let f: FloatFormat = spec.parse().unwrap();
+        assert_eq!(f.specials(), lowprec::float::Specials::Ieee, "{spec}");
+        let text = f.to_string();
+        assert!(text.ends_with(":ieee"), "{spec} displays as {text}");
+        assert_eq!(text.parse::<FloatFormat>(), Ok(f), "{text}");
+    }
+    // The plain names stay the presets.
+    assert_eq!("e2m3".parse::<FloatFormat>(), Ok(FloatFormat::E2M3));
+    assert_eq!("e8m0".parse::<FloatFormat>(), Ok(FloatFormat::E8M0));
+}
+
+/// `fuzz/regressions/convert/encode_f32-*-sr-shift-overflow*`: stochastic slice encoding
+/// into a format with f32's precision (nothing to discard) must give the exact value.
+#[test]
+fn stochastic_encode_with_nothing_to_discard() {
+    let mut rng = SplitMix64::new(3);
+    let fnuz: FloatFormat = "e8m23:fnuz".parse().unwrap();
+    for fmt in [FloatFormat::FP32, fnuz] {
+        let xs = [1.5f32, -3.0e-39, 123456.79, f32::MIN_POSITIVE];
+        let mut codes = [0u32; 4];
+        lowprec::float::slice::encode_f32(
+            &fmt,
+            &xs,
+            &mut codes,
+            Rounding::SR,
+            Overflow::Ieee,
+            &mut rng,
+        )
+        .unwrap();
+        for (x, c) in xs.iter().zip(codes) {
+            // Every f32 is a value of these formats (FNUZ's bias 128 shifts the range down
+            // by one binade, so f32's largest binade would overflow; none used here).
+            assert_eq!(fmt.to_f32(u64::from(c)), *x, "{fmt} {x:e}");
+        }
+    }
+}
+
+/// Converting ∞ into a format that has NaN but no ∞ (OCP E4M3FN) produces NaN from a
+/// non-NaN: an invalid operation (IEEE 754 §7.2), unless the conversion saturates.
+#[test]
+fn infinity_into_a_format_without_infinity() {
+    let f = FloatFormat::E4M3FN;
+    let mut rng = SplitMix64::new(0);
+    let r = f.from_f64(
+        f64::INFINITY,
+        Rounding::TiesToEven,
+        Overflow::Ieee,
+        &mut rng,
+    );
+    assert_eq!((r.value, r.status), (0x7F, Status::INVALID));
+    let r = f.from_f64(
+        f64::NEG_INFINITY,
+        Rounding::TiesToEven,
+        Overflow::SatFinite,
+        &mut rng,
+    );
+    assert_eq!((r.value, r.status), (0xFE, Status::INEXACT));
+}
