@@ -36,31 +36,45 @@
 //!
 //! A format is *kernel-friendly* for a host type when it is signed, has a zero, has no
 //! more fraction bits than the host, its smallest normal is a normal host number, and
-//! (for `f32`) its codes fit in 31 bits: all presets but fp64 (from `f32`) and E8M0
-//! qualify. For those formats:
+//! (for `f32`) its codes fit in 31 bits: every preset but E8M0 from `f64`, and every
+//! preset but fp64 and E8M0 from `f32`. For those formats:
 //!
-//! - **round-to-nearest-even** runs a branchless integer kernel that the compiler
-//!   vectorizes: the host bits plus a rounding bias, shifted, rebiased, for results in the
-//!   normal range; the host's own addition as an exact "magic addend" rounding for
-//!   subnormal results; compare-and-select for overflow, infinities and NaN;
-//! - **the other deterministic modes** use the same kernel with the rounding bias and the
-//!   subnormal decision taken from a per-mode table, which is computed by asking
+//! - **round-to-nearest-even** runs a branchless kernel that the compiler vectorizes.
+//!   For formats whose range sits well inside the host's (fp16, every 8-bit format) one
+//!   formula serves normal and subnormal results: |x| plus a power of two C chosen per
+//!   binade so that the host's spacing at C is the format's quantum at |x|, which makes
+//!   the host's own RNE addition the one correct rounding, and the code falls out of the
+//!   sum's bits. Formats with the host's exponent range (bf16, tf32) round the host bits
+//!   directly: bias, shift, rebias. Overflow, ±∞ and NaN are a clamp before rounding
+//!   and compare-and-selects after it;
+//! - **the other deterministic modes** use the integer kernel with a rounding bias, and
+//!   a subnormal path that recovers the discarded fraction exactly from the host's
+//!   rounding error; both take their decisions from a per-mode table computed by asking
 //!   [`round_increment`] itself (the crate's one rounding decision) about one value
 //!   below, at and above a tie for each sign and parity;
 //! - **stochastic modes** split each element into the kept bits and the discarded
 //!   fraction with integer operations and call [`round_increment`] with the same
 //!   arguments the exact path would, so they draw the same random bits.
 //!
-//! Every other format, and every element the kernels do not cover, goes through the
-//! exact path ([`FloatFormat::round`]). The kernels are checked against it in
-//! `tests/slice.rs`, exhaustively near every rounding boundary.
+//! Every other format goes through the exact path ([`FloatFormat::round`]). Each
+//! shortcut states its proof next to the code, and `tests/slice.rs` checks the kernels
+//! against the exact path on both sides of every point where a rounding can change, in
+//! every mode, policy and preset (and on all 2^32 `f32` inputs with `LOWPREC_LONG=1`).
+//! The proofs assume IEEE 754 binary32/binary64 arithmetic with round-to-nearest-even
+//! and subnormals, as Rust specifies for `f32`/`f64` (x87-only targets without SSE2 do
+//! not provide it).
+//!
+//! The kernels are portable Rust without `unsafe`; the compiler vectorizes them for the
+//! target's baseline (SSE2 on x86-64). Building with wider vector units enabled (for
+//! example `RUSTFLAGS="-C target-cpu=native"`) speeds them up further; runtime
+//! dispatch to such code would need `unsafe`, which this crate forbids.
 //!
 //! ```
 //! use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
 //! use lowprec::float::slice;
 //!
 //! let fmt = FloatFormat::E4M3FN;
-//! let src = [0.3f32, -1.0625, 500.0, 1e-3];
+//! let src = [0.3f32, -1.0625, 500.0, 1e-4];
 //! let mut codes = [0u8; 4];
 //! let mut rng = SplitMix64::new(7);
 //! slice::encode_f32(&fmt, &src, &mut codes, Rounding::TiesToEven, Overflow::SatFinite, &mut rng)?;
@@ -313,8 +327,7 @@ pub fn encode_f32<C: Code, R: RandomBits + ?Sized>(
 /// [`SliceError::LengthMismatch`] when the slices differ in length.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64, Stochastic};
-/// use lowprec::rounding::SrKind;
+/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
 /// let e5m10 = FloatFormat::FP16;
 /// let src = [1.0f64 + 2f64.powi(-11), 3.0];
 /// let mut dst = [0u16; 2];
