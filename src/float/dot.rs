@@ -37,9 +37,9 @@ impl Accumulator {
 }
 
 impl FloatFormat {
-    /// Σ a[i]·b[i] over codes of this format, accumulated left to right in `acc`: the
-    /// running sum starts at +0 and each step computes `s ← round(s + a[i]·b[i])` with
-    /// the exact product (or `round(s + round(a[i]·b[i]))` when `acc.round_products`).
+    /// Σ aᵢ·bᵢ over codes of this format, accumulated left to right in `acc`: the
+    /// running sum starts at +0 and each step computes `s ← round(s + aᵢ·bᵢ)` with
+    /// the exact product (or `round(s + round(aᵢ·bᵢ))` when `acc.round_products`).
     /// Returns the accumulator's code and the union of all flags.
     ///
     /// ```
@@ -104,7 +104,7 @@ impl FloatFormat {
         Ok(StatusAnd::new(code, status))
     }
 
-    /// Σ x[i] over codes of this format, accumulated left to right in `acc` (each
+    /// Σ xᵢ over codes of this format, accumulated left to right in `acc` (each
     /// partial sum rounded), starting from +0.
     pub fn sum<C: Code, R: RandomBits + ?Sized>(
         &self,
@@ -137,7 +137,7 @@ impl FloatFormat {
         StatusAnd::new(code, status)
     }
 
-    /// Σ a[i]·b[i] computed exactly and rounded once into `out`: what a wide
+    /// Σ aᵢ·bᵢ computed exactly and rounded once into `out`: what a wide
     /// fixed-point (Kulisch) accumulator gives. The sum is exact for any length below
     /// 2⁶⁴ terms. An exact zero is +0 (−0 if every product is −0, or when rounding
     /// toward −∞ as IEEE 754 does for cancellation).
@@ -179,7 +179,7 @@ impl FloatFormat {
         Ok(k.finish(out, mode, overflow, rng))
     }
 
-    /// Σ x[i] computed exactly and rounded once into `out`.
+    /// Σ xᵢ computed exactly and rounded once into `out`.
     pub fn sum_exact<C: Code, R: RandomBits + ?Sized>(
         &self,
         xs: &[C],
