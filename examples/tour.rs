@@ -103,6 +103,7 @@ fn rounding_modes() {
         "toward -inf",
         "toward zero",
         "round to odd",
+        "nearest, ties to odd",
     ];
     for (mode, what) in Rounding::DETERMINISTIC.into_iter().zip(meaning) {
         println!(

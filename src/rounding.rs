@@ -24,7 +24,8 @@ use core::str::FromStr;
 /// | [`TowardPositive`](Rounding::TowardPositive) | roundTowardPositive | — | 2 |
 /// | [`TowardNegative`](Rounding::TowardNegative) | roundTowardNegative | `AP_TRN` | 3 |
 /// | [`TowardZero`](Rounding::TowardZero) | roundTowardZero | `AP_TRN_ZERO` | 4 |
-/// | [`ToOdd`](Rounding::ToOdd) | round-to-odd | `AC_RND_CONV_ODD` is *ties* to odd, not this | 9 |
+/// | [`ToOdd`](Rounding::ToOdd) | round-to-odd | — (`AC_RND_CONV_ODD` is *ties* to odd) | 9 |
+/// | [`TiesToOdd`](Rounding::TiesToOdd) | — | `AC_RND_CONV_ODD` (ac_fixed) | — |
 /// | [`Stochastic`](Rounding::Stochastic) | P3109 stochastic | — | 5, 6 |
 ///
 /// ```
@@ -58,6 +59,8 @@ pub enum Rounding {
     /// Round to odd: truncate, then set the last bit if anything was discarded.
     /// Exact values are returned unchanged.
     ToOdd,
+    /// Nearest; ties to the odd neighbour (ac_fixed's `AC_RND_CONV_ODD`).
+    TiesToOdd,
     /// Stochastic rounding, see [`Stochastic`].
     Stochastic(Stochastic),
 }
@@ -112,7 +115,7 @@ impl Stochastic {
 
 impl Rounding {
     /// Every deterministic mode, in declaration order.
-    pub const DETERMINISTIC: [Rounding; 9] = [
+    pub const DETERMINISTIC: [Rounding; 10] = [
         Rounding::TiesToEven,
         Rounding::TiesToAway,
         Rounding::TiesToZero,
@@ -122,6 +125,7 @@ impl Rounding {
         Rounding::TowardNegative,
         Rounding::TowardZero,
         Rounding::ToOdd,
+        Rounding::TiesToOdd,
     ];
 
     /// Stochastic rounding proportional to the distance with 64 random bits.
@@ -141,10 +145,11 @@ impl Rounding {
                 | Rounding::TiesToZero
                 | Rounding::TiesUp
                 | Rounding::TiesDown
+                | Rounding::TiesToOdd
         )
     }
 
-    /// The command-line name (`rne rna rnz rnu rnd rtz rup rdn rto sr sr-equal sr-a sr-b sr-c`).
+    /// The command-line name (`rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal sr-a sr-b sr-c`).
     pub const fn name(self) -> &'static str {
         match self {
             Rounding::TiesToEven => "rne",
@@ -156,6 +161,7 @@ impl Rounding {
             Rounding::TowardNegative => "rdn",
             Rounding::TowardZero => "rtz",
             Rounding::ToOdd => "rto",
+            Rounding::TiesToOdd => "rno",
             Rounding::Stochastic(s) => match s.kind {
                 SrKind::Proportional => "sr",
                 SrKind::Equal => "sr-equal",
@@ -184,6 +190,7 @@ impl Rounding {
             "rdn" => Ok(Rounding::TowardNegative),
             "rtz" => Ok(Rounding::TowardZero),
             "rto" => Ok(Rounding::ToOdd),
+            "rno" => Ok(Rounding::TiesToOdd),
             "sr" => sr(SrKind::Proportional),
             "sr-equal" => sr(SrKind::Equal),
             "sr-a" => sr(SrKind::P3109A),
@@ -207,7 +214,7 @@ pub struct ParseModeError;
 impl fmt::Display for ParseModeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(
-            "unknown mode (rounding: rne rna rnz rnu rnd rtz rup rdn rto sr sr-equal sr-a sr-b sr-c; \
+            "unknown mode (rounding: rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal sr-a sr-b sr-c; \
              overflow: ieee satfinite satpropagate)",
         )
     }
@@ -368,6 +375,7 @@ impl Discarded {
 /// assert!(round_increment(false, true, tie, Rounding::TiesToEven, &mut rng)); // 1.5 → 2
 /// assert!(!round_increment(false, false, tie, Rounding::TiesToEven, &mut rng)); // 2.5 → 2
 /// assert!(!round_increment(true, true, tie, Rounding::TiesUp, &mut rng)); // −1.5 → −1
+/// assert!(round_increment(false, false, tie, Rounding::TiesToOdd, &mut rng)); // 2.5 → 3
 /// ```
 #[inline(always)]
 pub fn round_increment<R: RandomBits + ?Sized>(
@@ -397,6 +405,7 @@ pub fn round_increment<R: RandomBits + ?Sized>(
         Rounding::TowardZero => false,
         // Truncate, then force the last bit to 1: an even kept value becomes kept + 1.
         Rounding::ToOdd => !odd,
+        Rounding::TiesToOdd => tie_up(!odd),
         Rounding::Stochastic(s) => stochastic_increment(s, d, rng),
     }
 }

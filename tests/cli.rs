@@ -208,7 +208,7 @@ fn fp64_hard_decimals() {
 #[test]
 fn every_rounding_mode() {
     // In E4M3FN near 1 the step is 1/8: 1.0625 is the midpoint of 1 (0x38) and 1.125 (0x39).
-    let modes: [(&str, [&str; 4]); 9] = [
+    let modes: [(&str, [&str; 4]); 10] = [
         // mode, results for 1.0625, -1.0625, 1.01, -1.01
         ("rne", ["0x38", "0xb8", "0x38", "0xb8"]),
         ("rna", ["0x39", "0xb9", "0x38", "0xb8"]),
@@ -220,6 +220,8 @@ fn every_rounding_mode() {
         ("rtz", ["0x38", "0xb8", "0x38", "0xb8"]),
         // Round to odd: truncate, then set the last bit if inexact.
         ("rto", ["0x39", "0xb9", "0x39", "0xb9"]),
+        // Nearest, ties to the odd neighbour (1.125 = 0x39).
+        ("rno", ["0x39", "0xb9", "0x38", "0xb8"]),
     ];
     for (mode, want) in modes {
         let out = lowprec(

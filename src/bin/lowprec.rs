@@ -58,7 +58,7 @@ Options (also written --name=value):
                      rna  nearest, ties away from zero      rdn  toward -inf
                      rnz  nearest, ties toward zero         rtz  toward zero
                      rnu  nearest, ties toward +inf         rto  round to odd
-                     rnd  nearest, ties toward -inf
+                     rnd  nearest, ties toward -inf         rno  nearest, ties to odd
                      sr        stochastic, probability proportional to the distance
                      sr-equal  stochastic, probability 1/2
                      sr-a sr-b sr-c  IEEE P3109 stochastic rounding, variants A, B, C
@@ -242,7 +242,7 @@ fn parse_round(args: &[String]) -> Result<Command, CliError> {
         None => Rounding::TiesToEven,
         Some(r) => Rounding::parse_with_bits(&r, bits).map_err(|_| {
             usage(format!(
-                "unknown rounding mode {r:?}: expected rne rna rnz rnu rnd rtz rup rdn rto sr sr-equal sr-a sr-b sr-c"
+                "unknown rounding mode {r:?}: expected rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal sr-a sr-b sr-c"
             ))
         })?,
     };

@@ -196,6 +196,8 @@ fn round_bits(x: u64, sh: u32, negative: bool, mode: Rounding) -> (u64, bool) {
         Rounding::TiesToZero => half - 1,
         Rounding::TiesUp => half - u64::from(negative),
         Rounding::TiesDown => half - u64::from(!negative),
+        // A tie carries into bit sh exactly when the kept value is even.
+        Rounding::TiesToOdd => half - ((x >> sh) & 1),
         Rounding::TowardPositive => (full - 1) * u64::from(!negative),
         Rounding::TowardNegative => (full - 1) * u64::from(negative),
         // Truncate, then set the last kept bit if anything was discarded.

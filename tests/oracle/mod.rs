@@ -325,9 +325,19 @@ impl Grid {
             Rounding::TiesToZero if self.tie => &self.zero,
             Rounding::TiesUp if self.tie => &self.up,
             Rounding::TiesDown if self.tie => &self.down,
-            Rounding::TiesToAway | Rounding::TiesToZero | Rounding::TiesUp | Rounding::TiesDown => {
-                &self.nearest
+            // A tie goes to the odd neighbour: the truncation if it is odd, else away.
+            Rounding::TiesToOdd if self.tie => {
+                if self.trunc_odd {
+                    &self.zero
+                } else {
+                    self.away()
+                }
             }
+            Rounding::TiesToAway
+            | Rounding::TiesToZero
+            | Rounding::TiesUp
+            | Rounding::TiesDown
+            | Rounding::TiesToOdd => &self.nearest,
             Rounding::TowardPositive => &self.up,
             Rounding::TowardNegative => &self.down,
             Rounding::TowardZero => &self.zero,
@@ -714,7 +724,7 @@ impl Spec {
 
     /// The expected results of rounding `x` in every deterministic mode and policy.
     pub fn expect_all(&self, x: &In) -> Vec<(Rounding, Overflow, Expect)> {
-        let mut out = Vec::with_capacity(27);
+        let mut out = Vec::with_capacity(30);
         match x {
             In::Num(v) => {
                 let g = self.grid(v);
@@ -968,6 +978,18 @@ impl Table {
                     Rounding::TiesToZero => toward0,
                     Rounding::TiesUp => hi,
                     Rounding::TiesDown => lo,
+                    // The odd neighbour; both odd (p = 1 without zero): toward zero, as
+                    // the kept significand 1 is odd; both even (the gap {0, 2^emin}):
+                    // away, as 0 is even.
+                    Rounding::TiesToOdd => {
+                        if lo_odd != hi_odd {
+                            if lo_odd { lo } else { hi }
+                        } else if lo_odd {
+                            toward0
+                        } else {
+                            away
+                        }
+                    }
                     _ => unreachable!(),
                 },
             },
