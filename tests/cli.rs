@@ -706,3 +706,416 @@ fn long_exact_decimals_are_bounded() {
         "0x0000000000000001 0x1p-1074 ok\n0x0000000000000002 0x1p-1073 underflow,inexact\n"
     );
 }
+
+/// Runs `lowprec op …` on the operand lines of `cases` and checks each full output line.
+fn check_op(args: &[&str], cases: &[(&str, &str)]) {
+    let mut full = vec!["op"];
+    full.extend_from_slice(args);
+    check(&full, cases);
+}
+
+#[test]
+fn op_add_and_sub_e4m3fn() {
+    // E4M3FN (bias 7, 3 fraction bits, no infinity, NaN = S.1111.111): 0x7e = 0 1111 110
+    // = 1.75·2^8 = 448, 0x58 = 0 1011 000 = 2^4 = 16, 0x59 = 1.125·2^4 = 18,
+    // 0x50 = 2^3 = 8, 0x38 = 2^0 = 1.
+    check_op(
+        &["add", "--format", "e4m3fn"],
+        &[
+            // 448 + 16 = 464: the midpoint of 448 (fraction 110, even) and 480 (beyond
+            // max): ties to even keeps 448.
+            ("7e 58", "0x7e inexact"),
+            // 448 + 8 = 456 lies below the midpoint.
+            ("0x7E 0x50", "0x7e inexact"),
+            // 448 + 18 = 466 lies above it: overflow, and no infinity gives NaN.
+            ("0x7e 0x59", "0x7f overflow,inexact"),
+            ("38 0", "0x38 ok"),
+            // 1 + (-1) = +0 exactly; -448 + -16 = -464 ties to -448.
+            ("38 b8", "0x00 ok"),
+            ("fe d8", "0xfe inexact"),
+            // A quiet NaN operand gives NaN without a flag (E4M3FN has no signaling NaN).
+            ("7f 38", "0x7f ok"),
+        ],
+    );
+    check_op(
+        &["sub", "--format", "e4m3fn"],
+        &[
+            // 448 - (-16) = 464: the same tie.
+            ("7e d8", "0x7e inexact"),
+            // 1 - 1 = +0; 2^-9 - 2^-9 = +0 (0x01 = the smallest subnormal).
+            ("38 38", "0x00 ok"),
+            ("01 01", "0x00 ok"),
+            // 1 - 2^-9 = 0.998…: the neighbours are 0.9375 (0 0110 111) and 1: nearest 1.
+            ("38 01", "0x38 inexact"),
+        ],
+    );
+    // Toward -inf an exact zero sum is -0 (IEEE 754 §6.3), and 1 - 2^-9 goes down.
+    check_op(
+        &["sub", "--format", "e4m3fn", "--rounding", "rdn"],
+        &[("38 38", "0x80 ok"), ("38 01", "0x37 inexact")],
+    );
+    // Saturating, the overflow gives max finite (still flagged).
+    check_op(
+        &["add", "--format", "e4m3fn", "--overflow", "satfinite"],
+        &[("7e 59", "0x7e overflow,inexact")],
+    );
+    // Toward zero, 466 truncates to 448 (the grid step at 2^8 is 32): inexact, but no
+    // overflow; 448 + 448 = 896 lies beyond the next grid point 480: overflow, max.
+    check_op(
+        &["add", "--format", "e4m3fn", "--rounding", "rtz"],
+        &[
+            ("7e 59", "0x7e inexact"),
+            ("7e 7e", "0x7e overflow,inexact"),
+        ],
+    );
+}
+
+#[test]
+fn op_fp16_overflow_underflow_and_invalid() {
+    // binary16: 0x7bff = 65504 = max, 0x3c00 = 1, 0x3800 = 0.5, 0x0001 = 2^-24 (the
+    // smallest subnormal), 0x7c00 = inf, 0x7e00 = the quiet NaN (fraction MSB set).
+    check_op(
+        &["add", "--format", "fp16"],
+        &[
+            // 65504 + 65504 = 131008 > 65520, the overflow threshold: inf.
+            ("7bff 7bff", "0x7c00 overflow,inexact"),
+            // inf + (-inf) is invalid.
+            ("7c00 fc00", "0x7e00 invalid"),
+            ("7c00 3c00", "0x7c00 ok"),
+            // 0x7d00: exponent all ones, fraction 01 0000 0000: a signaling NaN.
+            ("7d00 3c00", "0x7e00 invalid"),
+            ("7e00 3c00", "0x7e00 ok"),
+            // Leading zeros and tabs are fine; so is a CR before the newline.
+            ("0x00003c00\t3c00\r", "0x4000 ok"),
+        ],
+    );
+    check_op(
+        &["mul", "--format", "fp16"],
+        &[
+            // 2^-24 · 0.5 = 2^-25: the midpoint of 0 and 2^-24, ties to even gives 0.
+            ("0001 3800", "0x0000 underflow,inexact"),
+            // 3·2^-24 · 0.5 = 1.5·2^-24: the midpoint of 1 and 2 (·2^-24): even 2.
+            ("0003 3800", "0x0002 underflow,inexact"),
+            // The largest subnormal 1023·2^-24 times 1 + 2^-10 = 2^-14·(1 - 2^-20):
+            // it rounds to 2^-14 = 0x0400, and is not tiny after rounding (rounded to
+            // 11 bits with an unbounded exponent it is 2^-14 too): no underflow.
+            ("03ff 3c01", "0x0400 inexact"),
+            // inf · 0 is invalid; -1 · 0 = -0.
+            ("7c00 0000", "0x7e00 invalid"),
+            ("bc00 0000", "0x8000 ok"),
+            // 256 · 256 = 65536 > 65520: overflow.
+            ("5c00 5c00", "0x7c00 overflow,inexact"),
+        ],
+    );
+    check_op(
+        &["div", "--format", "fp16"],
+        &[
+            // 0 / 0 is invalid; a finite nonzero value over zero divides by zero.
+            ("0000 0000", "0x7e00 invalid"),
+            ("3c00 0000", "0x7c00 divbyzero"),
+            ("bc00 0000", "0xfc00 divbyzero"),
+            ("3c00 8000", "0xfc00 divbyzero"),
+            // inf / inf is invalid; 1 / inf = +0.
+            ("7c00 7c00", "0x7e00 invalid"),
+            ("3c00 7c00", "0x0000 ok"),
+            // 1/3 = 1.0101…·2^-2: fraction 0101010101|0101… rounds down: 0 01101 0101010101.
+            ("3c00 4200", "0x3555 inexact"),
+            // 65504 / 0.5 = 131008: overflow.
+            ("7bff 3800", "0x7c00 overflow,inexact"),
+        ],
+    );
+    check_op(
+        &["sqrt", "--format", "fp16"],
+        &[
+            // The square root of a negative number is invalid; sqrt(-0) = -0.
+            ("bc00", "0x7e00 invalid"),
+            ("fc00", "0x7e00 invalid"),
+            ("8000", "0x8000 ok"),
+            ("4400", "0x4000 ok"),
+            ("7c00", "0x7c00 ok"),
+            // sqrt(2) = 1.0110101000|0010…: 0 01111 0110101000 = 0x3da8, the well-known
+            // binary16 code of sqrt(2).
+            ("4000", "0x3da8 inexact"),
+        ],
+    );
+}
+
+#[test]
+fn op_fma_rounds_once() {
+    // binary16: 0x3c01 = 1 + 2^-10, 0xbc02 = -(1 + 2^-9). (1 + 2^-10)^2 = 1 + 2^-9 + 2^-20
+    // exactly, so the fused a·b + c is 2^-20 = 16·2^-24, the subnormal 0x0010, exact.
+    check_op(
+        &["fma", "--format", "fp16"],
+        &[
+            ("3c01 3c01 bc02", "0x0010 ok"),
+            // 65504·2 - 65504 = 65504: the product beyond max does not overflow by itself.
+            ("7bff 4000 fbff", "0x7bff ok"),
+            // 0 · inf + 1 is invalid; 1·1 + (-1) = +0.
+            ("0000 7c00 3c00", "0x7e00 invalid"),
+            ("3c00 3c00 bc00", "0x0000 ok"),
+        ],
+    );
+    // Rounded twice, the product loses the 2^-20: 1 + 2^-9 + 2^-20 lies below the
+    // midpoint 1 + 2^-9 + 2^-11, so it rounds to 0x3c02, and then the sum is 0.
+    check_op(
+        &["mul", "--format", "fp16"],
+        &[("3c01 3c01", "0x3c02 inexact")],
+    );
+    check_op(&["add", "--format", "fp16"], &[("3c02 bc02", "0x0000 ok")]);
+    // E4M3FN: 1.5 · 1.5 + 0.125 = 2.375 = 1.1875·2: the midpoint of 2.25 (0 1000 001)
+    // and 2.5 (0 1000 010): ties to even gives 2.5. 0x3c = 1.5, 0x20 = 0.125.
+    check_op(
+        &["fma", "--format", "e4m3fn"],
+        &[("3c 3c 20", "0x42 inexact")],
+    );
+}
+
+#[test]
+fn op_rounding_modes_and_narrow_formats() {
+    // E4M3FN 1/3 = 1.0101…·2^-2 (0x38 = 1, 0x44 = 0 1000 100 = 3): truncated to 3
+    // fraction bits 1.010 (0 0101 010 = 0x2a), above it 1.011 (0x2b); the discarded bits
+    // 0.101… of a unit lie above the midpoint 0.1.
+    for (mode, want) in [
+        ("rne", "0x2b inexact"),
+        ("rtz", "0x2a inexact"),
+        ("rdn", "0x2a inexact"),
+        ("rup", "0x2b inexact"),
+        ("rto", "0x2b inexact"),
+    ] {
+        check_op(
+            &["div", "--format", "e4m3fn", "--rounding", mode],
+            &[("38 44", want)],
+        );
+    }
+    // -1/3 (0xb8 / 0x44) mirrors it: toward -inf is away from zero.
+    check_op(
+        &["div", "--format", "e4m3fn", "--rounding", "rdn"],
+        &[("b8 44", "0xab inexact")],
+    );
+    // FP4 E2M1 (bias 1, 1 fraction bit, no inf, no NaN): 0x2 = 1, 0x3 = 1.5, 0x7 = 6.
+    // 1 + 1.5 = 2.5 ties between 2 (0x4, even) and 3 (0x5); 6 + 6 overflows to max.
+    check_op(
+        &["add", "--format", "e2m1"],
+        &[("2 3", "0x4 inexact"), ("0x7 0x7", "0x7 overflow,inexact")],
+    );
+    check_op(
+        &["add", "--format", "e2m1", "--rounding", "rna"],
+        &[("2 3", "0x5 inexact")],
+    );
+    // bf16 (7 fraction bits): 1 + 2^-8 (0x3b80 = 0 01110111 0000000) is the midpoint of
+    // 1 and 1 + 2^-7: even 1 (0x3f80); 1 + 1.5·2^-8 (0x3bc0) lies above it: 0x3f81;
+    // 1 + 1.5·2^-7 (0x3c40) is the midpoint of 0x3f81 (odd) and 0x3f82: even 0x3f82.
+    check_op(
+        &["add", "--format", "bf16"],
+        &[
+            ("3f80 3b80", "0x3f80 inexact"),
+            ("3f80 3bc0", "0x3f81 inexact"),
+            ("3f80 3c40", "0x3f82 inexact"),
+        ],
+    );
+}
+
+#[test]
+fn op_stochastic_is_reproducible_and_unbiased() {
+    // bf16: 1 + 2^-9 (0x3f80 + 0x3b00) lies a quarter of the way from 1 (0x3f80) to
+    // 1 + 2^-7 (0x3f81): stochastic rounding goes up with probability 1/4.
+    let input = "3f80 3b00\n".repeat(2000);
+    let run = |seed: &str| {
+        let out = lowprec(
+            &[
+                "op",
+                "add",
+                "--format",
+                "bf16",
+                "--rounding",
+                "sr",
+                "--seed",
+                seed,
+            ],
+            input.as_bytes(),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(
+            count(&out.stdout, "0x3f80 inexact") + count(&out.stdout, "0x3f81 inexact"),
+            2000
+        );
+        out.stdout
+    };
+    let (a, b, c) = (run("5"), run("5"), run("6"));
+    assert_eq!(a, b, "same seed, same output");
+    assert_ne!(a, c, "another seed, another sequence");
+    // 500 expected, standard deviation √(2000·3/16) ≈ 19.4: 5σ either side.
+    let up = count(&a, "0x3f81 ");
+    assert!((403..=597).contains(&up), "{up}");
+    // Exact results are never changed and draw nothing: with exact lines in between,
+    // the inexact ones see the same random sequence.
+    let mixed = "3f80 3b00\n3f80 3f80\n".repeat(2000);
+    let out = lowprec(
+        &[
+            "op",
+            "add",
+            "--format",
+            "bf16",
+            "--rounding",
+            "sr",
+            "--seed",
+            "5",
+        ],
+        mixed.as_bytes(),
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    let odd: Vec<&str> = lines.iter().skip(1).step_by(2).copied().collect();
+    assert!(odd.iter().all(|l| *l == "0x4000 ok"), "1 + 1 = 2 exactly");
+    let even: String = lines.iter().step_by(2).map(|l| format!("{l}\n")).collect();
+    assert_eq!(even, a);
+}
+
+#[test]
+fn op_help() {
+    for args in [&["op", "--help"][..], &["op", "add", "-h"], &["help", "op"]] {
+        let out = lowprec(args, b"");
+        assert_eq!(out.code, 0, "{args:?}");
+        assert!(out.stdout.contains("CODE FLAGS"), "{args:?}");
+        assert!(out.stdout.contains("fma") && out.stdout.contains("sqrt"));
+    }
+    let out = lowprec(&["--help"], b"");
+    assert!(out.stdout.contains("lowprec op OP --format FMT"));
+}
+
+#[test]
+fn op_command_line_errors() {
+    let usage = [
+        (
+            &["op"][..],
+            "op needs an operation: add, sub, mul, div, fma or sqrt",
+        ),
+        (&["op", "--format", "fp16"], "op needs an operation"),
+        (
+            &["op", "pow", "--format", "fp16"],
+            "unknown operation \"pow\": expected add, sub, mul, div, fma or sqrt",
+        ),
+        (&["op", "add"], "op needs --format FMT"),
+        (
+            &["op", "add", "mul", "--format", "fp16"],
+            "unexpected argument \"mul\": operand codes are read from standard input",
+        ),
+        (&["op", "add", "--format"], "--format needs a value"),
+        (&["op", "add", "--format", "e9m99"], "bad format \"e9m99\""),
+        (
+            &["op", "add", "--format", "fp16", "--format=bf16"],
+            "--format given twice",
+        ),
+        (
+            &["op", "add", "--format", "fp16", "--rounding", "up"],
+            "unknown rounding mode \"up\"",
+        ),
+        (
+            &["op", "add", "--format", "fp16", "--overflow", "wrap"],
+            "unknown overflow policy \"wrap\"",
+        ),
+        (
+            &["op", "add", "--format", "fp16", "--seed", "-3"],
+            "--seed must be an integer",
+        ),
+        (
+            &["op", "add", "--format", "fp16", "--random-bits", "65"],
+            "--random-bits must be 1 to 64",
+        ),
+        (
+            &["op", "add", "--format", "fp16", "--bogus"],
+            "unknown option \"--bogus\"",
+        ),
+    ];
+    for (args, needle) in usage {
+        let stdout = fails(args, b"3c00 3c00\n", 2, needle);
+        assert_eq!(stdout, "", "{args:?}: nothing is computed");
+    }
+}
+
+#[test]
+fn op_input_errors_name_the_line() {
+    let add = ["op", "add", "--format", "e4m3fn"];
+    // The lines before the bad one are written; nothing after it.
+    let stdout = fails(
+        &add,
+        b"38 38\n38 38 38\n38 38\n",
+        1,
+        "line 2: expected 2 operand codes for add, got 3",
+    );
+    assert_eq!(stdout, "0x40 ok\n");
+    fails(
+        &add,
+        b"38\n",
+        1,
+        "line 1: expected 2 operand codes for add, got 1",
+    );
+    fails(
+        &["op", "fma", "--format", "e4m3fn"],
+        b"38 38\n",
+        1,
+        "line 1: expected 3 operand codes for fma, got 2",
+    );
+    fails(
+        &["op", "sqrt", "--format", "e4m3fn"],
+        b"38 38\n",
+        1,
+        "line 1: expected 1 operand code for sqrt, got 2",
+    );
+    let stdout = fails(&add, b"38 38\n\n", 1, "line 2: empty line");
+    assert_eq!(stdout, "0x40 ok\n");
+    fails(&add, b" \t\r\n", 1, "line 1: empty line");
+    for (line, needle) in [
+        (
+            &b"0x 38\n"[..],
+            "line 1: operand 1: \"0x\" is not a hex code",
+        ),
+        (
+            b"38 0xg1\n",
+            "line 1: operand 2: \"0xg1\" is not a hex code",
+        ),
+        (b"38 1.5\n", "operand 2: \"1.5\" is not a hex code"),
+        (b"-38 38\n", "operand 1: \"-38\" is not a hex code"),
+        (b"+38 38\n", "operand 1: \"+38\" is not a hex code"),
+        (b"38,38\n", "expected 2 operand codes for add, got 1"),
+        // 0x100 needs 9 bits; the format has 8.
+        (
+            b"38 0x100\n",
+            "operand 2: code 0x100 is wider than the 8-bit format e4m3fn",
+        ),
+        (
+            b"0X1FF 38\n",
+            "operand 1: code 0x1FF is wider than the 8-bit format",
+        ),
+        // More digits than a u64 holds.
+        (
+            b"38 10000000000000000\n",
+            "operand 2: code 0x10000000000000000 is wider",
+        ),
+        (b"38 \xff\n", "line 1: not valid UTF-8"),
+    ] {
+        fails(&add, line, 1, needle);
+    }
+    // Leading zeros do not make a code wide.
+    check_op(
+        &["add", "--format", "e4m3fn"],
+        &[(
+            "000000000000000000000038 0x0000000000000000000038",
+            "0x40 ok",
+        )],
+    );
+    // A 4-bit format: codes above 0xf are too wide.
+    fails(
+        &["op", "add", "--format", "e2m1"],
+        b"2 10\n",
+        1,
+        "operand 2: code 0x10 is wider than the 4-bit format e2m1",
+    );
+    // A line longer than any operand line.
+    let long = format!("38 {}38\n", "0".repeat(5000));
+    fails(&add, long.as_bytes(), 1, "line 1: line too long");
+    // The last line may lack its newline; no input, no output.
+    let out = lowprec(&add, b"38 38\n38 0");
+    assert_eq!((out.code, out.stdout.as_str()), (0, "0x40 ok\n0x38 ok\n"));
+    let out = lowprec(&add, b"");
+    assert_eq!((out.code, out.stdout.as_str()), (0, ""));
+}

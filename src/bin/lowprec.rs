@@ -2,7 +2,10 @@
 //!
 //! `lowprec round --format FMT …` rounds the numbers on standard input (one a line, taken
 //! exactly) into a format and prints each result's code, exact value and status flags;
-//! `lowprec formats` prints the presets and their parameters. `lowprec --help` says more.
+//! `lowprec op OP --format FMT …` applies a correctly rounded operation (add, sub, mul,
+//! div, fma, sqrt) to the operand codes on each line and prints the result's code and
+//! flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
+//! says more.
 
 use lowprec::float::{Exact, MAX_TEXT_LEN};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
@@ -16,12 +19,14 @@ lowprec: exact low-precision floating-point rounding, as golden vectors
 
 Usage:
   lowprec round --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
+  lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
   lowprec formats [--hex] [FMT...]
   lowprec help [COMMAND]
   lowprec --version
 
 Commands:
   round     round the numbers on standard input (one a line) into a format
+  op        add, sub, mul, div, fma or sqrt on the operand codes on standard input
   formats   list the preset formats (or the named ones) and their parameters
 
 `lowprec COMMAND --help` describes a command. Exit status: 0 on success, 1 for a bad
@@ -82,6 +87,54 @@ Example:
   0x7e 0x1.cp+8 inexact
   0x7f nan overflow,inexact
   0x1d 0x1.ap-4 inexact
+";
+
+const OP_HELP: &str = "\
+lowprec op: correctly rounded arithmetic on the codes of a floating-point format
+
+Usage: lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
+
+OP is one of
+  add  a + b          mul  a * b          fma   a * b + c, rounded once
+  sub  a - b          div  a / b          sqrt  the square root of a
+
+Reads one operation per line from standard input: the operand codes (bit patterns of
+the format) in hex, with or without 0x, separated by spaces or tabs: two codes for
+add, sub, mul and div, three for fma, one for sqrt. Writes one line per operation:
+
+    CODE FLAGS
+
+  CODE   the result's bit pattern: 0x and lowercase hex, zero-padded to the format's
+         width, as `lowprec round` writes it
+  FLAGS  the IEEE status flags raised, joined by commas (invalid, divbyzero, overflow,
+         underflow, inexact; underflow means tiny after rounding and inexact), or ok
+
+Each result is the exact result rounded once. A NaN result is the format's canonical
+NaN; a signaling NaN operand raises invalid. Dividing a finite nonzero value by zero
+raises divbyzero and gives inf (or what --overflow makes of inf).
+
+Options (also written --name=value):
+  --format FMT       the format of the operands and the result (required), as for
+                     `lowprec round`: a preset (`lowprec formats`),
+                     binary{K}p{P}{s|u}{e|f}, or e{E}m{M}[:...]
+  --rounding MODE    rne (default) rna rnz rnu rnd rno rtz rup rdn rto, or the
+                     stochastic sr sr-equal sr-a sr-b sr-c (`lowprec round --help`)
+  --overflow POLICY  ieee (default), satfinite or satpropagate
+  --seed N           seed of the SplitMix64 generator (default 0). Stochastic modes
+                     draw from it in input order, one draw per inexact result.
+  --random-bits N    random bits per stochastic rounding, 1 to 64 (default 64)
+  -h, --help         this help
+
+Errors: a line that is empty, holds the wrong number of codes, a code that is not
+hex, or a code wider than the format stops the run with `lowprec: line N: ...` on
+standard error and exit status 1; the results of the lines before it have been
+written. A bad option exits with status 2.
+
+Example (E4M3FN: 0x7e = 448, 0x58 = 16, 0x59 = 18, 0x38 = 1, 0x00 = 0):
+  $ printf '7e 58\\n0x7e 0x59\\n38 0\\n' | lowprec op add --format e4m3fn
+  0x7e inexact
+  0x7f overflow,inexact
+  0x38 ok
 ";
 
 const FORMATS_HELP: &str = "\
@@ -152,6 +205,7 @@ enum Command {
     Help(&'static str),
     Version,
     Round(RoundConfig),
+    Op(OpConfig),
     Formats {
         names: Vec<(String, FloatFormat)>,
         hex: bool,
@@ -167,10 +221,60 @@ struct RoundConfig {
     seed: u64,
 }
 
+/// The operations of `lowprec op`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Fma,
+    Sqrt,
+}
+
+impl Op {
+    const ALL: [(&'static str, Op); 6] = [
+        ("add", Op::Add),
+        ("sub", Op::Sub),
+        ("mul", Op::Mul),
+        ("div", Op::Div),
+        ("fma", Op::Fma),
+        ("sqrt", Op::Sqrt),
+    ];
+
+    fn parse(name: &str) -> Option<Op> {
+        Op::ALL.iter().find(|(n, _)| *n == name).map(|&(_, op)| op)
+    }
+
+    fn name(self) -> &'static str {
+        Op::ALL
+            .iter()
+            .find(|(_, o)| *o == self)
+            .map_or("", |(n, _)| n)
+    }
+
+    /// The number of operands.
+    fn arity(self) -> usize {
+        match self {
+            Op::Sqrt => 1,
+            Op::Fma => 3,
+            _ => 2,
+        }
+    }
+}
+
+/// The settings of `lowprec op`.
+#[derive(Debug, PartialEq)]
+struct OpConfig {
+    op: Op,
+    /// The format, rounding, overflow policy and seed, as for `round`.
+    round: RoundConfig,
+}
+
 /// Parses the arguments after the program name.
 fn parse_args(args: &[String]) -> Result<Command, CliError> {
     let Some((cmd, rest)) = args.split_first() else {
-        return Err(usage("missing command: round, formats or help"));
+        return Err(usage("missing command: round, op, formats or help"));
     };
     match cmd.as_str() {
         "-h" | "--help" => Ok(Command::Help(USAGE)),
@@ -178,13 +282,15 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
         "help" => match rest.first().map(String::as_str) {
             None => Ok(Command::Help(USAGE)),
             Some("round") => Ok(Command::Help(ROUND_HELP)),
+            Some("op") => Ok(Command::Help(OP_HELP)),
             Some("formats") => Ok(Command::Help(FORMATS_HELP)),
             Some(other) => Err(usage(format!("no help for unknown command {other:?}"))),
         },
         "round" => parse_round(rest),
+        "op" => parse_op(rest),
         "formats" => parse_formats(rest),
         other => Err(usage(format!(
-            "unknown command {other:?}: expected round, formats or help"
+            "unknown command {other:?}: expected round, op, formats or help"
         ))),
     }
 }
@@ -195,28 +301,78 @@ fn parse_format(name: &str) -> Result<FloatFormat, CliError> {
 }
 
 fn parse_round(args: &[String]) -> Result<Command, CliError> {
-    let (mut format, mut rounding, mut overflow, mut seed, mut bits) =
-        (None, None, None, None, None);
+    let raw = parse_settings(args, |arg| {
+        Err(usage(format!(
+            "unexpected argument {arg:?}: numbers are read from standard input"
+        )))
+    })?;
+    match raw {
+        None => Ok(Command::Help(ROUND_HELP)),
+        Some(raw) => Ok(Command::Round(raw.validate("round")?)),
+    }
+}
+
+fn parse_op(args: &[String]) -> Result<Command, CliError> {
+    const OPS: &str = "add, sub, mul, div, fma or sqrt";
+    let mut op = None;
+    let raw = parse_settings(args, |arg| {
+        if op.is_some() {
+            return Err(usage(format!(
+                "unexpected argument {arg:?}: operand codes are read from standard input"
+            )));
+        }
+        op = Some(
+            Op::parse(arg)
+                .ok_or_else(|| usage(format!("unknown operation {arg:?}: expected {OPS}")))?,
+        );
+        Ok(())
+    })?;
+    let Some(raw) = raw else {
+        return Ok(Command::Help(OP_HELP));
+    };
+    let op = op.ok_or_else(|| usage(format!("op needs an operation: {OPS}")))?;
+    Ok(Command::Op(OpConfig {
+        op,
+        round: raw.validate("op")?,
+    }))
+}
+
+/// The option values shared by `round` and `op`, as given.
+#[derive(Default)]
+struct RawSettings {
+    format: Option<String>,
+    rounding: Option<String>,
+    overflow: Option<String>,
+    seed: Option<String>,
+    bits: Option<String>,
+}
+
+/// Collects the options shared by `round` and `op`, handing each argument that is not an
+/// option to `positional` in order; `None` when help was asked for.
+fn parse_settings(
+    args: &[String],
+    mut positional: impl FnMut(&String) -> Result<(), CliError>,
+) -> Result<Option<RawSettings>, CliError> {
+    let mut raw = RawSettings::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
-            return Ok(Command::Help(ROUND_HELP));
+            return Ok(None);
         }
         let (name, inline) = match arg.split_once('=') {
             Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
             _ => (arg.as_str(), None),
         };
         let slot = match name {
-            "--format" => &mut format,
-            "--rounding" => &mut rounding,
-            "--overflow" => &mut overflow,
-            "--seed" => &mut seed,
-            "--random-bits" => &mut bits,
+            "--format" => &mut raw.format,
+            "--rounding" => &mut raw.rounding,
+            "--overflow" => &mut raw.overflow,
+            "--seed" => &mut raw.seed,
+            "--random-bits" => &mut raw.bits,
             _ if name.starts_with('-') => return Err(usage(format!("unknown option {name:?}"))),
             _ => {
-                return Err(usage(format!(
-                    "unexpected argument {arg:?}: numbers are read from standard input"
-                )));
+                positional(arg)?;
+                continue;
             }
         };
         let value = match inline {
@@ -230,15 +386,29 @@ fn parse_round(args: &[String]) -> Result<Command, CliError> {
             return Err(usage(format!("{name} given twice")));
         }
     }
-    let format = parse_format(&format.ok_or_else(|| usage("round needs --format FMT"))?)?;
-    let bits = match bits {
-        None => 64,
-        Some(b) => match b.parse::<u8>() {
-            Ok(n @ 1..=64) => n,
-            _ => return Err(usage(format!("--random-bits must be 1 to 64, got {b:?}"))),
-        },
-    };
-    let rounding = match rounding {
+    Ok(Some(raw))
+}
+
+impl RawSettings {
+    /// Checks and parses the values for the command `cmd`.
+    fn validate(self, cmd: &str) -> Result<RoundConfig, CliError> {
+        let RawSettings {
+            format,
+            rounding,
+            overflow,
+            seed,
+            bits,
+        } = self;
+        let format =
+            parse_format(&format.ok_or_else(|| usage(format!("{cmd} needs --format FMT")))?)?;
+        let bits = match bits {
+            None => 64,
+            Some(b) => match b.parse::<u8>() {
+                Ok(n @ 1..=64) => n,
+                _ => return Err(usage(format!("--random-bits must be 1 to 64, got {b:?}"))),
+            },
+        };
+        let rounding = match rounding {
         None => Rounding::TiesToEven,
         Some(r) => Rounding::parse_with_bits(&r, bits).map_err(|_| {
             usage(format!(
@@ -246,25 +416,27 @@ fn parse_round(args: &[String]) -> Result<Command, CliError> {
             ))
         })?,
     };
-    let overflow = match overflow {
-        None => Overflow::Ieee,
-        Some(o) => o.parse().map_err(|_| {
-            usage(format!(
-                "unknown overflow policy {o:?}: expected ieee, satfinite or satpropagate"
-            ))
-        })?,
-    };
-    let seed = match seed {
-        None => 0,
-        Some(s) => parse_u64(&s)
-            .ok_or_else(|| usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}")))?,
-    };
-    Ok(Command::Round(RoundConfig {
-        format,
-        rounding,
-        overflow,
-        seed,
-    }))
+        let overflow = match overflow {
+            None => Overflow::Ieee,
+            Some(o) => o.parse().map_err(|_| {
+                usage(format!(
+                    "unknown overflow policy {o:?}: expected ieee, satfinite or satpropagate"
+                ))
+            })?,
+        };
+        let seed = match seed {
+            None => 0,
+            Some(s) => parse_u64(&s).ok_or_else(|| {
+                usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}"))
+            })?,
+        };
+        Ok(RoundConfig {
+            format,
+            rounding,
+            overflow,
+            seed,
+        })
+    }
 }
 
 /// A decimal, or 0x-prefixed hex, u64.
@@ -327,19 +499,108 @@ fn round_line<R: RandomBits>(cfg: &RoundConfig, line: &str, rng: &mut R) -> Resu
     ))
 }
 
-/// `lowprec round`: every line of `input` to a line of `output`.
-fn run_round(
-    cfg: &RoundConfig,
+/// The longest operand line of `lowprec op`, in bytes without its newline.
+const MAX_OP_LINE: usize = 4096;
+
+/// Parses one hex operand code of `fmt` (`index` counts from 1, for messages).
+fn parse_code(fmt: &FloatFormat, token: &str, index: usize) -> Result<u64, String> {
+    let digits = token
+        .strip_prefix("0x")
+        .or_else(|| token.strip_prefix("0X"))
+        .unwrap_or(token);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        let shown: String = token.chars().take(40).collect();
+        let more = if shown.len() < token.len() { "..." } else { "" };
+        return Err(format!(
+            "operand {index}: {shown:?}{more} is not a hex code (hex digits, with or without 0x)"
+        ));
+    }
+    let significant = digits.trim_start_matches('0');
+    let code = if significant.len() > 16 {
+        None
+    } else {
+        u64::from_str_radix(significant, 16)
+            .ok()
+            .or(significant.is_empty().then_some(0))
+    };
+    match code {
+        Some(c) if c & !fmt.code_mask() == 0 => Ok(c),
+        _ => {
+            let shown: String = significant.chars().take(20).collect();
+            let more = if shown.len() < significant.len() {
+                "..."
+            } else {
+                ""
+            };
+            Err(format!(
+                "operand {index}: code 0x{shown}{more} is wider than the {}-bit format {}",
+                fmt.width(),
+                fmt
+            ))
+        }
+    }
+}
+
+/// Applies `cfg.op` to the operand codes on one input line (without its newline); the
+/// output line without its newline, or what is wrong with the input.
+fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<String, String> {
+    let (op, c) = (cfg.op, &cfg.round);
+    let f = &c.format;
+    let n = op.arity();
+    let plural = if n == 1 { "code" } else { "codes" };
+    let text = line.trim_matches([' ', '\t', '\r']);
+    if text.is_empty() {
+        return Err(format!(
+            "empty line: every line must hold {n} operand {plural} for {}",
+            op.name()
+        ));
+    }
+    let tokens: Vec<&str> = text.split([' ', '\t']).filter(|t| !t.is_empty()).collect();
+    if tokens.len() != n {
+        return Err(format!(
+            "expected {n} operand {plural} for {}, got {}",
+            op.name(),
+            tokens.len()
+        ));
+    }
+    let mut x = [0u64; 3];
+    for (i, t) in tokens.iter().enumerate() {
+        x[i] = parse_code(f, t, i + 1)?;
+    }
+    let (mode, ov) = (c.rounding, c.overflow);
+    let r = match op {
+        Op::Add => f.add(x[0], x[1], mode, ov, rng),
+        Op::Sub => f.sub(x[0], x[1], mode, ov, rng),
+        Op::Mul => f.mul(x[0], x[1], mode, ov, rng),
+        Op::Div => f.div(x[0], x[1], mode, ov, rng),
+        Op::Fma => f.fma(x[0], x[1], x[2], mode, ov, rng),
+        Op::Sqrt => f.sqrt(x[0], mode, ov, rng),
+    };
+    let digits = f.width().div_ceil(4) as usize;
+    Ok(format!(
+        "{:#0w$x} {}",
+        r.value,
+        flags(r.status),
+        w = digits + 2
+    ))
+}
+
+/// Turns every line of `input` into a line of `output` with `each` (given the line
+/// without its newline). A line longer than `max` bytes, or that is not UTF-8, or that
+/// `each` rejects, stops the run with its line number; the lines before it are written.
+fn run_lines(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
+    max: usize,
+    too_long: &str,
+    mut each: impl FnMut(&str) -> Result<String, String>,
 ) -> Result<(), CliError> {
-    let mut rng = SplitMix64::new(cfg.seed);
     let mut buf = Vec::new();
     let mut number = 0u64;
+    // A line, its newline, and no more: reading stops there.
+    let cap = max as u64 + 1;
     loop {
         buf.clear();
-        // At most one number's worth of bytes plus a CR, LF and a little blank space.
-        let cap = MAX_TEXT_LEN as u64 + 16;
         let n = io::Read::take(&mut *input, cap)
             .read_until(b'\n', &mut buf)
             .map_err(|e| CliError::Io("reading standard input", e))?;
@@ -351,14 +612,36 @@ fn run_round(
         if buf.last() == Some(&b'\n') {
             buf.pop();
         } else if n as u64 == cap {
-            return Err(fail(format!(
-                "line too long: a number has at most {MAX_TEXT_LEN} characters"
-            )));
+            return Err(fail(format!("line too long: {too_long}")));
         }
         let line = std::str::from_utf8(&buf).map_err(|_| fail("not valid UTF-8".into()))?;
-        let out = round_line(cfg, line, &mut rng).map_err(fail)?;
+        let out = each(line).map_err(fail)?;
         writeln!(output, "{out}").map_err(|e| CliError::Io("writing standard output", e))?;
     }
+}
+
+/// `lowprec round`: every line of `input` to a line of `output`.
+fn run_round(
+    cfg: &RoundConfig,
+    input: &mut dyn BufRead,
+    output: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut rng = SplitMix64::new(cfg.seed);
+    // At most one number's worth of bytes plus a CR and a little blank space.
+    let max = MAX_TEXT_LEN + 15;
+    let too_long = format!("a number has at most {MAX_TEXT_LEN} characters");
+    run_lines(input, output, max, &too_long, |line| {
+        round_line(cfg, line, &mut rng)
+    })
+}
+
+/// `lowprec op`: every line of `input` to a line of `output`.
+fn run_op(cfg: &OpConfig, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<(), CliError> {
+    let mut rng = SplitMix64::new(cfg.round.seed);
+    let too_long = format!("an operand line has at most {MAX_OP_LINE} bytes");
+    run_lines(input, output, MAX_OP_LINE, &too_long, |line| {
+        op_line(cfg, line, &mut rng)
+    })
 }
 
 /// A value for the formats table: the shortest decimal that reads back as the same f64
@@ -487,6 +770,11 @@ fn run(
             let flushed = output.flush().map_err(write_err);
             result.and(flushed)
         }
+        Command::Op(cfg) => {
+            let result = run_op(&cfg, input, output);
+            let flushed = output.flush().map_err(write_err);
+            result.and(flushed)
+        }
     }
 }
 
@@ -598,6 +886,50 @@ mod tests {
         assert!(r("").unwrap_err().starts_with("empty line"));
         assert!(r(" \t ").unwrap_err().starts_with("empty line"));
         assert!(r("1,5").unwrap_err().contains("invalid character ','"));
+    }
+
+    #[test]
+    fn parses_op_options() {
+        let Ok(Command::Op(c)) = parse_args(&args("op --seed=7 fma --format e5m2 --rounding rup"))
+        else {
+            panic!()
+        };
+        assert_eq!((c.op, c.op.arity()), (Op::Fma, 3));
+        assert_eq!(
+            (c.round.format, c.round.rounding, c.round.seed),
+            (FloatFormat::E5M2, Rounding::TowardPositive, 7)
+        );
+        for (name, op) in Op::ALL {
+            assert_eq!(Op::parse(name), Some(op));
+            assert_eq!(op.name(), name);
+        }
+        for (line, needle) in [
+            ("op", "op needs an operation"),
+            ("op add", "op needs --format"),
+            ("op neg --format fp16", "unknown operation \"neg\""),
+            ("op add sub --format fp16", "unexpected argument \"sub\""),
+        ] {
+            match parse_args(&args(line)) {
+                Err(e @ CliError::Usage(_)) => assert!(e.to_string().contains(needle), "{e}"),
+                other => panic!("{line}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn op_lines() {
+        let Ok(Command::Op(c)) = parse_args(&args("op mul --format e4m3fn")) else {
+            panic!()
+        };
+        let mut rng = SplitMix64::new(0);
+        let mut r = |s: &str| op_line(&c, s, &mut rng);
+        // 1.5 · 1.5 = 2.25 = 0 1000 001.
+        assert_eq!(r("3c 0x3C").as_deref(), Ok("0x41 ok"));
+        assert_eq!(r(" 0X3c\t3c \r").as_deref(), Ok("0x41 ok"));
+        assert!(r("").unwrap_err().starts_with("empty line"));
+        assert!(r("3c").unwrap_err().contains("got 1"));
+        assert!(r("3c 3g").unwrap_err().contains("not a hex code"));
+        assert!(r("3c 1ff").unwrap_err().contains("wider than the 8-bit"));
     }
 
     #[test]
