@@ -49,6 +49,7 @@ extern crate std;
 extern crate alloc;
 
 pub mod float;
+pub mod lmul;
 pub mod rounding;
 
 pub use float::{FloatFormat, FormatError};
