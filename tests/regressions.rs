@@ -87,3 +87,33 @@ fn infinity_into_a_format_without_infinity() {
     );
     assert_eq!((r.value, r.status), (0xFE, Status::INEXACT));
 }
+
+/// `fuzz/regressions/arith/e1m2-no-normal-binade`: an IEEE-style format with one exponent
+/// bit has only subnormals (exponent field 0) besides ∞ and NaN (field 1). The host-float
+/// fast path assumed a normal binade: it panicked in debug builds (`max_mag − 2^m`
+/// underflowed) and in release read every subnormal as a huge normal value, so that
+/// 0.5 + 0.5 overflowed to ∞.
+#[test]
+fn arithmetic_in_a_format_without_normal_numbers() {
+    use lowprec::float::Specials;
+    // e1m2, bias 0: codes 1, 2, 3 = 0.5, 1, 1.5 (quantum 2^(1 − 0 − 2)); 4 = ∞.
+    let f = FloatFormat::new(1, 2, 0, Specials::Ieee, true, true).unwrap();
+    let mut rng = SplitMix64::new(0);
+    let (rne, ieee) = (Rounding::TiesToEven, Overflow::Ieee);
+    let add = |a, b, rng: &mut SplitMix64| {
+        let r = f.add(a, b, rne, ieee, rng);
+        (r.value, r.status)
+    };
+    assert_eq!(add(1, 1, &mut rng), (2, Status::OK)); // 0.5 + 0.5 = 1
+    assert_eq!(add(1, 2, &mut rng), (3, Status::OK)); // 0.5 + 1 = 1.5
+    assert_eq!(add(0x9, 2, &mut rng), (1, Status::OK)); // −0.5 + 1 = 0.5
+    // 1.5 + 1.5 = 3 lies beyond the midpoint 1.75 of max and the next grid point 2.
+    assert_eq!(add(3, 3, &mut rng), (4, Status::OVERFLOW | Status::INEXACT));
+    let r = f.mul(2, 3, rne, ieee, &mut rng); // 1 · 1.5
+    assert_eq!((r.value, r.status), (3, Status::OK));
+    let r = f.fma(3, 3, 0xB, rne, ieee, &mut rng); // 1.5 · 1.5 − 1.5 = 0.75: a tie, even 1
+    assert_eq!(
+        (r.value, r.status),
+        (2, Status::UNDERFLOW | Status::INEXACT)
+    );
+}

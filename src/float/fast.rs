@@ -24,6 +24,9 @@ impl FloatFormat {
     pub(crate) const fn host_eligible(&self) -> bool {
         self.man_bits() >= 1
             && self.man_bits() <= 25
+            // A normal binade: `host_decode` and `round_host` assume one (IEEE-style
+            // formats with one exponent bit have only subnormals, ∞ and NaN).
+            && self.max_mag() >= 1 << self.man_bits()
             && self.is_signed()
             && !matches!(self.specials(), Specials::NoZero)
             && self.quantum_min() >= -511
