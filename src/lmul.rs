@@ -21,8 +21,10 @@
 //! `2^(M − l)` is the offset 2^−l in units of the last fraction bit. A fraction sum of one or
 //! more **carries into the exponent**, which Eq. 1 does not do: for x = y = 1.75 (fp32,
 //! l = 4) Eq. 1 gives 1 + 0.75 + 0.75 + 0.0625 = 2.5625, the bit form gives
-//! (1 + 0.5625)·2¹ = 3.125. lowprec follows the bit form ([`LMul::mul`]) and offers Eq. 1
-//! separately ([`LMul::eq1`]) so that the difference can be seen.
+//! (1 + 0.5625)·2¹ = 3.125. Where l < M the fraction sum can even reach 2 and carry twice
+//! (bf16 1.96875²: 0.96875 + 0.96875 + 0.0625 = 2, so the bit form gives 4, Eq. 1 gives 3).
+//! lowprec follows the bit form ([`LMul::mul`]) and offers Eq. 1 separately
+//! ([`LMul::eq1`]) so that the difference can be seen.
 //!
 //! | format | M | l(M) | C |
 //! |---|---|---|---|
@@ -798,6 +800,10 @@ mod tests {
         let y = f32code(1.25);
         assert_eq!(to_f64(lm.eq1(y, y)), 1.5625);
         assert_eq!(f32::from_bits(lm.mul(y, y).value as u32), 1.5625);
+        // A double carry in bf16: 1.96875² → 4 (bit form), 3 (Eq. 1).
+        let b = LMul::paper(FloatFormat::BF16);
+        assert_eq!(b.mul(0x3FFC, 0x3FFC).value, 0x4080);
+        assert_eq!(to_f64(b.eq1(0x3FFC, 0x3FFC)), 3.0);
     }
 
     #[test]
