@@ -117,3 +117,44 @@ fn arithmetic_in_a_format_without_normal_numbers() {
         (2, Status::UNDERFLOW | Status::INEXACT)
     );
 }
+
+/// A random source that returns one fixed 64-bit word and counts its draws.
+struct Word(u64, u32);
+
+impl lowprec::RandomBits for Word {
+    fn next_u64(&mut self) -> u64 {
+        self.1 += 1;
+        self.0
+    }
+}
+
+/// Stochastic rounding proportional to the distance with 64 random bits rounds away
+/// from zero iff the draw r < ⌈δ·2⁶⁴⌉ (δ the discarded fraction of a unit). Rounds
+/// `codes` in `f` with the draw `r` through `op` and checks it drew once.
+fn sr64(r: u64, op: impl FnOnce(Rounding, &mut Word) -> lowprec::StatusAnd<u64>) -> u64 {
+    let sr = Rounding::Stochastic(lowprec::rounding::Stochastic::proportional(64));
+    let mut w = Word(r, 0);
+    let got = op(sr, &mut w);
+    assert_eq!((w.1, got.status), (1, Status::INEXACT));
+    got.value
+}
+
+/// Found by review, and by the `arith` fuzz target: the host-float fast path of +, −, fma
+/// handed stochastic rounding s + e with e (the TwoSum error) reduced to a sticky bit, so
+/// the discarded fraction δ lost e's bits: bf16 (1 + 2⁻⁷) + 3·2⁻⁷⁰ has δ = 3·2⁻⁶³, i.e.
+/// ⌈δ·2⁶⁴⌉ = 6, but rounded as if it were 1.
+#[test]
+fn stochastic_rounding_of_host_sums_reads_the_whole_fraction() {
+    let f = FloatFormat::BF16;
+    // 0x3f81 = 1 + 2^-7; 0x1d40 = 0 00111010 1000000 = 1.5·2^(58−127) = 3·2^-70.
+    let (a, b, one) = (0x3f81, 0x1d40, 0x3f80);
+    for (r, want) in [(5, 0x3f82), (6, 0x3f81)] {
+        let ov = Overflow::Ieee;
+        assert_eq!(sr64(r, |m, w| f.add(a, b, m, ov, w)), want, "add r = {r}");
+        assert_eq!(sr64(r, |m, w| f.sub(a, b | 0x8000, m, ov, w)), want);
+        assert_eq!(sr64(r, |m, w| f.fma(a, one, b, m, ov, w)), want);
+        // −a − b rounds the magnitude the same way.
+        let neg = sr64(r, |m, w| f.add(a | 0x8000, b | 0x8000, m, ov, w));
+        assert_eq!(neg, want | 0x8000);
+    }
+}

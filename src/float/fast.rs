@@ -15,7 +15,8 @@
 //! These are shortcuts of DESIGN.md §1: the arithmetic tests compare them with MPFR over
 //! every operand pair of the 8-bit formats and with SoftFloat for binary16/32.
 
-use super::exact::{Exact, Finite};
+use super::arith::exact_sum;
+use super::exact::Exact;
 use super::format::{FloatFormat, Specials};
 use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
 
@@ -220,21 +221,15 @@ fn two_sum(x: f64, y: f64) -> (f64, f64) {
     (s, e)
 }
 
-/// The exact value s + e as an [`Exact`]: s's 53 bits shifted up by 64, with e as a
-/// sticky bit above or a borrow below (|e| < one unit of the shifted significand).
+/// The exact value s + e as an [`Exact`]. Both are `f64`s, so their exact sum has at most
+/// 2·1076 bits between their extreme bits; `exact_sum` keeps it exactly, or as 128 bits
+/// and a sticky bit. A sticky bit in place of e would do for the deterministic modes
+/// (e lies below the last of s's 53 bits, far below the rounding position), but not for
+/// stochastic rounding, which reads 64 bits of the discarded fraction: e's own bits lie
+/// among them.
 fn pair_exact(s: f64, e: f64) -> Exact {
-    let x = Exact::from_f64(s);
-    match x {
-        Exact::Finite(f) if e != 0.0 => {
-            let sig = f.sig << 64;
-            let below = (e < 0.0) != f.negative;
-            Exact::Finite(Finite {
-                negative: f.negative,
-                sig: if below { sig - 1 } else { sig },
-                exp: f.exp - 64,
-                sticky: true,
-            })
-        }
-        _ => x,
+    match (Exact::from_f64(s), Exact::from_f64(e)) {
+        (Exact::Finite(x), Exact::Finite(y)) => exact_sum(x, y, Rounding::TiesToEven),
+        (x, _) => x,
     }
 }
