@@ -158,3 +158,29 @@ fn stochastic_rounding_of_host_sums_reads_the_whole_fraction() {
         assert_eq!(neg, want | 0x8000);
     }
 }
+
+/// Found by review, and by the `arith` fuzz target: square roots were computed to 64 bits
+/// and quotients to 74 or more, so for binary64 stochastic rounding saw only 11 (sqrt)
+/// or 21 (div) bits of δ. √2 = 0x1.6a09e667f3bcc|908b2fb1366ea957d3e…: binary64 keeps
+/// 13 hex digits, so ⌈δ·2⁶⁴⌉ = 0x908b2fb1366ea958. 1/(1 + 2⁻⁵²) = 1 − 2⁻⁵² + 2⁻¹⁰⁴ − …
+/// lies 2⁻¹⁰⁴ − 2⁻¹⁵⁶ + … above 1 − 2⁻⁵² (quantum 2⁻⁵³): δ·2⁶⁴ = 2¹³ − 2⁻³⁹ + …,
+/// ⌈δ·2⁶⁴⌉ = 8192.
+#[test]
+fn stochastic_rounding_of_binary64_quotients_and_roots() {
+    let f = FloatFormat::FP64;
+    let ov = Overflow::Ieee;
+    let two = 2f64.to_bits();
+    let sqrt2 = 0x3ff6_a09e_667f_3bcc;
+    assert_eq!(
+        sr64(0x908b_2fb1_366e_a957, |m, w| f.sqrt(two, m, ov, w)),
+        sqrt2 + 1
+    );
+    assert_eq!(
+        sr64(0x908b_2fb1_366e_a958, |m, w| f.sqrt(two, m, ov, w)),
+        sqrt2
+    );
+    let (one, d) = (1f64.to_bits(), 0x3ff0_0000_0000_0001);
+    let below = 0x3fef_ffff_ffff_fffe; // 1 − 2^-52
+    assert_eq!(sr64(8191, |m, w| f.div(one, d, m, ov, w)), below + 1);
+    assert_eq!(sr64(8192, |m, w| f.div(one, d, m, ov, w)), below);
+}
