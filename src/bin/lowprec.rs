@@ -3,11 +3,12 @@
 //! `lowprec round --format FMT …` rounds the numbers on standard input (one a line, taken
 //! exactly) into a format and prints each result's code, exact value and status flags;
 //! `lowprec op OP --format FMT …` applies a correctly rounded operation (add, sub, mul,
-//! div, fma, sqrt) to the operand codes on each line and prints the result's code and
-//! flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
+//! div, fma, sqrt, or the approximate L-Mul) to the operand codes on each line and prints
+//! the result's code and flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
 //! says more.
 
 use lowprec::float::{Exact, MAX_TEXT_LEN};
+use lowprec::lmul::{LMul, Mode as LmulMode};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
 use std::ffi::OsString;
 use std::fmt;
@@ -20,13 +21,14 @@ lowprec: exact low-precision floating-point rounding, as golden vectors
 Usage:
   lowprec round --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
   lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
+  lowprec op lmul --format FMT [--lmul-mode paper|guarded] [--k K] [--overflow POLICY]
   lowprec formats [--hex] [FMT...]
   lowprec help [COMMAND]
   lowprec --version
 
 Commands:
   round     round the numbers on standard input (one a line) into a format
-  op        add, sub, mul, div, fma or sqrt on the operand codes on standard input
+  op        add, sub, mul, div, fma, sqrt or lmul on the operand codes on standard input
   formats   list the preset formats (or the named ones) and their parameters
 
 `lowprec COMMAND --help` describes a command. Exit status: 0 on success, 1 for a bad
@@ -97,6 +99,8 @@ Usage: lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed 
 OP is one of
   add  a + b          mul  a * b          fma   a * b + c, rounded once
   sub  a - b          div  a / b          sqrt  the square root of a
+  lmul a * b approximated by L-Mul (Luo & Sun 2024): |a| + |b| - C as integers
+       (see `L-Mul` below; not a correctly rounded operation)
 
 Reads one operation per line from standard input: the operand codes (bit patterns of
 the format) in hex, with or without 0x, separated by spaces or tabs: two codes for
@@ -124,6 +128,16 @@ Options (also written --name=value):
                      draw from it in input order, one draw per inexact result.
   --random-bits N    random bits per stochastic rounding, 1 to 64 (default 64)
   -h, --help         this help
+
+L-Mul (op lmul) takes two codes and ignores --rounding, --seed and --random-bits:
+  --lmul-mode paper  the paper's integer form |a| + |b| - C modulo 2^(E+M), sign XOR,
+                     with no special cases (default; fp32 0 * 0 = 4.25)
+  --lmul-mode guarded  zero and subnormal operands give +-0, results below the
+                     smallest normal give +-0 (underflow,inexact), results above the
+                     largest finite follow --overflow, NaN and inf propagate
+  --k K              keep the first K fraction bits of each operand (truncation) and
+                     use the offset 2^-l(K) (default: all fraction bits)
+  C = (bias << M) - 2^(M - l), l(m) = m for m <= 3, 3 for m = 4, 4 above.
 
 Errors: a line that is empty, holds the wrong number of codes, a code that is not
 hex, or a code wider than the format stops the run with `lowprec: line N: ...` on
@@ -230,16 +244,18 @@ enum Op {
     Div,
     Fma,
     Sqrt,
+    Lmul,
 }
 
 impl Op {
-    const ALL: [(&'static str, Op); 6] = [
+    const ALL: [(&'static str, Op); 7] = [
         ("add", Op::Add),
         ("sub", Op::Sub),
         ("mul", Op::Mul),
         ("div", Op::Div),
         ("fma", Op::Fma),
         ("sqrt", Op::Sqrt),
+        ("lmul", Op::Lmul),
     ];
 
     fn parse(name: &str) -> Option<Op> {
@@ -269,6 +285,8 @@ struct OpConfig {
     op: Op,
     /// The format, rounding, overflow policy and seed, as for `round`.
     round: RoundConfig,
+    /// For `lmul`: the mode and the fraction bits kept (`None`: all).
+    lmul: (LmulMode, Option<u32>),
 }
 
 /// Parses the arguments after the program name.
@@ -308,12 +326,15 @@ fn parse_round(args: &[String]) -> Result<Command, CliError> {
     })?;
     match raw {
         None => Ok(Command::Help(ROUND_HELP)),
-        Some(raw) => Ok(Command::Round(raw.validate("round")?)),
+        Some(raw) => {
+            raw.lmul_options(false)?;
+            Ok(Command::Round(raw.validate("round")?))
+        }
     }
 }
 
 fn parse_op(args: &[String]) -> Result<Command, CliError> {
-    const OPS: &str = "add, sub, mul, div, fma or sqrt";
+    const OPS: &str = "add, sub, mul, div, fma or sqrt (correctly rounded), or lmul (L-Mul)";
     let mut op = None;
     let raw = parse_settings(args, |arg| {
         if op.is_some() {
@@ -331,9 +352,11 @@ fn parse_op(args: &[String]) -> Result<Command, CliError> {
         return Ok(Command::Help(OP_HELP));
     };
     let op = op.ok_or_else(|| usage(format!("op needs an operation: {OPS}")))?;
+    let lmul = raw.lmul_options(op == Op::Lmul)?;
     Ok(Command::Op(OpConfig {
         op,
         round: raw.validate("op")?,
+        lmul,
     }))
 }
 
@@ -345,6 +368,8 @@ struct RawSettings {
     overflow: Option<String>,
     seed: Option<String>,
     bits: Option<String>,
+    lmul_mode: Option<String>,
+    k: Option<String>,
 }
 
 /// Collects the options shared by `round` and `op`, handing each argument that is not an
@@ -369,6 +394,8 @@ fn parse_settings(
             "--overflow" => &mut raw.overflow,
             "--seed" => &mut raw.seed,
             "--random-bits" => &mut raw.bits,
+            "--lmul-mode" => &mut raw.lmul_mode,
+            "--k" => &mut raw.k,
             _ if name.starts_with('-') => return Err(usage(format!("unknown option {name:?}"))),
             _ => {
                 positional(arg)?;
@@ -390,6 +417,33 @@ fn parse_settings(
 }
 
 impl RawSettings {
+    /// Parses --lmul-mode and --k, which only `op lmul` takes (`allowed`).
+    fn lmul_options(&self, allowed: bool) -> Result<(LmulMode, Option<u32>), CliError> {
+        if !allowed {
+            if self.lmul_mode.is_some() || self.k.is_some() {
+                return Err(usage("--lmul-mode and --k are options of `op lmul` only"));
+            }
+            return Ok((LmulMode::PaperExact, None));
+        }
+        let mode = match &self.lmul_mode {
+            None => LmulMode::PaperExact,
+            Some(m) => m.parse().map_err(|_| {
+                usage(format!(
+                    "unknown L-Mul mode {m:?}: expected paper or guarded"
+                ))
+            })?,
+        };
+        let k = match &self.k {
+            None => None,
+            Some(k) => Some(k.parse::<u32>().ok().filter(|&k| k <= 52).ok_or_else(|| {
+                usage(format!(
+                    "--k must be a number of fraction bits 0 to 52, got {k:?}"
+                ))
+            })?),
+        };
+        Ok((mode, k))
+    }
+
     /// Checks and parses the values for the command `cmd`.
     fn validate(self, cmd: &str) -> Result<RoundConfig, CliError> {
         let RawSettings {
@@ -398,6 +452,8 @@ impl RawSettings {
             overflow,
             seed,
             bits,
+            lmul_mode: _,
+            k: _,
         } = self;
         let format =
             parse_format(&format.ok_or_else(|| usage(format!("{cmd} needs --format FMT")))?)?;
@@ -575,6 +631,11 @@ fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<Str
         Op::Div => f.div(x[0], x[1], mode, ov, rng),
         Op::Fma => f.fma(x[0], x[1], x[2], mode, ov, rng),
         Op::Sqrt => f.sqrt(x[0], mode, ov, rng),
+        Op::Lmul => {
+            let (lmul_mode, k) = cfg.lmul;
+            let lm = LMul::new(*f, lmul_mode, ov).with_k(k.unwrap_or(f.man_bits()));
+            lm.mul(x[0], x[1])
+        }
     };
     let digits = f.width().div_ceil(4) as usize;
     Ok(format!(
@@ -930,6 +991,56 @@ mod tests {
         assert!(r("3c").unwrap_err().contains("got 1"));
         assert!(r("3c 3g").unwrap_err().contains("not a hex code"));
         assert!(r("3c 1ff").unwrap_err().contains("wider than the 8-bit"));
+    }
+
+    #[test]
+    fn lmul_op() {
+        let cfg = |line: &str| match parse_args(&args(line)) {
+            Ok(Command::Op(c)) => c,
+            other => panic!("{line}: {other:?}"),
+        };
+        let mut rng = SplitMix64::new(0);
+        // The paper's golden values (fp32, bit form) and its unguarded 0 * 0 = 4.25.
+        let paper = cfg("op lmul --format fp32");
+        assert_eq!(paper.lmul, (LmulMode::PaperExact, None));
+        let mut r = |s: &str| op_line(&paper, s, &mut rng);
+        assert_eq!(r("3fc00000 3fc00000").as_deref(), Ok("0x40080000 ok"));
+        assert_eq!(r("3fe00000 3fe00000").as_deref(), Ok("0x40480000 ok"));
+        assert_eq!(r("c0000000 40400000").as_deref(), Ok("0xc0c80000 ok"));
+        assert_eq!(r("40666666 40066666").as_deref(), Ok("0x40f4cccc ok"));
+        assert_eq!(r("0 0").as_deref(), Ok("0x40880000 ok"));
+        assert!(
+            r("3f800000")
+                .unwrap_err()
+                .contains("expected 2 operand codes for lmul")
+        );
+        let guarded = cfg("op lmul --format=e4m3fn --lmul-mode guarded --overflow satfinite");
+        let mut r = |s: &str| op_line(&guarded, s, &mut rng);
+        assert_eq!(r("0 7e").as_deref(), Ok("0x00 ok"));
+        assert_eq!(r("7e 48").as_deref(), Ok("0x7e overflow,inexact"));
+        assert_eq!(r("3c 3c").as_deref(), Ok("0x41 ok"));
+        // k = 1: 1.75 (0x3e) keeps 1.5; 1.5 * 1.5 = 1 + .5 + .5 + 2^-1 carries: 2 * 1.5.
+        let k1 = cfg("op lmul --format e4m3fn --lmul-mode guarded --k 1");
+        assert_eq!(k1.lmul, (LmulMode::Guarded, Some(1)));
+        assert_eq!(op_line(&k1, "3e 3c", &mut rng).as_deref(), Ok("0x44 ok"));
+        for (line, needle) in [
+            ("op add --format fp16 --k 3", "options of `op lmul` only"),
+            (
+                "round --format fp16 --lmul-mode paper",
+                "options of `op lmul` only",
+            ),
+            (
+                "op lmul --format fp16 --lmul-mode exact",
+                "unknown L-Mul mode",
+            ),
+            ("op lmul --format fp16 --k 99", "--k must be"),
+            ("op lmul --format fp16 --k -1", "--k must be"),
+        ] {
+            match parse_args(&args(line)) {
+                Err(e @ CliError::Usage(_)) => assert!(e.to_string().contains(needle), "{e}"),
+                other => panic!("{line}: {other:?}"),
+            }
+        }
     }
 
     #[test]
