@@ -49,6 +49,7 @@ extern crate std;
 extern crate alloc;
 
 pub mod float;
+pub mod interval;
 pub mod lmul;
 pub mod rounding;
 

@@ -1,0 +1,888 @@
+//! The ITF1788 interval test suite (`../shared/itf1788/*.itl`, parsed at test time).
+//!
+//! Every case whose operation lowprec builds runs in binary64, decorated binary64 (the
+//! `_dec` cases), and in binary32, binary16, bfloat16 and OCP E4M3FN wherever its input
+//! numbers are values of that format (±∞ bounds always are: intervals extend every
+//! format with them). The expected result there is the suite's binary64 result rounded
+//! outward into the format — the tightest result in the format, since each of these
+//! formats' values are binary64 values — with `com` lowered to `dac` when that rounding
+//! overflows; `mid` keeps its rule (±max of the format for half-lines).
+//!
+//! Prints one line, `ITF1788: <P> passed, <F> failed, <S> skipped`, and fails on any
+//! failure. A case is skipped only when its operation is one lowprec does not build;
+//! those operations are listed by name in [`NOT_BUILT`], and a case of any other
+//! unknown operation fails the test.
+
+use std::fs;
+use std::path::PathBuf;
+
+use lowprec::Rounding;
+use lowprec::float::formats::{Bf16, E4m3fn, Fp16};
+use lowprec::float::{Exact, Fp};
+use lowprec::interval::{
+    DecoratedInterval, Decoration, Ext, Interval, Overlap, Scalar, StaticScalar,
+};
+
+/// Operations of the suite that lowprec does not build (elementary functions, reverse
+/// operations, rounding to integers, cancellative operations, reductions).
+const NOT_BUILT: &[&str] = &[
+    "pow",
+    "exp",
+    "exp2",
+    "exp10",
+    "log",
+    "log2",
+    "log10",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "atan2",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "sign",
+    "ceil",
+    "floor",
+    "trunc",
+    "roundTiesToEven",
+    "roundTiesToAway",
+    "cancelPlus",
+    "cancelMinus",
+    "sqrRev",
+    "sqrRevBin",
+    "absRev",
+    "absRevBin",
+    "pownRev",
+    "pownRevBin",
+    "sinRev",
+    "sinRevBin",
+    "cosRev",
+    "cosRevBin",
+    "tanRev",
+    "tanRevBin",
+    "coshRev",
+    "coshRevBin",
+    "mulRev",
+    "mulRevTen",
+    "powRev1",
+    "powRev2",
+    "powRev1Bin",
+    "powRev2Bin",
+    "sum_nearest",
+    "sum_abs_nearest",
+    "sum_sqr_nearest",
+    "dot_nearest",
+];
+
+// ----- the .itl syntax -----------------------------------------------------------------
+
+#[derive(Clone, Debug, PartialEq)]
+enum Val {
+    /// An interval: `None` bounds for empty; `dec` None for bare, Some(Ill) for NaI.
+    I {
+        b: Option<(f64, f64)>,
+        dec: Option<Decoration>,
+    },
+    N(f64),
+    B(bool),
+    W(String),
+    S(String),
+    A,
+}
+
+struct Case {
+    file: String,
+    line: String,
+    op: String,
+    args: Vec<Val>,
+    expect: Vec<Val>,
+}
+
+/// Exact hex-float or correctly rounded decimal parsing of the suite's numbers.
+fn num(s: &str) -> Option<f64> {
+    let t = s.to_ascii_lowercase();
+    let (neg, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, &t[..]),
+    };
+    let v = match body {
+        "infinity" | "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ if body.starts_with("0x") => {
+            // Every hex literal of the suite is a binary64 value: m·2^e exactly.
+            let (mant, exp) = body[2..].split_once('p')?;
+            let exp: i32 = exp.parse().ok()?;
+            let (int, frac) = mant.split_once('.').unwrap_or((mant, ""));
+            let mut m: u128 = 0;
+            for c in int.chars().chain(frac.chars()) {
+                m = m.checked_mul(16)? + c.to_digit(16)? as u128;
+            }
+            let e = exp - 4 * frac.len() as i32;
+            // m has at most 53 significant bits: m as f64 is exact, and scaling in two
+            // steps of representable powers of two lands exactly on the value.
+            let h = e / 2;
+            (m as f64) * 2f64.powi(h) * 2f64.powi(e - h)
+        }
+        _ => body.parse().ok()?,
+    };
+    Some(if neg { -v } else { v })
+}
+
+fn interval_token(tok: &str) -> Option<Val> {
+    let (body, dec) = match tok.rfind(']') {
+        Some(i) if tok[i + 1..].starts_with('_') => (&tok[..=i], Some(&tok[i + 2..])),
+        _ => (tok, None),
+    };
+    let inner = body.strip_prefix('[')?.strip_suffix(']')?.trim();
+    let dec = match dec {
+        Some(d) => Some(Decoration::from_name(d)?),
+        None => None,
+    };
+    match inner.to_ascii_lowercase().as_str() {
+        "empty" => return Some(Val::I { b: None, dec }),
+        "entire" => {
+            return Some(Val::I {
+                b: Some((f64::NEG_INFINITY, f64::INFINITY)),
+                dec,
+            });
+        }
+        "nai" => {
+            return Some(Val::I {
+                b: None,
+                dec: Some(Decoration::Ill),
+            });
+        }
+        _ => {}
+    }
+    let (a, b) = inner.split_once(',').unwrap_or((inner, inner));
+    Some(Val::I {
+        b: Some((num(a.trim())?, num(b.trim())?)),
+        dec,
+    })
+}
+
+fn value(tok: &str) -> Val {
+    if tok.starts_with('[') {
+        return interval_token(tok).unwrap_or_else(|| panic!("bad interval {tok}"));
+    }
+    if let Some(s) = tok.strip_prefix('"') {
+        return Val::S(s.trim_end_matches('"').to_string());
+    }
+    if tok.starts_with('{') {
+        return Val::A;
+    }
+    match tok {
+        "true" => return Val::B(true),
+        "false" => return Val::B(false),
+        _ => {}
+    }
+    match num(tok) {
+        Some(x) => Val::N(x),
+        None => Val::W(tok.to_string()),
+    }
+}
+
+fn strip_comments(s: &str) -> String {
+    let mut out = String::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < b.len() {
+        if b[i] == b'"' {
+            in_str = !in_str;
+        }
+        if !in_str && b[i..].starts_with(b"//") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if !in_str && b[i..].starts_with(b"/*") {
+            i += 2;
+            while i + 1 < b.len() && !b[i..].starts_with(b"*/") {
+                i += 1;
+            }
+            i += 2;
+            continue;
+        }
+        out.push(b[i] as char);
+        i += 1;
+    }
+    out
+}
+
+fn tokens(s: &str) -> Vec<String> {
+    let c: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let ch = c[i];
+        if ch.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        match ch {
+            '"' => {
+                i += 1;
+                while i < c.len() && c[i] != '"' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            '[' | '{' => {
+                let close = if ch == '[' { ']' } else { '}' };
+                while i < c.len() && c[i] != close {
+                    i += 1;
+                }
+                i += 1;
+                if ch == '[' && i < c.len() && c[i] == '_' {
+                    while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
+                        i += 1;
+                    }
+                }
+            }
+            ';' | '=' => i += 1,
+            _ => {
+                while i < c.len() && !c[i].is_whitespace() && !"[{=;\"".contains(c[i]) {
+                    i += 1;
+                }
+            }
+        }
+        out.push(c[start..i.min(c.len())].iter().collect());
+    }
+    out
+}
+
+fn parse_file(file: &str, text: &str) -> Vec<Case> {
+    let text = strip_comments(text);
+    let mut cases = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(p) = rest.find("testcase") {
+        rest = &rest[p..];
+        let open = rest.find('{').expect("testcase without {");
+        // Bodies contain no braces other than array literals, which close on the same line.
+        let mut depth = 0;
+        let mut end = open;
+        for (i, ch) in rest[open..].char_indices() {
+            match ch {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let body = &rest[open + 1..end];
+        let toks = tokens(body);
+        for stmt in toks.split(|t| t == ";") {
+            if stmt.is_empty() {
+                continue;
+            }
+            let line = stmt.join(" ");
+            let eq = stmt
+                .iter()
+                .position(|t| t == "=")
+                .expect("statement without =");
+            let op = stmt[0].clone();
+            let args = stmt[1..eq].iter().map(|t| value(t)).collect();
+            let mut rhs: Vec<&String> = stmt[eq + 1..].iter().collect();
+            if let Some(s) = rhs.iter().position(|t| *t == "signal") {
+                rhs.truncate(s);
+            }
+            let expect = rhs.iter().map(|t| value(t)).collect();
+            cases.push(Case {
+                file: file.to_string(),
+                line,
+                op,
+                args,
+                expect,
+            });
+        }
+        rest = &rest[end..];
+    }
+    cases
+}
+
+// ----- formats -----------------------------------------------------------------------
+
+trait H: StaticScalar<Format = ()> {
+    const NAME: &'static str;
+    /// The bound of a binary64 number if it is a value of the format (±∞ always).
+    fn exact(x: f64) -> Option<Self::Bound>;
+    /// A bound as binary64 (every value of these formats is one).
+    fn f64_of(b: Self::Bound) -> f64;
+    fn is_f64() -> bool {
+        false
+    }
+    /// x rounded into the format (as binary64).
+    fn round(x: f64, mode: Rounding) -> f64 {
+        if x.is_nan() {
+            return x;
+        }
+        Self::f64_of(<Self as Scalar>::from_exact(&(), Exact::from_f64(x), mode))
+    }
+}
+
+impl H for f64 {
+    const NAME: &'static str = "f64";
+    fn exact(x: f64) -> Option<f64> {
+        (!x.is_nan()).then_some(x)
+    }
+    fn f64_of(b: f64) -> f64 {
+        b
+    }
+    fn is_f64() -> bool {
+        true
+    }
+}
+
+impl H for f32 {
+    const NAME: &'static str = "f32";
+    fn exact(x: f64) -> Option<f32> {
+        (!x.is_nan() && (x as f32) as f64 == x).then_some(x as f32)
+    }
+    fn f64_of(b: f32) -> f64 {
+        b as f64
+    }
+}
+
+macro_rules! fp_h {
+    ($t:ty, $name:literal) => {
+        impl H for Fp<$t> {
+            const NAME: &'static str = $name;
+            fn exact(x: f64) -> Option<Ext<Fp<$t>>> {
+                if x == f64::INFINITY {
+                    return Some(Ext::PosInf);
+                }
+                if x == f64::NEG_INFINITY {
+                    return Some(Ext::NegInf);
+                }
+                let v = Fp::<$t>::from_f64(x);
+                (v.is_finite() && v.to_f64() == x && !x.is_nan()).then_some(Ext::Finite(v))
+            }
+            fn f64_of(b: Ext<Fp<$t>>) -> f64 {
+                match b {
+                    Ext::NegInf => f64::NEG_INFINITY,
+                    Ext::PosInf => f64::INFINITY,
+                    Ext::Finite(v) => v.to_f64(),
+                }
+            }
+        }
+    };
+}
+fp_h!(Fp16, "fp16");
+fp_h!(Bf16, "bf16");
+fp_h!(E4m3fn, "e4m3fn");
+
+// ----- evaluation ------------------------------------------------------------------------
+
+enum Outcome {
+    NotBuilt,
+    /// An input is not a value of the format.
+    NotApplicable,
+    Got(Vec<Val>),
+}
+
+fn bare<T: H>(v: &Val) -> Option<Interval<T>> {
+    match v {
+        Val::I { b: None, .. } => Some(Interval::empty()),
+        Val::I {
+            b: Some((lo, hi)), ..
+        } => Interval::from_bounds_in((), T::exact(*lo)?, T::exact(*hi)?).ok(),
+        _ => None,
+    }
+}
+
+fn deco<T: H>(v: &Val) -> Option<DecoratedInterval<T>> {
+    match v {
+        Val::I {
+            dec: Some(Decoration::Ill),
+            ..
+        } => Some(DecoratedInterval::nai()),
+        Val::I { dec, .. } => {
+            let x = bare::<T>(v)?;
+            Some(match dec {
+                Some(d) => DecoratedInterval::set_dec(x, *d),
+                None => DecoratedInterval::new(x),
+            })
+        }
+        _ => None,
+    }
+}
+
+fn ival<T: H>(x: Interval<T>) -> Val {
+    Val::I {
+        b: (!x.is_empty()).then(|| (T::f64_of(x.inf()), T::f64_of(x.sup()))),
+        dec: None,
+    }
+}
+
+fn dval<T: H>(x: DecoratedInterval<T>) -> Val {
+    match x.interval() {
+        None => Val::I {
+            b: None,
+            dec: Some(Decoration::Ill),
+        },
+        Some(i) => Val::I {
+            b: ival(i).bounds(),
+            dec: Some(x.decoration()),
+        },
+    }
+}
+
+impl Val {
+    fn bounds(&self) -> Option<(f64, f64)> {
+        match self {
+            Val::I { b, .. } => *b,
+            _ => None,
+        }
+    }
+    fn is_deco(&self) -> bool {
+        matches!(self, Val::I { dec: Some(_), .. })
+    }
+}
+
+fn n<T: H>(b: Option<T::Bound>) -> Val {
+    Val::N(b.map(T::f64_of).unwrap_or(f64::NAN))
+}
+
+fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
+    use Outcome::*;
+    let decorated = args.iter().any(Val::is_deco);
+    macro_rules! need {
+        ($e:expr) => {
+            match $e {
+                Some(v) => v,
+                None => return NotApplicable,
+            }
+        };
+    }
+    let arity = |k: usize| args.len() == k;
+    // Unary and binary interval operations, bare or decorated.
+    macro_rules! un {
+        ($m:ident) => {{
+            if decorated {
+                let x = need!(deco::<T>(&args[0]));
+                Got(vec![dval(x.$m())])
+            } else {
+                let x = need!(bare::<T>(&args[0]));
+                Got(vec![ival(x.$m())])
+            }
+        }};
+    }
+    macro_rules! bin {
+        ($m:ident) => {{
+            if decorated {
+                let (x, y) = (need!(deco::<T>(&args[0])), need!(deco::<T>(&args[1])));
+                Got(vec![dval(x.$m(y))])
+            } else {
+                let (x, y) = (need!(bare::<T>(&args[0])), need!(bare::<T>(&args[1])));
+                Got(vec![ival(x.$m(y))])
+            }
+        }};
+    }
+    macro_rules! rel {
+        ($m:ident) => {{
+            if decorated {
+                let (x, y) = (need!(deco::<T>(&args[0])), need!(deco::<T>(&args[1])));
+                Got(vec![Val::B(x.relation(y, |a, b| a.$m(b)))])
+            } else {
+                let (x, y) = (need!(bare::<T>(&args[0])), need!(bare::<T>(&args[1])));
+                Got(vec![Val::B(x.$m(y))])
+            }
+        }};
+    }
+    // Numeric functions: NaI gives NaN.
+    macro_rules! numf {
+        ($f:expr) => {{
+            let x = if decorated {
+                match need!(deco::<T>(&args[0])).interval() {
+                    Some(x) => x,
+                    None => return Got(vec![Val::N(f64::NAN)]),
+                }
+            } else {
+                need!(bare::<T>(&args[0]))
+            };
+            Got(vec![$f(x)])
+        }};
+    }
+    macro_rules! pred {
+        ($f:expr) => {{
+            let x = if decorated {
+                match need!(deco::<T>(&args[0])).interval() {
+                    Some(x) => x,
+                    None => return Got(vec![Val::B(false)]),
+                }
+            } else {
+                need!(bare::<T>(&args[0]))
+            };
+            Got(vec![Val::B($f(x))])
+        }};
+    }
+    match op {
+        "pos" => {
+            if decorated {
+                Got(vec![dval(need!(deco::<T>(&args[0])))])
+            } else {
+                Got(vec![ival(need!(bare::<T>(&args[0])))])
+            }
+        }
+        "neg" => un!(neg),
+        "abs" => un!(abs),
+        "sqr" => un!(sqr),
+        "sqrt" => un!(sqrt),
+        "recip" => un!(recip),
+        "add" => bin!(add),
+        "sub" => bin!(sub),
+        "mul" => bin!(mul),
+        "div" => bin!(div),
+        "min" => bin!(min),
+        "max" => bin!(max),
+        "intersection" => bin!(intersection),
+        "convexHull" => bin!(hull),
+        "fma" => {
+            if decorated {
+                let x = need!(deco::<T>(&args[0]));
+                let y = need!(deco::<T>(&args[1]));
+                let z = need!(deco::<T>(&args[2]));
+                Got(vec![dval(x.fma(y, z))])
+            } else {
+                let x = need!(bare::<T>(&args[0]));
+                let y = need!(bare::<T>(&args[1]));
+                let z = need!(bare::<T>(&args[2]));
+                Got(vec![ival(x.fma(y, z))])
+            }
+        }
+        "pown" => {
+            let Val::N(k) = args[1] else {
+                return NotApplicable;
+            };
+            let k = k as i32;
+            if decorated {
+                Got(vec![dval(need!(deco::<T>(&args[0])).pown(k))])
+            } else {
+                Got(vec![ival(need!(bare::<T>(&args[0])).pown(k))])
+            }
+        }
+        "mulRevToPair" => {
+            // mulRevToPair(b, c) = c ÷ b in two pieces.
+            if decorated {
+                let (b, c) = (need!(deco::<T>(&args[0])), need!(deco::<T>(&args[1])));
+                let (p, q) = c.div_pair(b);
+                Got(vec![dval(p), dval(q)])
+            } else {
+                let (b, c) = (need!(bare::<T>(&args[0])), need!(bare::<T>(&args[1])));
+                let (p, q) = c.div_pair(b);
+                Got(vec![ival(p), ival(q)])
+            }
+        }
+        "inf" => numf!(|x: Interval<T>| Val::N(T::f64_of(x.inf()))),
+        "sup" => numf!(|x: Interval<T>| Val::N(T::f64_of(x.sup()))),
+        "mid" => numf!(|x: Interval<T>| n::<T>(x.mid())),
+        "rad" => numf!(|x: Interval<T>| n::<T>(x.rad())),
+        "wid" => numf!(|x: Interval<T>| n::<T>(x.wid())),
+        "mag" => numf!(|x: Interval<T>| n::<T>(x.mag())),
+        "mig" => numf!(|x: Interval<T>| n::<T>(x.mig())),
+        "midRad" => {
+            let x = if decorated {
+                match need!(deco::<T>(&args[0])).interval() {
+                    Some(x) => x,
+                    None => return Got(vec![Val::N(f64::NAN), Val::N(f64::NAN)]),
+                }
+            } else {
+                need!(bare::<T>(&args[0]))
+            };
+            Got(vec![n::<T>(x.mid()), n::<T>(x.rad())])
+        }
+        "isEmpty" => pred!(|x: Interval<T>| x.is_empty()),
+        "isEntire" => pred!(|x: Interval<T>| x.is_entire()),
+        "isCommonInterval" => pred!(|x: Interval<T>| x.is_common()),
+        "isSingleton" => pred!(|x: Interval<T>| x.is_singleton()),
+        "isNaI" => Got(vec![Val::B(need!(deco::<T>(&args[0])).is_nai())]),
+        "isMember" => {
+            let Val::N(m) = args[0] else {
+                return NotApplicable;
+            };
+            let member = |x: Interval<T>| match T::exact(m) {
+                Some(b) => x.contains(b),
+                // Not a value of the format: the interval's bounds are, so decide in f64.
+                None => {
+                    !x.is_empty()
+                        && m.is_finite()
+                        && T::f64_of(x.inf()) <= m
+                        && m <= T::f64_of(x.sup())
+                }
+            };
+            let x = if decorated {
+                match need!(deco::<T>(&args[1])).interval() {
+                    Some(x) => x,
+                    None => return Got(vec![Val::B(false)]),
+                }
+            } else {
+                need!(bare::<T>(&args[1]))
+            };
+            if !m.is_nan() && m.is_finite() && T::exact(m).is_none() {
+                return NotApplicable;
+            }
+            Got(vec![Val::B(member(x))])
+        }
+        "equal" => rel!(equal),
+        "subset" => rel!(subset),
+        "interior" => rel!(interior),
+        "disjoint" => rel!(disjoint),
+        "less" => rel!(less),
+        "strictLess" => rel!(strict_less),
+        "precedes" => rel!(precedes),
+        "strictPrecedes" => rel!(strict_precedes),
+        "overlap" => {
+            let ov = |x: Interval<T>, y: Interval<T>| x.overlap(y);
+            let r: Overlap = if decorated {
+                let (x, y) = (need!(deco::<T>(&args[0])), need!(deco::<T>(&args[1])));
+                match (x.interval(), y.interval()) {
+                    (Some(x), Some(y)) => ov(x, y),
+                    _ => return Got(vec![Val::W("undefined".into())]),
+                }
+            } else {
+                ov(need!(bare::<T>(&args[0])), need!(bare::<T>(&args[1])))
+            };
+            Got(vec![Val::W(r.name().to_string())])
+        }
+        "b-numsToInterval" | "d-numsToInterval" if arity(2) => {
+            let (Val::N(a), Val::N(b)) = (&args[0], &args[1]) else {
+                return NotApplicable;
+            };
+            let (a, b) = (*a, *b);
+            let ok = |x: f64| x.is_nan() || T::exact(x).is_some();
+            if !ok(a) || !ok(b) {
+                return NotApplicable;
+            }
+            let r = if a.is_nan() || b.is_nan() {
+                None
+            } else {
+                Interval::<T>::from_bounds_in((), T::exact(a).unwrap(), T::exact(b).unwrap()).ok()
+            };
+            Got(vec![if op.starts_with('b') {
+                ival(r.unwrap_or_else(Interval::empty))
+            } else {
+                dval(
+                    r.map(DecoratedInterval::new)
+                        .unwrap_or_else(DecoratedInterval::nai),
+                )
+            }])
+        }
+        "b-textToInterval" => {
+            let Val::S(s) = &args[0] else {
+                return NotApplicable;
+            };
+            Got(vec![ival(
+                s.parse::<Interval<T>>()
+                    .unwrap_or_else(|_| Interval::empty()),
+            )])
+        }
+        "d-textToInterval" => {
+            let Val::S(s) = &args[0] else {
+                return NotApplicable;
+            };
+            Got(vec![dval(
+                s.parse::<DecoratedInterval<T>>()
+                    .unwrap_or_else(|_| DecoratedInterval::nai()),
+            )])
+        }
+        "newDec" => Got(vec![dval(DecoratedInterval::new(need!(bare::<T>(
+            &args[0]
+        ))))]),
+        "setDec" => {
+            let Val::W(d) = &args[1] else {
+                return NotApplicable;
+            };
+            let d = Decoration::from_name(d).expect("decoration");
+            Got(vec![dval(DecoratedInterval::set_dec(
+                need!(bare::<T>(&args[0])),
+                d,
+            ))])
+        }
+        "decorationPart" => {
+            let x = need!(deco::<T>(&args[0]));
+            Got(vec![Val::W(x.decoration().name().to_string())])
+        }
+        "intervalPart" => {
+            let x = need!(deco::<T>(&args[0]));
+            Got(vec![ival(x.interval().unwrap_or_else(Interval::empty))])
+        }
+        _ => NotBuilt,
+    }
+}
+
+/// The suite's binary64 expectation, carried into format T.
+fn expected_in<T: H>(op: &str, args: &[Val], e: &Val, index: usize) -> Val {
+    if T::is_f64() {
+        return e.clone();
+    }
+    let unbounded_input = args.iter().any(|a| match a {
+        Val::I {
+            b: Some((lo, hi)), ..
+        } => lo.is_infinite() || hi.is_infinite(),
+        _ => false,
+    });
+    match e {
+        Val::I { b, dec } => {
+            let b = b.map(|(lo, hi)| {
+                (
+                    T::round(lo, Rounding::TowardNegative),
+                    T::round(hi, Rounding::TowardPositive),
+                )
+            });
+            let mut dec = *dec;
+            if let (Some(Decoration::Com), Some((lo, hi))) = (dec, b) {
+                if lo.is_infinite() || hi.is_infinite() {
+                    dec = Some(Decoration::Dac);
+                }
+            }
+            Val::I { b, dec }
+        }
+        Val::N(x) => {
+            let x = *x;
+            let is_mid = op == "mid" || (op == "midRad" && index == 0);
+            let is_up = op == "rad" || op == "wid" || (op == "midRad" && index == 1);
+            Val::N(if is_mid && x.abs() == f64::MAX && unbounded_input {
+                T::f64_of(T::max_finite(&())).copysign(x)
+            } else if is_mid {
+                T::round(x, Rounding::TiesToEven)
+            } else if is_up {
+                T::round(x, Rounding::TowardPositive)
+            } else {
+                x
+            })
+        }
+        other => other.clone(),
+    }
+}
+
+fn same(op: &str, got: &Val, want: &Val) -> bool {
+    match (got, want) {
+        (Val::N(a), Val::N(b)) => {
+            if a.is_nan() || b.is_nan() {
+                a.is_nan() && b.is_nan()
+            } else if op == "inf" || op == "sup" {
+                a.to_bits() == b.to_bits()
+            } else {
+                a == b
+            }
+        }
+        (Val::I { b: gb, dec: gd }, Val::I { b: wb, dec: wd }) => {
+            let bounds = match (gb, wb) {
+                (None, None) => true,
+                (Some((a, b)), Some((c, d))) => a == c && b == d,
+                _ => false,
+            };
+            // NaI: bounds are irrelevant.
+            if *wd == Some(Decoration::Ill) {
+                return *gd == Some(Decoration::Ill);
+            }
+            bounds && (wd.is_none() || gd == wd)
+        }
+        (a, b) => a == b,
+    }
+}
+
+struct Tally {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    failures: Vec<String>,
+}
+
+fn run_format<T: H>(cases: &[Case], t: &mut Tally) {
+    for c in cases {
+        if NOT_BUILT.contains(&c.op.as_str()) {
+            continue;
+        }
+        match eval::<T>(&c.op, &c.args) {
+            Outcome::NotApplicable => {}
+            Outcome::NotBuilt => {
+                t.failed += 1;
+                t.failures.push(format!(
+                    "[{}] {}: unknown operation {}",
+                    T::NAME,
+                    c.file,
+                    c.op
+                ));
+            }
+            Outcome::Got(got) => {
+                let want: Vec<Val> = c
+                    .expect
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| expected_in::<T>(&c.op, &c.args, e, i))
+                    .collect();
+                let ok = got.len() == want.len()
+                    && got.iter().zip(&want).all(|(g, w)| same(&c.op, g, w));
+                if ok {
+                    t.passed += 1;
+                } else {
+                    t.failed += 1;
+                    t.failures.push(format!(
+                        "[{}] {}: {} ; got {:?} want {:?}",
+                        T::NAME,
+                        c.file,
+                        c.line,
+                        got,
+                        want
+                    ));
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn itf1788() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/itf1788");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the ITF1788 suite is expected at {}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "itl"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no .itl files in {}", dir.display());
+    let mut cases = Vec::new();
+    for f in &files {
+        let text = fs::read_to_string(f).expect("readable .itl file");
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        cases.extend(parse_file(&name, &text));
+    }
+    let mut t = Tally {
+        passed: 0,
+        failed: 0,
+        skipped: cases
+            .iter()
+            .filter(|c| NOT_BUILT.contains(&c.op.as_str()))
+            .count(),
+        failures: Vec::new(),
+    };
+    run_format::<f64>(&cases, &mut t);
+    run_format::<f32>(&cases, &mut t);
+    run_format::<Fp<Fp16>>(&cases, &mut t);
+    run_format::<Fp<Bf16>>(&cases, &mut t);
+    run_format::<Fp<E4m3fn>>(&cases, &mut t);
+    for f in t.failures.iter().take(60) {
+        eprintln!("FAIL {f}");
+    }
+    println!(
+        "ITF1788: {} passed, {} failed, {} skipped",
+        t.passed, t.failed, t.skipped
+    );
+    assert_eq!(t.failed, 0, "{} ITF1788 cases failed", t.failed);
+}
