@@ -165,6 +165,25 @@ impl FloatFormat {
         StatusAnd::new(r.value, r.status | flags)
     }
 
+    /// The exact path of a two-operand operation: decode, compute exactly, round once.
+    #[inline(never)]
+    fn binary_exact<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        b: u64,
+        op: fn(Exact, Exact, Rounding) -> Result<Exact, Status>,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        let flags = self.signaling(&[a, b]);
+        let outcome = match op(self.decode(a), self.decode(b), mode) {
+            Ok(v) => Outcome::Value(v),
+            Err(_) => Outcome::Invalid,
+        };
+        self.finish(outcome, flags, mode, overflow, rng)
+    }
+
     /// a + b, correctly rounded.
     ///
     /// ```
@@ -190,24 +209,7 @@ impl FloatFormat {
                 return r;
             }
         }
-        self.add_exact(a, b, mode, overflow, rng)
-    }
-
-    #[inline(never)]
-    fn add_exact<R: RandomBits + ?Sized>(
-        &self,
-        a: u64,
-        b: u64,
-        mode: Rounding,
-        overflow: Overflow,
-        rng: &mut R,
-    ) -> StatusAnd<u64> {
-        let flags = self.signaling(&[a, b]);
-        let outcome = match exact_add(self.decode(a), self.decode(b), mode) {
-            Ok(v) => Outcome::Value(v),
-            Err(_) => Outcome::Invalid,
-        };
-        self.finish(outcome, flags, mode, overflow, rng)
+        self.binary_exact(a, b, exact_add, mode, overflow, rng)
     }
 
     /// a − b, correctly rounded.
@@ -225,24 +227,14 @@ impl FloatFormat {
                 return r;
             }
         }
-        self.sub_exact(a, b, mode, overflow, rng)
-    }
-
-    #[inline(never)]
-    fn sub_exact<R: RandomBits + ?Sized>(
-        &self,
-        a: u64,
-        b: u64,
-        mode: Rounding,
-        overflow: Overflow,
-        rng: &mut R,
-    ) -> StatusAnd<u64> {
-        let flags = self.signaling(&[a, b]);
-        let outcome = match exact_add(self.decode(a), self.decode(b).neg(), mode) {
-            Ok(v) => Outcome::Value(v),
-            Err(_) => Outcome::Invalid,
-        };
-        self.finish(outcome, flags, mode, overflow, rng)
+        self.binary_exact(
+            a,
+            b,
+            |x, y, m| exact_add(x, y.neg(), m),
+            mode,
+            overflow,
+            rng,
+        )
     }
 
     /// a × b, correctly rounded.
@@ -260,24 +252,7 @@ impl FloatFormat {
                 return r;
             }
         }
-        self.mul_exact(a, b, mode, overflow, rng)
-    }
-
-    #[inline(never)]
-    fn mul_exact<R: RandomBits + ?Sized>(
-        &self,
-        a: u64,
-        b: u64,
-        mode: Rounding,
-        overflow: Overflow,
-        rng: &mut R,
-    ) -> StatusAnd<u64> {
-        let flags = self.signaling(&[a, b]);
-        let outcome = match exact_mul(self.decode(a), self.decode(b)) {
-            Ok(v) => Outcome::Value(v),
-            Err(_) => Outcome::Invalid,
-        };
-        self.finish(outcome, flags, mode, overflow, rng)
+        self.binary_exact(a, b, |x, y, _| exact_mul(x, y), mode, overflow, rng)
     }
 
     /// a × b + c with a single rounding.
