@@ -139,9 +139,9 @@ fn sr64(r: u64, op: impl FnOnce(Rounding, &mut Word) -> lowprec::StatusAnd<u64>)
     got.value
 }
 
-/// Found by review, and by the `arith` fuzz target: the host-float fast path of +, −, fma
-/// handed stochastic rounding s + e with e (the TwoSum error) reduced to a sticky bit, so
-/// the discarded fraction δ lost e's bits: bf16 (1 + 2⁻⁷) + 3·2⁻⁷⁰ has δ = 3·2⁻⁶³, i.e.
+/// `fuzz/regressions/arith/host-sr-*` (e8m2 add, e9m18 sub; found by review first): the
+/// host-float fast path of +, −, fma handed stochastic rounding s + e with e (the TwoSum
+/// error) reduced to a sticky bit, so the discarded fraction δ lost e's bits: bf16 (1 + 2⁻⁷) + 3·2⁻⁷⁰ has δ = 3·2⁻⁶³, i.e.
 /// ⌈δ·2⁶⁴⌉ = 6, but rounded as if it were 1.
 #[test]
 fn stochastic_rounding_of_host_sums_reads_the_whole_fraction() {
@@ -159,8 +159,8 @@ fn stochastic_rounding_of_host_sums_reads_the_whole_fraction() {
     }
 }
 
-/// Found by review, and by the `arith` fuzz target: square roots were computed to 64 bits
-/// and quotients to 74 or more, so for binary64 stochastic rounding saw only 11 (sqrt)
+/// `fuzz/regressions/arith/sqrt-sr-*` (e4m48, e9m43; found by review first, the division
+/// case by review only): square roots were computed to 64 bits and quotients to 74 or more, so for binary64 stochastic rounding saw only 11 (sqrt)
 /// or 21 (div) bits of δ. √2 = 0x1.6a09e667f3bcc|908b2fb1366ea957d3e…: binary64 keeps
 /// 13 hex digits, so ⌈δ·2⁶⁴⌉ = 0x908b2fb1366ea958. 1/(1 + 2⁻⁵²) = 1 − 2⁻⁵² + 2⁻¹⁰⁴ − …
 /// lies 2⁻¹⁰⁴ − 2⁻¹⁵⁶ + … above 1 − 2⁻⁵² (quantum 2⁻⁵³): δ·2⁶⁴ = 2¹³ − 2⁻³⁹ + …,
