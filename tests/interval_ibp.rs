@@ -1,0 +1,395 @@
+//! Interval bound propagation and accumulator range analysis, checked by sampling.
+//!
+//! - A random 8 → 16 → 16 → 4 ReLU network in binary32 and in bfloat16: the sound
+//!   endpoint-form bounds of an input box contain the outputs of 10^5 forward passes
+//!   (random points and every corner of the box), each computed in the format with
+//!   round-to-nearest in the same order — the network as deployed. The centre-radius
+//!   bounds contain the binary64 reference outputs of interior points, and fast mode stays
+//!   within a few units of the sound bounds.
+//! - Range analysis: for random layers and boxes, the exact accumulator ranges equal the
+//!   values at the adversarial corners, contain every sampled accumulator (computed
+//!   exactly), and the integer bits are minimal: I bits hold every value, I − 1 do not
+//!   hold the extreme one.
+
+use lowprec::float::formats::Bf16;
+use lowprec::float::{Exact, Fp};
+use lowprec::interval::ibp::{self, AccRange, Form};
+use lowprec::interval::{Interval, Scalar};
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+
+const SIZES: [usize; 4] = [8, 16, 16, 4];
+
+fn unit(rng: &mut SplitMix64) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A layer: row-major weights and biases as f64 values of the target format.
+struct Layer {
+    w: Vec<f64>,
+    b: Vec<f64>,
+    inputs: usize,
+}
+
+fn network(rng: &mut SplitMix64, round: impl Fn(f64) -> f64) -> Vec<Layer> {
+    SIZES
+        .windows(2)
+        .map(|s| Layer {
+            w: (0..s[0] * s[1])
+                .map(|_| round((unit(rng) * 2.0 - 1.0) / (s[0] as f64).sqrt()))
+                .collect(),
+            b: (0..s[1]).map(|_| round(unit(rng) * 0.2 - 0.1)).collect(),
+            inputs: s[0],
+        })
+        .collect()
+}
+
+/// Forward pass in a format's round-to-nearest arithmetic: acc = b; acc = acc + w·x.
+fn forward<V: Copy>(
+    net: &[Layer],
+    x: &[V],
+    from: impl Fn(f64) -> V,
+    add: impl Fn(V, V) -> V,
+    mul: impl Fn(V, V) -> V,
+    relu: impl Fn(V) -> V,
+) -> Vec<V> {
+    let mut cur = x.to_vec();
+    for (k, l) in net.iter().enumerate() {
+        let mut next = Vec::with_capacity(l.b.len());
+        for (i, &b) in l.b.iter().enumerate() {
+            let mut acc = from(b);
+            for (j, &xj) in cur.iter().enumerate() {
+                acc = add(acc, mul(from(l.w[i * l.inputs + j]), xj));
+            }
+            next.push(if k + 1 < net.len() { relu(acc) } else { acc });
+        }
+        cur = next;
+    }
+    cur
+}
+
+/// Sound IBP through the network.
+fn propagate<T: Scalar>(
+    net: &[Layer],
+    x: &[Interval<T>],
+    value: impl Fn(f64) -> T::Value,
+    form: Form,
+) -> Vec<Interval<T>> {
+    let mut cur = x.to_vec();
+    for (k, l) in net.iter().enumerate() {
+        let w: Vec<T::Value> = l.w.iter().map(|&v| value(v)).collect();
+        let b: Vec<T::Value> = l.b.iter().map(|&v| value(v)).collect();
+        let mut next = vec![Interval::empty_in(cur[0].format()); l.b.len()];
+        ibp::dense(&w, &b, &cur, &mut next, form).unwrap();
+        if k + 1 < net.len() {
+            ibp::relu(&mut next);
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn sample_box(rng: &mut SplitMix64, lo: &[f64], hi: &[f64], step: usize) -> Vec<f64> {
+    let n = lo.len();
+    if step < 1 << n {
+        // Every corner of the box first.
+        return (0..n)
+            .map(|j| if step >> j & 1 == 1 { hi[j] } else { lo[j] })
+            .collect();
+    }
+    (0..n)
+        .map(|j| lo[j] + unit(rng) * (hi[j] - lo[j]))
+        .collect()
+}
+
+const SAMPLES: usize = 100_000;
+
+#[test]
+fn fp32_network_bounds_contain_forward_passes() {
+    let mut rng = SplitMix64::new(0x01BB_0F32);
+    let net = network(&mut rng, |v| v as f32 as f64);
+    let lo: Vec<f64> = (0..8)
+        .map(|_| (unit(&mut rng) * 2.0 - 1.0) as f32 as f64)
+        .collect();
+    let hi: Vec<f64> = lo
+        .iter()
+        .map(|&l| (l + 0.05 + unit(&mut rng) * 0.5) as f32 as f64)
+        .collect();
+    let xbox: Vec<Interval<f32>> = lo
+        .iter()
+        .zip(&hi)
+        .map(|(&l, &h)| Interval::new(l as f32, h as f32))
+        .collect();
+    let end = propagate::<f32>(&net, &xbox, |v| v as f32, Form::Endpoint);
+    let mid = propagate::<f32>(&net, &xbox, |v| v as f32, Form::MidRad);
+    for (e, m) in end.iter().zip(&mid) {
+        assert!(e.subset(*m), "endpoint {e:?} not inside mid-rad {m:?}");
+    }
+    let mut interior_checked = 0;
+    for s in 0..SAMPLES {
+        let x = sample_box(&mut rng, &lo, &hi, s);
+        // In the format, round-to-nearest, same order: inside the endpoint bounds.
+        let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let y = forward(
+            &net,
+            &xf,
+            |v| v as f32,
+            |a, b| a + b,
+            |a, b| a * b,
+            |a| a.max(0.0),
+        );
+        for (yi, bi) in y.iter().zip(&end) {
+            assert!(bi.contains(*yi), "sample {s}: {yi} outside {bi:?}");
+        }
+        // A binary64 reference of interior points: inside the centre-radius bounds.
+        if s >= 1 << 8 {
+            let r = forward(&net, &x, |v| v, |a, b| a + b, |a, b| a * b, |a| a.max(0.0));
+            for (ri, bi) in r.iter().zip(&mid) {
+                let (l, h) = bi.to_f64_pair();
+                assert!(l <= *ri && *ri <= h, "sample {s}: {ri} outside {bi:?}");
+            }
+            interior_checked += 1;
+        }
+    }
+    assert!(interior_checked > 90_000);
+
+    // Fast mode: the same bounds up to rounding.
+    let mut flo: Vec<f32> = lo.iter().map(|&v| v as f32).collect();
+    let mut fhi: Vec<f32> = hi.iter().map(|&v| v as f32).collect();
+    for (k, l) in net.iter().enumerate() {
+        let w: Vec<f32> = l.w.iter().map(|&v| v as f32).collect();
+        let b: Vec<f32> = l.b.iter().map(|&v| v as f32).collect();
+        let (mut ylo, mut yhi) = (vec![0f32; b.len()], vec![0f32; b.len()]);
+        ibp::dense_fast(&w, &b, &flo, &fhi, &mut ylo, &mut yhi, Form::Endpoint).unwrap();
+        if k + 1 < net.len() {
+            ibp::relu_fast(&mut ylo, &mut yhi);
+        }
+        flo = ylo;
+        fhi = yhi;
+    }
+    for ((l, h), e) in flo.iter().zip(&fhi).zip(&end) {
+        let tol = 1e-5 * (1.0 + e.mag().unwrap());
+        assert!((l - e.inf()).abs() <= tol && (h - e.sup()).abs() <= tol);
+    }
+}
+
+#[test]
+fn bf16_network_bounds_contain_forward_passes() {
+    type B = Fp<Bf16>;
+    let mut rng = SplitMix64::new(0x1BB0_BF16);
+    let bf = |v: f64| B::from_f64(v).to_f64();
+    let net = network(&mut rng, bf);
+    let lo: Vec<f64> = (0..8).map(|_| bf(unit(&mut rng) * 2.0 - 1.0)).collect();
+    let hi: Vec<f64> = lo
+        .iter()
+        .map(|&l| bf(l + 0.05 + unit(&mut rng) * 0.5))
+        .collect();
+    let xbox: Vec<Interval<B>> = lo
+        .iter()
+        .zip(&hi)
+        .map(|(&l, &h)| Interval::new(B::from_f64(l), B::from_f64(h)))
+        .collect();
+    let end = propagate::<B>(&net, &xbox, B::from_f64, Form::Endpoint);
+    let mid = propagate::<B>(&net, &xbox, B::from_f64, Form::MidRad);
+    let zero = B::from_f64(0.0);
+    for s in 0..SAMPLES {
+        let x: Vec<B> = sample_box(&mut rng, &lo, &hi, s)
+            .iter()
+            .map(|&v| B::from_f64(v))
+            .collect();
+        let y = forward(
+            &net,
+            &x,
+            B::from_f64,
+            |a, b| a + b,
+            |a, b| a * b,
+            |a| if a < zero { zero } else { a },
+        );
+        for (yi, bi) in y.iter().zip(&end) {
+            let v = yi.to_f64();
+            let (l, h) = bi.to_f64_pair();
+            assert!(l <= v && v <= h, "sample {s}: {v} outside [{l}, {h}]");
+        }
+    }
+    // The exact outputs at the box's corners (binary64 reference of bf16 data: products
+    // are exact, and 16-term sums lose far less than a bf16 unit) lie in both forms.
+    for s in 0..256 {
+        let x = sample_box(&mut rng, &lo, &hi, s);
+        let r = forward(&net, &x, |v| v, |a, b| a + b, |a, b| a * b, |a| a.max(0.0));
+        for (ri, (e, m)) in r.iter().zip(end.iter().zip(&mid)) {
+            for bi in [e, m] {
+                let (l, h) = bi.to_f64_pair();
+                assert!(l <= *ri && *ri <= h, "corner {s}: {ri} outside [{l}, {h}]");
+            }
+        }
+    }
+}
+
+/// Σ w·x + b exactly, rounded once in `mode` to binary64.
+fn exact_acc(w: &[f64], x: &[f64], b: f64, mode: Rounding) -> f64 {
+    let mut ws: Vec<u64> = w.iter().map(|v| v.to_bits()).collect();
+    let mut xs: Vec<u64> = x.iter().map(|v| v.to_bits()).collect();
+    ws.push(1f64.to_bits());
+    xs.push(b.to_bits());
+    let f = FloatFormat::FP64;
+    let r = f
+        .dot_exact(&ws, &xs, &f, mode, Overflow::Ieee, &mut SplitMix64::new(0))
+        .unwrap();
+    f64::from_bits(r.value)
+}
+
+fn fits(v_lo: f64, v_hi: f64, i: i32, signed: bool, frac: i32) -> bool {
+    let top = 2f64.powi(i - i32::from(signed));
+    let max = top - 2f64.powi(-frac);
+    let min = if signed { -top } else { 0.0 };
+    v_lo >= min && v_hi <= max
+}
+
+#[test]
+fn range_analysis_bits_are_never_exceeded_and_minimal() {
+    let mut rng = SplitMix64::new(0xACC);
+    let bf = |v: f64| Fp::<Bf16>::from_f64(v).to_f64();
+    for trial in 0..40 {
+        let n = 1 + (rng.next_u64() % 48) as usize;
+        let m = 1 + (rng.next_u64() % 8) as usize;
+        let scale = 2f64.powi((rng.next_u64() % 12) as i32 - 4);
+        let w: Vec<f64> = (0..n * m)
+            .map(|_| bf((unit(&mut rng) * 2.0 - 1.0) * scale))
+            .collect();
+        let b: Vec<f64> = (0..m).map(|_| bf(unit(&mut rng) * scale)).collect();
+        let unsigned_inputs = trial % 3 == 0;
+        let lo: Vec<f64> = (0..n)
+            .map(|_| {
+                if unsigned_inputs {
+                    bf(unit(&mut rng))
+                } else {
+                    bf(unit(&mut rng) * 8.0 - 4.0)
+                }
+            })
+            .collect();
+        let hi: Vec<f64> = lo.iter().map(|&l| bf(l + unit(&mut rng) * 3.0)).collect();
+        let x: Vec<Interval<f64>> = lo
+            .iter()
+            .zip(&hi)
+            .map(|(&l, &h)| Interval::new(l, h))
+            .collect();
+        let mut out = vec![
+            AccRange {
+                lo: 0.0,
+                hi: 0.0,
+                prefix_lo: 0.0,
+                prefix_hi: 0.0
+            };
+            m
+        ];
+        let mut scratch = vec![0u64; 2 * (n + 1)];
+        ibp::accumulator_range(&w, &b, &x, &mut out, &mut scratch).unwrap();
+        let frac = 10;
+        for (i, r) in out.iter().enumerate() {
+            let row = &w[i * n..(i + 1) * n];
+            // Adversarial corners give the extremes exactly.
+            let up: Vec<f64> = (0..n)
+                .map(|j| if row[j] >= 0.0 { hi[j] } else { lo[j] })
+                .collect();
+            let down: Vec<f64> = (0..n)
+                .map(|j| if row[j] >= 0.0 { lo[j] } else { hi[j] })
+                .collect();
+            assert_eq!(r.hi, exact_acc(row, &up, b[i], Rounding::TowardPositive));
+            assert_eq!(r.lo, exact_acc(row, &down, b[i], Rounding::TowardNegative));
+            let bits = ibp::int_bits(r.lo, r.hi, true, frac).unwrap();
+            assert!(fits(r.lo, r.hi, bits, true, frac));
+            // Minimal: one bit fewer misses an adversarial value.
+            assert!(
+                !fits(r.lo, r.hi, bits - 1, true, frac),
+                "trial {trial}: {bits} not minimal"
+            );
+            // Sampled accumulators, exact, and every partial sum.
+            for t in 0..250 {
+                let xs: Vec<f64> = (0..n)
+                    .map(|j| lo[j] + unit(&mut rng) * (hi[j] - lo[j]))
+                    .collect();
+                let vl = exact_acc(row, &xs, b[i], Rounding::TowardNegative);
+                let vh = exact_acc(row, &xs, b[i], Rounding::TowardPositive);
+                assert!(r.lo <= vl && vh <= r.hi);
+                assert!(fits(vl, vh, bits, true, frac));
+                for k in (0..=n).filter(|_| t % 25 == 0) {
+                    let pl = exact_acc(&row[..k], &xs[..k], b[i], Rounding::TowardNegative);
+                    let ph = exact_acc(&row[..k], &xs[..k], b[i], Rounding::TowardPositive);
+                    assert!(r.prefix_lo <= pl && ph <= r.prefix_hi);
+                }
+            }
+            // Unsigned accumulators where the range allows.
+            if r.lo >= 0.0 {
+                let ub = ibp::int_bits(r.lo, r.hi, false, frac).unwrap();
+                assert!(
+                    fits(r.lo, r.hi, ub, false, frac) && !fits(r.lo, r.hi, ub - 1, false, frac)
+                );
+            } else {
+                assert_eq!(ibp::int_bits(r.lo, r.hi, false, frac), None);
+            }
+        }
+    }
+}
+
+#[test]
+fn interval_weights_contain_point_weight_results() {
+    let mut rng = SplitMix64::new(7);
+    let n = 12;
+    let w: Vec<f64> = (0..n * 3).map(|_| unit(&mut rng) - 0.5).collect();
+    let wi: Vec<Interval<f64>> = w
+        .iter()
+        .map(|&v| Interval::new(v - 0.01, v + 0.01))
+        .collect();
+    let b = [0.5, -0.25, 0.0];
+    let bi: Vec<Interval<f64>> = b.iter().map(|&v| Interval::point(v)).collect();
+    let x: Vec<Interval<f64>> = (0..n)
+        .map(|_| {
+            let l = unit(&mut rng) - 0.5;
+            Interval::new(l, l + 0.3)
+        })
+        .collect();
+    let mut yp = vec![Interval::<f64>::empty(); 3];
+    let mut yi = vec![Interval::<f64>::empty(); 3];
+    ibp::dense(&w, &b, &x, &mut yp, Form::Endpoint).unwrap();
+    ibp::dense_interval(&wi, &bi, &x, &mut yi).unwrap();
+    for (p, q) in yp.iter().zip(&yi) {
+        assert!(p.subset(*q), "{p:?} not in {q:?}");
+    }
+    // Runtime-format IBP agrees with the typed one.
+    let f = FloatFormat::BF16;
+    let xr: Vec<Interval<FloatFormat>> = x.iter().map(|v| v.convert_in(f)).collect();
+    let wr: Vec<u64> = w
+        .iter()
+        .map(|&v| {
+            f.from_f64(
+                v,
+                Rounding::TiesToEven,
+                Overflow::Ieee,
+                &mut SplitMix64::new(0),
+            )
+            .value
+        })
+        .collect();
+    let br: Vec<u64> = b
+        .iter()
+        .map(|&v| {
+            f.from_f64(
+                v,
+                Rounding::TiesToEven,
+                Overflow::Ieee,
+                &mut SplitMix64::new(0),
+            )
+            .value
+        })
+        .collect();
+    let mut yr = vec![Interval::<FloatFormat>::empty_in(f); 3];
+    ibp::dense(&wr, &br, &xr, &mut yr, Form::Endpoint).unwrap();
+    let xt: Vec<Interval<Fp<Bf16>>> = x.iter().map(|v| v.convert_in(())).collect();
+    let wt: Vec<Fp<Bf16>> = w.iter().map(|&v| Fp::from_f64(v)).collect();
+    let bt: Vec<Fp<Bf16>> = b.iter().map(|&v| Fp::from_f64(v)).collect();
+    let mut yt = vec![Interval::<Fp<Bf16>>::empty(); 3];
+    ibp::dense(&wt, &bt, &xt, &mut yt, Form::Endpoint).unwrap();
+    for (r, t) in yr.iter().zip(&yt) {
+        assert_eq!(r.to_f64_pair(), t.to_f64_pair());
+    }
+    let _ = Exact::from_f64(0.0);
+}
