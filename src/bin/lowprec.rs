@@ -125,7 +125,8 @@ Options (also written --name=value):
                      stochastic sr sr-equal sr-a sr-b sr-c (`lowprec round --help`)
   --overflow POLICY  ieee (default), satfinite or satpropagate
   --seed N           seed of the SplitMix64 generator (default 0). Stochastic modes
-                     draw from it in input order, one draw per inexact result.
+                     draw from it in input order, one draw per rounding that
+                     discards bits (exact results draw nothing).
   --random-bits N    random bits per stochastic rounding, 1 to 64 (default 64)
   -h, --help         this help
 
