@@ -129,8 +129,9 @@ impl lowprec::RandomBits for Word {
 }
 
 /// Stochastic rounding proportional to the distance with 64 random bits rounds away
-/// from zero iff the draw r < ⌈δ·2⁶⁴⌉ (δ the discarded fraction of a unit). Rounds
-/// `codes` in `f` with the draw `r` through `op` and checks it drew once.
+/// from zero iff the draw r < ⌈δ·2⁶⁴⌉ (δ the discarded fraction of a unit). Runs `op` in
+/// that mode with every draw equal to `r`, checks that it drew once and was inexact, and
+/// returns the code.
 fn sr64(r: u64, op: impl FnOnce(Rounding, &mut Word) -> lowprec::StatusAnd<u64>) -> u64 {
     let sr = Rounding::Stochastic(lowprec::rounding::Stochastic::proportional(64));
     let mut w = Word(r, 0);

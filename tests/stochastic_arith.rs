@@ -15,7 +15,9 @@
 //!   just below and at the threshold that the exact δ defines (r < ⌈δ·2ⁿ⌉ for SR,
 //!   ⌊δ·2ⁿ⌋ + r ≥ 2ⁿ for A, …) must give the two different neighbours, so every bit of δ
 //!   that the rule reads must be right, whichever path (host fast path, 256-bit sums,
-//!   long division, square root) computed it;
+//!   long division, square root) computed it (B and C with 64 bits are left out where δ
+//!   has more than 64 bits: `Discarded` keeps 64 bits and a sticky bit, and those two
+//!   rules would need the 65th bit or the rest's comparison with ½);
 //! - the operations and `FloatFormat::round` of the exact result, fed the same seed, give
 //!   the same results and draw the same random bits (one draw per inexact rounding), for
 //!   random operands over the whole range, overflow and underflow included.
