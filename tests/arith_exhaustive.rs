@@ -98,19 +98,15 @@ fn exact(op: Op, x: &Val, y: &Val, mode: Rounding) -> Exact {
     }
 }
 
-/// A value that rounds like the exact one: a 300-bit truncation toward zero of it,
-/// exact or nudged away from zero by one 600-bit unit when the truncation lost something.
-/// A quotient or root that is not a short binary fraction lies strictly between two
+/// A value that rounds like the exact one: a 300-bit rounding toward −∞ of it, exact or
+/// nudged up by one 600-bit unit (toward the exact value) when it lost something. A
+/// quotient or root that is not a short binary fraction lies strictly between two
 /// 300-bit values and can never be a midpoint of a ≤ 53-bit grid, so it rounds like any
 /// point between them.
 fn near((mut f, dir): (Float, std::cmp::Ordering)) -> Float {
     if dir != std::cmp::Ordering::Equal {
         f.set_prec(600);
-        if f.is_sign_negative() {
-            f.next_down();
-        } else {
-            f.next_up();
-        }
+        f.next_up();
     }
     f
 }
