@@ -79,7 +79,8 @@ pub enum Rounding {
 /// | [`P3109C`](SrKind::P3109C) | round(δ·2ⁿ) + r ≥ 2ⁿ | fraction rounded to n bits (ties to even) |
 /// | [`Equal`](SrKind::Equal) | one random bit is set | ½ for every inexact value |
 ///
-/// Exact values are never changed. `bits` is clamped to 1..=64.
+/// Exact values are never changed. `bits` is clamped to 1..=64 (1..=63 for variants B
+/// and C, which need one bit of δ beyond the n random bits).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Stochastic {
     /// The rule.
@@ -413,7 +414,14 @@ pub fn round_increment<R: RandomBits + ?Sized>(
 /// The stochastic part of [`round_increment`], for an inexact `d`.
 #[inline]
 fn stochastic_increment<R: RandomBits + ?Sized>(s: Stochastic, d: Discarded, rng: &mut R) -> bool {
-    let n = u32::from(s.bits).clamp(1, 64);
+    // Variants B and C look at δ to n + 1 bits; `Discarded` holds 64 bits and a sticky
+    // bit, so they draw at most 63 random bits.
+    let max = if matches!(s.kind, SrKind::P3109B | SrKind::P3109C) {
+        63
+    } else {
+        64
+    };
+    let n = u32::from(s.bits).clamp(1, max);
     // δ·2¹²⁸ as a 128-bit integer, with the sticky bit as its last bit (δ < 1 always).
     let delta = (u128::from(d.frac) << 64) | u128::from(d.sticky);
     let r = u128::from(rng.bits(n));

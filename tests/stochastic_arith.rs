@@ -610,16 +610,16 @@ fn every_bit_of_delta_at_the_threshold() {
                 for kind in kinds {
                     for bits in [4u32, 8, 27, 40, 53, 64] {
                         let mode = sr(kind, bits as u8);
+                        // B and C look at δ to n + 1 bits and draw at most 63 bits (the
+                        // 64 bits and sticky bit of `Discarded` hold exactly that much).
+                        let bits = if matches!(kind, SrKind::P3109B | SrKind::P3109C) {
+                            bits.min(63)
+                        } else {
+                            bits
+                        };
                         let (lo, hi) = away_draws(kind, bits, &b.delta);
                         let one = Integer::from(1) << bits;
                         // The draws on both sides of each end of the away range.
-                        // Discarded keeps 64 bits of δ and a sticky bit: B and C with
-                        // 64 random bits would need more (⌊δ·2⁶⁵⌋, round(δ·2⁶⁴)), so
-                        // they are defined only where δ has at most 64 bits.
-                        let wide = !Rational::from(&b.delta << 64u32).is_integer();
-                        if bits == 64 && wide && matches!(kind, SrKind::P3109B | SrKind::P3109C) {
-                            continue;
-                        }
                         let mut probes: Vec<Integer> = Vec::new();
                         for end in [&lo, &hi] {
                             probes.push(Integer::from(end - 1u32));
