@@ -82,7 +82,7 @@ use core::str::FromStr;
 
 use crate::float::dot::Accumulator;
 use crate::float::slice::Code;
-use crate::float::{Class, Exact, Finite, FloatFormat};
+use crate::float::{Class, Exact, FloatFormat};
 use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
 
 /// The paper's offset exponent l(m): the offset is 2^−l(m) for m fraction bits.
@@ -643,7 +643,7 @@ pub fn matmul<C: Code, D: Code, R: RandomBits + ?Sized>(
     Ok(status)
 }
 
-/// The accumulation loop shared by [`dot`] and [`matmul`]; the same steps as
+/// The accumulation loop shared by [`dot`] and [`matmul`]: the core's loop of
 /// [`FloatFormat::dot`], with the L-Mul product in place of the exact one.
 fn accumulate<R: RandomBits + ?Sized>(
     lm: &LMul,
@@ -651,98 +651,11 @@ fn accumulate<R: RandomBits + ?Sized>(
     acc: &Accumulator,
     rng: &mut R,
 ) -> StatusAnd<u64> {
-    let f = &acc.format;
-    let mut s = Exact::Zero { negative: false };
-    let mut status = Status::OK;
-    let mut code = f.round(s, acc.rounding, acc.overflow, rng).value;
-    for (x, y) in pairs {
+    let products = pairs.map(|(x, y)| {
         let p = lm.mul(x, y);
-        status |= p.status;
-        let mut p = lm.format.decode(p.value);
-        if acc.round_products {
-            let r = f.round(p, acc.rounding, acc.overflow, rng);
-            status |= r.status;
-            p = f.decode(r.value);
-        }
-        let t = match exact_add(s, p, acc.rounding) {
-            Ok(t) => t,
-            Err(flag) => {
-                status |= flag;
-                Exact::Nan { negative: false }
-            }
-        };
-        let r = f.round(t, acc.rounding, acc.overflow, rng);
-        status |= r.status;
-        code = r.value;
-        s = f.decode(code);
-    }
-    StatusAnd::new(code, status)
-}
-
-/// The exact sum of two decoded codes (significands below 2^64, no sticky bit), or the
-/// invalid operation ∞ − ∞; signs of zero as IEEE 754 §6.3.
-///
-/// This is the two-operand case of the core's exact addition, which is private to
-/// `float`; `tests` below checks it against [`FloatFormat::add`].
-fn exact_add(x: Exact, y: Exact, mode: Rounding) -> Result<Exact, Status> {
-    Ok(match (x, y) {
-        (Exact::Nan { .. }, _) | (_, Exact::Nan { .. }) => Exact::Nan { negative: false },
-        (Exact::Inf { negative: a }, Exact::Inf { negative: b }) if a != b => {
-            return Err(Status::INVALID);
-        }
-        (Exact::Inf { negative }, _) | (_, Exact::Inf { negative }) => Exact::Inf { negative },
-        (Exact::Zero { negative: a }, Exact::Zero { negative: b }) => Exact::Zero {
-            negative: if a == b {
-                a
-            } else {
-                mode == Rounding::TowardNegative
-            },
-        },
-        (Exact::Zero { .. }, v) | (v, Exact::Zero { .. }) => v,
-        (Exact::Finite(a), Exact::Finite(b)) => finite_sum(a, b, mode),
-    })
-}
-
-fn finite_sum(a: Finite, b: Finite, mode: Rounding) -> Exact {
-    // Exponent of the leading bit.
-    let top = |f: &Finite| i64::from(f.exp) + 127 - i64::from(f.sig.leading_zeros());
-    let (big, small) = if top(&a) >= top(&b) { (a, b) } else { (b, a) };
-    let subtract = big.negative != small.negative;
-    let gap = top(&big) - top(&small);
-    let len_big = 128 - i64::from(big.sig.leading_zeros());
-    if gap > 62 {
-        // |small| < 2^(top_small + 1) ≤ 2^(top_big − 62): below one unit of `big` shifted
-        // so that its leading bit is bit 62. It becomes the sticky part (subtracted: a
-        // borrow of one unit, the remainder u − |small| ∈ (0, u) is sticky again). The
-        // 62- or 63-bit result exceeds every precision (≤ 53) by more than two bits.
-        let sh = (63 - len_big).clamp(0, 64) as u32;
-        let sig = big.sig << sh;
-        return Exact::Finite(Finite {
-            negative: big.negative,
-            sig: if subtract { sig - 1 } else { sig },
-            exp: big.exp.saturating_sub(sh as i32),
-            sticky: true,
-        });
-    }
-    // Both aligned at the smaller exponent: the leading bit lands at most
-    // 62 + 63 = 125 bits up, the carry at 126.
-    let e = big.exp.min(small.exp);
-    let x = big.sig << ((big.exp - e) as u32).min(127);
-    let y = small.sig << ((small.exp - e) as u32).min(127);
-    let (mag, negative) = if !subtract {
-        (x + y, big.negative)
-    } else if y <= x {
-        (x - y, big.negative)
-    } else {
-        (y - x, small.negative)
-    };
-    if mag == 0 {
-        // Exact cancellation: +0, or −0 when rounding toward −∞.
-        return Exact::Zero {
-            negative: mode == Rounding::TowardNegative,
-        };
-    }
-    Exact::from_parts(negative, mag, e)
+        (lm.format.decode(p.value), p.status)
+    });
+    crate::float::dot::accumulate(products, acc, rng)
 }
 
 #[cfg(test)]
@@ -815,49 +728,5 @@ mod tests {
         assert_eq!(c(FloatFormat::E4M3), 0x37);
         assert_eq!(c(FloatFormat::E4M3FN), 0x37);
         assert_eq!(c(FloatFormat::E5M2), 0x3B);
-    }
-
-    #[test]
-    fn exact_add_matches_core_add() {
-        let mut rng = SplitMix64::new(3);
-        let formats = [
-            FloatFormat::E4M3FN,
-            FloatFormat::E5M2,
-            FloatFormat::BF16,
-            FloatFormat::FP32,
-            FloatFormat::FP64,
-        ];
-        for f in formats {
-            for mode in Rounding::DETERMINISTIC {
-                for _ in 0..20_000 {
-                    let mut a = rng.next_u64() & f.code_mask();
-                    let b = rng.next_u64() & f.code_mask();
-                    if rng.next_u64() % 4 == 0 {
-                        // Close exponents, to exercise cancellation.
-                        a = (b ^ (rng.next_u64() & 0xFF)) & f.code_mask();
-                    }
-                    let want = f.add(a, b, mode, Overflow::Ieee, &mut NoDraw);
-                    let got = match exact_add(f.decode(a), f.decode(b), mode) {
-                        Ok(t) => f.round(t, mode, Overflow::Ieee, &mut NoDraw),
-                        Err(flag) => {
-                            let r = f.round(
-                                Exact::Nan { negative: false },
-                                mode,
-                                Overflow::Ieee,
-                                &mut NoDraw,
-                            );
-                            StatusAnd::new(r.value, r.status | flag)
-                        }
-                    };
-                    let nan = f.is_nan(want.value) && f.is_nan(got.value);
-                    assert!(
-                        nan || want.value == got.value,
-                        "{f} {mode}: {a:#x} + {b:#x}: core {:#x}, lmul {:#x}",
-                        want.value,
-                        got.value
-                    );
-                }
-            }
-        }
     }
 }

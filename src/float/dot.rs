@@ -71,37 +71,13 @@ impl FloatFormat {
                 dst: b.len(),
             });
         }
-        let f = &acc.format;
-        let mut s = Exact::Zero { negative: false };
-        let mut status = Status::OK;
-        let mut code = f.round(s, acc.rounding, acc.overflow, rng).value;
-        for (&x, &y) in a.iter().zip(b) {
-            let (x, y) = (self.decode(x.to_u64()), self.decode(y.to_u64()));
-            let mut p = match exact_mul(x, y) {
-                Ok(p) => p,
-                Err(flag) => {
-                    status |= flag;
-                    Exact::Nan { negative: false }
-                }
-            };
-            if acc.round_products {
-                let r = f.round(p, acc.rounding, acc.overflow, rng);
-                status |= r.status;
-                p = f.decode(r.value);
+        let products = a.iter().zip(b).map(|(&x, &y)| {
+            match exact_mul(self.decode(x.to_u64()), self.decode(y.to_u64())) {
+                Ok(p) => (p, Status::OK),
+                Err(flag) => (Exact::Nan { negative: false }, flag),
             }
-            let t = match exact_add(s, p, acc.rounding) {
-                Ok(t) => t,
-                Err(flag) => {
-                    status |= flag;
-                    Exact::Nan { negative: false }
-                }
-            };
-            let r = f.round(t, acc.rounding, acc.overflow, rng);
-            status |= r.status;
-            code = r.value;
-            s = f.decode(code);
-        }
-        Ok(StatusAnd::new(code, status))
+        });
+        Ok(accumulate(products, acc, rng))
     }
 
     /// Σ xᵢ over codes of this format, accumulated left to right in `acc` (each
@@ -194,6 +170,45 @@ impl FloatFormat {
         }
         k.finish(out, mode, overflow, rng)
     }
+}
+
+/// The accumulation loop of [`FloatFormat::dot`] (and of `lmul::dot`): from +0,
+/// `s ← round(s + p)` for each exact product `p` (rounded into the accumulator format
+/// first when `acc.round_products`), with the flags each product raised.
+pub(crate) fn accumulate<R: RandomBits + ?Sized>(
+    products: impl Iterator<Item = (Exact, Status)>,
+    acc: &Accumulator,
+    rng: &mut R,
+) -> StatusAnd<u64> {
+    let f = &acc.format;
+    let mut status = Status::OK;
+    let mut code = f
+        .round(
+            Exact::Zero { negative: false },
+            acc.rounding,
+            acc.overflow,
+            rng,
+        )
+        .value;
+    for (mut p, flags) in products {
+        status |= flags;
+        if acc.round_products {
+            let r = f.round(p, acc.rounding, acc.overflow, rng);
+            status |= r.status;
+            p = f.decode(r.value);
+        }
+        let t = match exact_add(f.decode(code), p, acc.rounding) {
+            Ok(t) => t,
+            Err(flag) => {
+                status |= flag;
+                Exact::Nan { negative: false }
+            }
+        };
+        let r = f.round(t, acc.rounding, acc.overflow, rng);
+        status |= r.status;
+        code = r.value;
+    }
+    StatusAnd::new(code, status)
 }
 
 /// Limbs of the Kulisch accumulator: enough for products of binary64 values
