@@ -623,7 +623,7 @@ struct Plan<H: Host> {
     /// The lean finish, where it applies, for code and for value output.
     fast_code: Option<Fast<H>>,
     fast_value: Option<Fast<H>>,
-    /// code_sign = (host bits >> sign_shift) & code_sign.
+    /// (host bits >> sign_shift) & code_sign moves the host's sign bit to the code's.
     sign_shift: u32,
     /// s = MAN − m: host fraction bits dropped for a normal-range result.
     s: u32,
@@ -692,16 +692,18 @@ struct Fast<H: Host> {
 /// A deterministic mode as [`split_lane`] needs it.
 ///
 /// Normal lanes add B = b0 + (neg & bn) + (odd & bo) below the kept bits, where `odd` is
-/// the host bit at position s. Subnormal lanes increment when
-/// (δ > ½ and f_gt) or (δ = ½ and f_eq) or (0 < δ < ½ and f_lt), where each
-/// f = x0 ^ (neg & xn) ^ (odd & xo) and `odd` is the kept parity.
+/// the host bit at position s. Subnormal lanes classify the discarded fraction δ as
+/// d2 = 0 (exact), 1 (below ½), 2 (½) or 3 (above) and increment when
+/// d2 + s0 + (neg & sn) + (odd & so) ≥ 4, where `odd` is the kept parity.
 #[derive(Clone, Copy)]
 struct Table<B> {
     b0: B,
     bn: B,
     bo: B,
-    /// [gt, eq, lt] × [x0, xn, xo], as masks.
-    f: [[B; 3]; 3],
+    /// The subnormal lanes' bias S = s0 + (neg & sn) + (odd & so), added to d2.
+    s0: B,
+    sn: B,
+    so: B,
 }
 
 impl<H: Host> Plan<H> {
@@ -867,7 +869,9 @@ impl<H: Host> Plan<H> {
                 b0: zero,
                 bn: zero,
                 bo: zero,
-                f: [[zero; 3]; 3],
+                s0: zero,
+                sn: zero,
+                so: zero,
             }),
         })
     }
@@ -992,17 +996,32 @@ impl<B: Word> Table<B> {
         if bt(1, 1) != b0.wadd(bn).wadd(bo) {
             return None;
         }
-        let mut f = [[B::ZERO; 3]; 3];
-        for (k, row) in f.iter_mut().enumerate() {
-            let x0 = inc[0][0][k];
-            let xn = inc[1][0][k] ^ x0;
-            let xo = inc[0][1][k] ^ x0;
-            if inc[1][1][k] != x0 ^ xn ^ xo {
-                return None;
-            }
-            *row = [B::mask(x0), B::mask(xn), B::mask(xo)];
+        // Subnormal lanes: the same rule on a two-bit fraction d2 (0 exact, 1 below a
+        // tie, 2 at it, 3 above), with the kept value's own parity.
+        let b2 = |neg: usize, odd: usize| {
+            let [gt, eq, lt] = inc[neg][odd];
+            B::from_u64(if lt {
+                3
+            } else if eq {
+                2
+            } else {
+                u64::from(gt)
+            })
+        };
+        let s0 = b2(0, 0);
+        let sn = b2(1, 0).wsub(s0);
+        let so = b2(0, 1).wsub(s0);
+        if b2(1, 1) != s0.wadd(sn).wadd(so) {
+            return None;
         }
-        Some(Table { b0, bn, bo, f })
+        Some(Table {
+            b0,
+            bn,
+            bo,
+            s0,
+            sn,
+            so,
+        })
     }
 }
 
@@ -1107,16 +1126,19 @@ fn split_lane<H: Host, const RNE: bool, const SUB: bool, const F: u8, const VALU
             let err = xa - r;
             let zero = H::ZERO;
             let up = err < zero;
-            let eq = err == p.half_q || zero - err == p.half_q;
-            let gt = up && !eq;
-            let lt = err > zero && !eq;
+            // (Bitwise `|`/`&` on the compares: short-circuits would keep the loop from
+            // vectorizing.)
+            let eq = (err == p.half_q) | (zero - err == p.half_q);
+            let gt = up & !eq;
+            let inexact = err != zero;
             let trunc = kept_s.wsub(H::Bits::mask(up) & one);
+            // d2 = [inexact] + [δ ≥ ½] + [δ > ½]: 0, 1, 2 or 3.
+            let d2 = (H::Bits::mask(inexact) & one)
+                .wadd(H::Bits::mask(eq | gt) & one)
+                .wadd(H::Bits::mask(gt) & one);
             let oddm = H::Bits::ZERO.wsub(trunc & one);
-            let f = |[x0, xn, xo]: [H::Bits; 3]| x0 ^ (negm & xn) ^ (oddm & xo);
-            let inc = (H::Bits::mask(gt) & f(t.f[0]))
-                | (H::Bits::mask(eq) & f(t.f[1]))
-                | (H::Bits::mask(lt) & f(t.f[2]));
-            kept_s = trunc.wadd(inc & one);
+            let bias = t.s0.wadd(negm & t.sn).wadd(oddm & t.so);
+            kept_s = trunc.wadd(d2.wadd(bias) >> 2);
         }
         // Value bits: C + kept·q − C, exact (Sterbenz); without subnormals q = 2^emin.
         let code_s = kept_s << p.sub_shift;
