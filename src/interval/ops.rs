@@ -643,31 +643,35 @@ impl W {
         W { sig, exp }
     }
 
-    /// 1/a rounded down or up, to 63 bits.
-    fn recip(a: W, up: bool) -> W {
-        // Use the top 64 bits of a, rounded the other way, so the bracket holds.
-        let top = (a.sig >> 64) as u64;
-        let inexact = a.sig as u64 != 0;
-        let d = if up || !inexact {
-            top
+    /// 1/a for a significand of at most 64 bits (every bound of every format): the
+    /// quotient 2^191 / m by two 64-bit long-division steps, rounded down or up to 128 bits.
+    fn recip(f: &Finite, up: bool) -> W {
+        let lz = f.sig.leading_zeros();
+        // m = sig normalized into [2^63, 2^64) (sig ≤ 2^64 for decoded values).
+        let (m, e) = if lz >= 64 {
+            (f.sig << (lz - 64), i64::from(f.exp) - i64::from(lz - 64))
         } else {
-            top.saturating_add(1)
+            (f.sig >> (64 - lz), i64::from(f.exp) + i64::from(64 - lz))
         };
-        // 2^127 / d with d ∈ [2^63, 2^64]: a quotient of 63 or 64 bits.
-        let (d, ex) = if d == 0 {
-            (1u128 << 63, 1)
-        } else {
-            (u128::from(d), 0)
-        };
+        // |x| = m·2^e, so 1/|x| = (2^191/m)·2^(−191−e).
+        if m == 1 << 63 {
+            return W {
+                sig: 1 << 127,
+                exp: -63 - e - 127,
+            };
+        }
         let n = 1u128 << 127;
-        let mut q = n / d;
-        if up && (n % d != 0 || (inexact && d == u128::from(top))) {
+        let (q1, r1) = (n / m, n % m);
+        let (q0, r0) = ((r1 << 64) / m, (r1 << 64) % m);
+        // q1 < 2^64 since m > 2^63, so the quotient q1·2^64 + q0 fits in 128 bits.
+        let mut q = (q1 << 64) | q0;
+        if up && r0 != 0 {
             q += 1;
         }
         let lz = q.leading_zeros();
         W {
             sig: q << lz,
-            exp: -127 - (a.exp + 64) - i64::from(lz) + ex,
+            exp: -191 - e - i64::from(lz),
         }
     }
 
@@ -719,19 +723,18 @@ fn power<T: Scalar>(f: &T::Format, b: T::Bound, k: u32, recip: bool, dir: Dir) -
         Exact::Inf { .. } => return zero_or_inf(!recip),
         _ => return zero_or_inf(recip),
     };
-    // Magnitude brackets: lo ≤ |b|^k ≤ hi.
-    let base = W::from_finite(&x);
-    let (mut lo, mut hi) = (
-        W {
-            sig: 1 << 127,
-            exp: -127,
-        },
-        W {
-            sig: 1 << 127,
-            exp: -127,
-        },
-    );
-    let (mut bl, mut bh) = (base, base);
+    // Magnitude brackets: lo ≤ |b|^k ≤ hi (of 1/|b| for negative powers).
+    let (mut bl, mut bh) = if recip {
+        (W::recip(&x, false), W::recip(&x, true))
+    } else {
+        let base = W::from_finite(&x);
+        (base, base)
+    };
+    let one = W {
+        sig: 1 << 127,
+        exp: -127,
+    };
+    let (mut lo, mut hi) = (one, one);
     let mut e = k;
     while e > 0 {
         if e & 1 == 1 {
@@ -743,11 +746,6 @@ fn power<T: Scalar>(f: &T::Format, b: T::Bound, k: u32, recip: bool, dir: Dir) -
             bl = W::mul(bl, bl, false);
             bh = W::mul(bh, bh, true);
         }
-    }
-    if recip {
-        let (l, h) = (W::recip(hi, false), W::recip(lo, true));
-        lo = l;
-        hi = h;
     }
     // The magnitude bound that is outward for this direction and sign.
     let outward_up = (dir == Dir::Up) != negative;

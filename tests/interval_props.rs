@@ -1,0 +1,186 @@
+//! Property tests of interval arithmetic against MPFR/GMP (through `rug`):
+//!
+//! - tightness: each bound equals the exact extreme of the set result (computed as a
+//!   GMP rational from the endpoints) rounded once outward by MPFR at the format's
+//!   precision;
+//! - containment: random points of the inputs (exact rationals between the bounds) give
+//!   exact results inside the output.
+//!
+//! Values stay within ±2^±70 so that MPFR's unbounded exponent range and the formats'
+//! agree (no overflow or subnormal results); the boundaries are covered by ITF1788.
+
+use proptest::prelude::*;
+use rug::float::Round;
+use rug::{Float, Rational};
+
+use lowprec::FloatFormat;
+use lowprec::interval::Interval;
+
+fn rat(x: f64) -> Rational {
+    Rational::from_f64(x).expect("finite")
+}
+
+/// x rounded outward at `prec` bits by MPFR, as f64.
+fn round(x: &Rational, prec: u32, down: bool) -> f64 {
+    let r = if down { Round::Down } else { Round::Up };
+    Float::with_val_round(prec, x, r).0.to_f64()
+}
+
+fn value() -> impl Strategy<Value = f64> {
+    (any::<bool>(), 1u64..(1 << 53), -70i32..20).prop_map(|(neg, m, e)| {
+        let v = m as f64 * 2f64.powi(e - 53);
+        if neg { -v } else { v }
+    })
+}
+
+fn pair() -> impl Strategy<Value = (f64, f64)> {
+    (value(), value(), 0u8..8).prop_map(|(a, b, z)| {
+        // Some zero bounds.
+        let a = if z == 0 { 0.0 } else { a };
+        if a <= b { (a, b) } else { (b, a) }
+    })
+}
+
+/// Exact extremes of a set of rationals.
+fn extremes(v: Vec<Rational>) -> (Rational, Rational) {
+    let lo = v.iter().min().unwrap().clone();
+    let hi = v.iter().max().unwrap().clone();
+    (lo, hi)
+}
+
+/// The tightest interval at `prec` bits around exact extremes.
+fn tight(e: (Rational, Rational), prec: u32) -> (f64, f64) {
+    (round(&e.0, prec, true), round(&e.1, prec, false))
+}
+
+fn endpoints(x: (f64, f64)) -> [Rational; 2] {
+    [rat(x.0), rat(x.1)]
+}
+
+/// A point of [lo, hi] at fraction t/255, exactly.
+fn point(x: (f64, f64), t: u8) -> Rational {
+    let (a, b) = (rat(x.0), rat(x.1));
+    let t = Rational::from((t as u32, 255u32));
+    a.clone() + (b - a) * t
+}
+
+fn inside(r: (f64, f64), v: &Rational) -> bool {
+    rat(r.0) <= *v && *v <= rat(r.1)
+}
+
+fn products(x: (f64, f64), y: (f64, f64)) -> Vec<Rational> {
+    let mut v = Vec::new();
+    for a in endpoints(x) {
+        for b in endpoints(y) {
+            v.push(a.clone() * b);
+        }
+    }
+    v
+}
+
+fn pown_extremes(x: (f64, f64), n: i32) -> (Rational, Rational) {
+    let p = |r: Rational| -> Rational {
+        let k = n.unsigned_abs();
+        let mut acc = Rational::from(1);
+        for _ in 0..k {
+            acc *= &r;
+        }
+        if n < 0 { acc.recip() } else { acc }
+    };
+    let mut v: Vec<Rational> = endpoints(x).into_iter().map(p).collect();
+    if n % 2 == 0 && n > 0 && x.0 < 0.0 && x.1 > 0.0 {
+        v.push(Rational::from(0));
+    }
+    extremes(v)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn f64_arithmetic_is_tight_and_contains(x in pair(), y in pair(), z in pair(), t in any::<u8>(), u in any::<u8>()) {
+        let (ix, iy, iz) = (Interval::<f64>::new(x.0, x.1), Interval::new(y.0, y.1), Interval::new(z.0, z.1));
+        let got = |i: Interval<f64>| (i.inf(), i.sup());
+        let (px, py, pz) = (point(x, t), point(y, u), point(z, t.wrapping_add(u)));
+
+        let add = got(ix + iy);
+        let [x0, x1] = endpoints(x);
+        let [y0, y1] = endpoints(y);
+        prop_assert_eq!(add, tight((x0.clone() + &y0, x1.clone() + &y1), 53));
+        prop_assert!(inside(add, &(px.clone() + &py)));
+
+        let sub = got(ix - iy);
+        prop_assert_eq!(sub, tight((x0.clone() - &y1, x1.clone() - &y0), 53));
+
+        let mul = got(ix * iy);
+        prop_assert_eq!(mul, tight(extremes(products(x, y)), 53));
+        prop_assert!(inside(mul, &(px.clone() * &py)));
+
+        let fma = got(ix.fma(iy, iz));
+        let (lo, hi) = extremes(products(x, y));
+        prop_assert_eq!(fma, tight((lo + rat(z.0), hi + rat(z.1)), 53));
+        prop_assert!(inside(fma, &(px.clone() * &py + &pz)));
+
+        if y.0 > 0.0 || y.1 < 0.0 {
+            let div = got(ix / iy);
+            let q: Vec<Rational> = endpoints(x).iter().flat_map(|a| endpoints(y).map(|b| a.clone() / b)).collect();
+            prop_assert_eq!(div, tight(extremes(q), 53));
+            prop_assert!(inside(div, &(px.clone() / &py)));
+        }
+
+        for n in [2, 3, 4, 7, -1, -2, -3] {
+            if n < 0 && x.0 <= 0.0 && x.1 >= 0.0 {
+                continue;
+            }
+            let p = got(ix.pown(n));
+            prop_assert_eq!(p, tight(pown_extremes(x, n), 53), "pown {}", n);
+        }
+        prop_assert_eq!(got(ix.sqr()), tight(pown_extremes(x, 2), 53));
+
+        if x.0 >= 0.0 {
+            let s = got(ix.sqrt());
+            let lo = Float::with_val_round(53, Float::with_val(53, x.0).sqrt_ref(), Round::Down).0.to_f64();
+            let hi = Float::with_val_round(53, Float::with_val(53, x.1).sqrt_ref(), Round::Up).0.to_f64();
+            prop_assert_eq!(s, (lo, hi));
+        }
+    }
+
+    #[test]
+    fn bf16_and_e4m3_arithmetic_is_tight(x in pair(), y in pair(), which in any::<bool>()) {
+        let (f, prec) = if which { (FloatFormat::BF16, 8) } else { (FloatFormat::E4M3FN, 4) };
+        // Inputs: the f64 pairs rounded outward into the format.
+        let ix = Interval::<FloatFormat>::from_f64_in(f, x.0 * 2f64.powi(-40), x.1 * 2f64.powi(-40));
+        let iy = Interval::<FloatFormat>::from_f64_in(f, y.0 * 2f64.powi(-40), y.1 * 2f64.powi(-40));
+        let (ax, ay) = (ix.to_f64_pair(), iy.to_f64_pair());
+        // Stay inside E4M3FN's normal range for MPFR's sake: skip tiny or huge values.
+        let ok = |v: f64| v == 0.0 || (v.abs() >= 2f64.powi(-4) && v.abs() <= 16.0);
+        if !which && ![ax.0, ax.1, ay.0, ay.1].iter().all(|&v| ok(v)) {
+            return Ok(());
+        }
+        // MPFR has no subnormals or overflow: compare where the result is normal.
+        let (min, max) = (f.min_normal(), f.max_value());
+        let normal = |r: (f64, f64)| -> bool {
+            [r.0, r.1].iter().all(|&v| v == 0.0 || (v.abs() >= min && v.abs() <= max))
+        };
+        let add = (ix + iy).to_f64_pair();
+        let [x0, x1] = endpoints(ax);
+        let [y0, y1] = endpoints(ay);
+        let want = tight((x0 + &y0, x1 + &y1), prec);
+        if normal(want) {
+            prop_assert_eq!(add, want);
+        }
+        let mul = (ix * iy).to_f64_pair();
+        let want = tight(extremes(products(ax, ay)), prec);
+        if normal(want) {
+            prop_assert_eq!(mul, want);
+        }
+        if ay.0 > 0.0 || ay.1 < 0.0 {
+            let div = (ix / iy).to_f64_pair();
+            let q: Vec<Rational> = endpoints(ax).iter().flat_map(|a| endpoints(ay).map(|b| a.clone() / b)).collect();
+            let want = tight(extremes(q), prec);
+            if normal(want) {
+                prop_assert_eq!(div, want);
+            }
+        }
+    }
+}
