@@ -38,4 +38,6 @@ if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; the
     "$VENV/bin/pip" install -q --disable-pip-version-check $REQ >&2
     echo "$REQ" > "$VENV/.installed"
 fi
+# The ap_types/ac_types headers of the hls4ml wheel, for the C-simulation oracle.
+bash hls/fetch-headers.sh >&2
 echo "$PWD/$VENV/bin/python"

@@ -35,6 +35,11 @@
 //! - `std` (default): `std::error::Error` impls; implies `alloc`.
 //! - `alloc`: nothing yet beyond `core`; reserved for allocating helpers.
 //! - `cli`: the `lowprec` command-line golden-vector tool.
+//! - `fixed`: lossless conversions between [`lowprec::fixed`](crate::fixed) values and the
+//!   `fixed` crate's `FixedI32<U16>` and friends.
+//!
+//! Fixed point bit-exact with `ap_fixed`/`ac_fixed` is in [`fixed`](crate::fixed):
+//! `"ap_fixed<16,6,AP_RND_CONV,AP_SAT>".parse::<lowprec::fixed::FixedFormat>()`.
 //!
 //! Without default features the crate is `#![no_std]`, allocation-free and panic-free on
 //! every input; it builds for `thumbv7em-none-eabihf`.
@@ -48,6 +53,7 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod fixed;
 pub mod float;
 pub mod interval;
 pub mod lmul;

@@ -15,6 +15,9 @@ use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+#[path = "lowprec/fixed.rs"]
+mod fixed;
+
 const USAGE: &str = "\
 lowprec: exact low-precision floating-point rounding, as golden vectors
 
@@ -23,6 +26,8 @@ Usage:
   lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
   lowprec op lmul --format FMT [--lmul-mode paper|guarded] [--k K] [--overflow POLICY]
   lowprec formats [--hex] [FMT...]
+  lowprec fixed cast --type TYPE
+  lowprec fixed op OP --a TYPE --b TYPE --out TYPE
   lowprec help [COMMAND]
   lowprec --version
 
@@ -30,6 +35,7 @@ Commands:
   round     round the numbers on standard input (one a line) into a format
   op        add, sub, mul, div, fma, sqrt or lmul on the operand codes on standard input
   formats   list the preset formats (or the named ones) and their parameters
+  fixed     fixed-point casts and add, sub, mul, div, bit-exact with ap_fixed/ac_fixed
 
 `lowprec COMMAND --help` describes a command. Exit status: 0 on success, 1 for a bad
 input line, 2 for a bad command line.
@@ -225,6 +231,7 @@ enum Command {
         names: Vec<(String, FloatFormat)>,
         hex: bool,
     },
+    Fixed(fixed::FixedCmd),
 }
 
 /// The settings of `lowprec round`.
@@ -293,7 +300,7 @@ struct OpConfig {
 /// Parses the arguments after the program name.
 fn parse_args(args: &[String]) -> Result<Command, CliError> {
     let Some((cmd, rest)) = args.split_first() else {
-        return Err(usage("missing command: round, op, formats or help"));
+        return Err(usage("missing command: round, op, formats, fixed or help"));
     };
     match cmd.as_str() {
         "-h" | "--help" => Ok(Command::Help(USAGE)),
@@ -303,13 +310,18 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
             Some("round") => Ok(Command::Help(ROUND_HELP)),
             Some("op") => Ok(Command::Help(OP_HELP)),
             Some("formats") => Ok(Command::Help(FORMATS_HELP)),
+            Some("fixed") => Ok(Command::Help(fixed::HELP)),
             Some(other) => Err(usage(format!("no help for unknown command {other:?}"))),
         },
         "round" => parse_round(rest),
         "op" => parse_op(rest),
         "formats" => parse_formats(rest),
+        "fixed" => Ok(match fixed::parse(rest)? {
+            Some(cmd) => Command::Fixed(cmd),
+            None => Command::Help(fixed::HELP),
+        }),
         other => Err(usage(format!(
-            "unknown command {other:?}: expected round, op, formats or help"
+            "unknown command {other:?}: expected round, op, formats, fixed or help"
         ))),
     }
 }
@@ -834,6 +846,11 @@ fn run(
         }
         Command::Op(cfg) => {
             let result = run_op(&cfg, input, output);
+            let flushed = output.flush().map_err(write_err);
+            result.and(flushed)
+        }
+        Command::Fixed(cmd) => {
+            let result = fixed::run(&cmd, input, output);
             let flushed = output.flush().map_err(write_err);
             result.and(flushed)
         }

@@ -1,0 +1,840 @@
+//! Full-precision fixed-point arithmetic with ap_fixed's result types.
+//!
+//! An operation on two fixed-point values gives an exact [`Wide`] value whose type
+//! ([`WideFormat`], an `ap_fixed_base<W, I, S>` with W ≤ 128) follows the headers:
+//!
+//! | operation | result W, I, S |
+//! |---|---|
+//! | a × b | W1 + W2, I1 + I2, S1 ∨ S2 |
+//! | a + b | I = max(I1 + (S2 ∧ ¬S1), I2 + (S1 ∧ ¬S2)) + 1, F = max(F1, F2), S1 ∨ S2 |
+//! | a − b | as a + b, always signed |
+//! | a ÷ b | S2 + W1 + max(F2, 0), S2 + I1 + F2, S1 ∨ S2; raw = (a.raw · 2^max(F2,0)) / b.raw truncated toward zero (computed in the header's dividend width, so min ÷ −1 LSB wraps to min) |
+//! | −a | W + 1, I + 1, signed |
+//!
+//! Intermediates are `i128`: products always fit (W1 + W2 ≤ 128). Sums, differences and
+//! quotients fit when their result width is at most 128, i.e. whenever the binary points
+//! of the operands are less than about 63 bits apart; otherwise the operation returns
+//! [`ArithError::TooWide`] instead of overflowing. A value is rounded and overflowed only
+//! when it is written into a [`FixedFormat`] ([`Wide::cast`]); `a op= b` is
+//! `a = cast(a op b)`, and for + and − it takes an exact path that has no width limit.
+
+use super::cast::{Scaled, int_part, sign_mag};
+use super::format::Family;
+use super::format::FixedFormat;
+use crate::float::Exact;
+use crate::rounding::{Discarded, Status, StatusAnd};
+use core::cmp::Ordering;
+use core::fmt;
+
+/// Largest |integer bits| of an intermediate type.
+const MAX_WIDE_INT_BITS: i64 = 1 << 20;
+
+/// Why an arithmetic operation has no result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithError {
+    /// The exact result type would be wider than 128 bits (the width it needs).
+    TooWide {
+        /// The width of the result type.
+        width: i64,
+    },
+    /// The integer bits of the result type left ±2²⁰.
+    IntBits,
+    /// Division by zero.
+    DivByZero,
+}
+
+impl fmt::Display for ArithError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            ArithError::TooWide { width } => write!(
+                f,
+                "the exact result needs {width} bits, more than the 128 of the intermediate"
+            ),
+            ArithError::IntBits => f.write_str("the result's integer bits leave ±2^20"),
+            ArithError::DivByZero => f.write_str("division by zero"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ArithError {}
+
+/// The type of an exact arithmetic result: `ap_fixed_base<W, I, S>` with W ≤ 128 and the
+/// default modes (results are never rounded).
+///
+/// ```
+/// use lowprec::fixed::{FixedFormat, WideFormat};
+/// let a = FixedFormat::ap_fixed(16, 6)?.wide();
+/// let p = a.mul(a)?;
+/// assert_eq!((p.width(), p.int_bits(), p.is_signed()), (32, 12, true));
+/// let u = FixedFormat::ap_ufixed(8, 8)?.wide();
+/// let s = u.add(FixedFormat::ap_fixed(8, 2)?.wide())?; // I = max(8 + 1, 2) + 1, F = 6
+/// assert_eq!((s.width(), s.int_bits()), (16, 10));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct WideFormat {
+    width: u8,
+    signed: bool,
+    /// An `ap_int_base` (integer) type rather than an `ap_fixed_base` one.
+    int: bool,
+    int_bits: i32,
+}
+
+impl WideFormat {
+    /// `ap_fixed_base<W, I, S>`: 1 ≤ W ≤ 128, |I| ≤ 2²⁰.
+    pub const fn new(width: i64, int_bits: i64, signed: bool) -> Result<Self, ArithError> {
+        if width < 1 || width > 128 {
+            return Err(ArithError::TooWide { width });
+        }
+        if int_bits < -MAX_WIDE_INT_BITS || int_bits > MAX_WIDE_INT_BITS {
+            return Err(ArithError::IntBits);
+        }
+        Ok(Self {
+            width: width as u8,
+            signed,
+            int: false,
+            int_bits: int_bits as i32,
+        })
+    }
+
+    /// `ap_int_base<W, S>`: an integer type (I = W), whose division the header computes
+    /// without ap_fixed's dividend-width wrap.
+    pub const fn integer(width: i64, signed: bool) -> Result<Self, ArithError> {
+        match Self::new(width, width, signed) {
+            Ok(mut f) => {
+                f.int = true;
+                Ok(f)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether this is an integer (`ap_int_base`) type.
+    pub const fn is_integer(&self) -> bool {
+        self.int
+    }
+
+    /// The same type as an integer type when both operands are.
+    const fn keep_int(r: Result<Self, ArithError>, int: bool) -> Result<Self, ArithError> {
+        match r {
+            Ok(mut f) => {
+                f.int = int;
+                Ok(f)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Width W.
+    #[inline(always)]
+    pub const fn width(&self) -> u32 {
+        self.width as u32
+    }
+    /// Integer bits I.
+    #[inline(always)]
+    pub const fn int_bits(&self) -> i32 {
+        self.int_bits
+    }
+    /// Fraction bits F = W − I.
+    #[inline(always)]
+    pub const fn frac_bits(&self) -> i32 {
+        self.width as i32 - self.int_bits
+    }
+    /// Whether the type is signed.
+    #[inline(always)]
+    pub const fn is_signed(&self) -> bool {
+        self.signed
+    }
+
+    /// The type of a × b.
+    pub const fn mul(self, b: WideFormat) -> Result<Self, ArithError> {
+        Self::keep_int(
+            Self::new(
+                self.width as i64 + b.width as i64,
+                self.int_bits as i64 + b.int_bits as i64,
+                self.signed || b.signed,
+            ),
+            self.int && b.int,
+        )
+    }
+
+    /// The integer bits of a ± b.
+    const fn sum_int(self, b: WideFormat) -> i64 {
+        let i1 = self.int_bits as i64 + (b.signed && !self.signed) as i64;
+        let i2 = b.int_bits as i64 + (self.signed && !b.signed) as i64;
+        (if i1 > i2 { i1 } else { i2 }) + 1
+    }
+
+    const fn max_frac(self, b: WideFormat) -> i64 {
+        let (f1, f2) = (self.frac_bits() as i64, b.frac_bits() as i64);
+        if f1 > f2 { f1 } else { f2 }
+    }
+
+    /// The type of a + b.
+    pub const fn add(self, b: WideFormat) -> Result<Self, ArithError> {
+        let i = self.sum_int(b);
+        Self::keep_int(
+            Self::new(i + self.max_frac(b), i, self.signed || b.signed),
+            self.int && b.int,
+        )
+    }
+
+    /// The type of a − b (always signed).
+    pub const fn sub(self, b: WideFormat) -> Result<Self, ArithError> {
+        let i = self.sum_int(b);
+        Self::keep_int(Self::new(i + self.max_frac(b), i, true), self.int && b.int)
+    }
+
+    /// The type of a ÷ b.
+    pub const fn div(self, b: WideFormat) -> Result<Self, ArithError> {
+        let f2 = b.frac_bits() as i64;
+        let s2 = b.signed as i64;
+        Self::keep_int(
+            Self::new(
+                s2 + self.width as i64 + if f2 > 0 { f2 } else { 0 },
+                s2 + self.int_bits as i64 + f2,
+                self.signed || b.signed,
+            ),
+            self.int && b.int,
+        )
+    }
+
+    /// The type of −a.
+    pub const fn neg(self) -> Result<Self, ArithError> {
+        if self.int {
+            // ap_int's −a is 0 − a: max(W, 1 + S) + 1 bits (ap_int<1> gives ap_int<3>).
+            let w = self.width as i64;
+            let w = if w > 1 + self.signed as i64 {
+                w
+            } else {
+                1 + self.signed as i64
+            };
+            return Self::integer(w + 1, true);
+        }
+        Self::new(self.width as i64 + 1, self.int_bits as i64 + 1, true)
+    }
+}
+
+impl fmt::Display for WideFormat {
+    /// `ap_fixed<W,I>`, `ap_ufixed<W,I>`, `ap_int<W>` or `ap_uint<W>`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let u = if self.signed { "" } else { "u" };
+        if self.int {
+            write!(f, "ap_{u}int<{}>", self.width)
+        } else {
+            write!(f, "ap_{u}fixed<{},{}>", self.width, self.int_bits)
+        }
+    }
+}
+
+impl FixedFormat {
+    /// The format as an intermediate type (same W, I, S; modes dropped).
+    pub const fn wide(&self) -> WideFormat {
+        WideFormat {
+            width: self.width() as u8,
+            signed: self.is_signed(),
+            int: matches!(self.family(), Family::ApInt),
+            int_bits: self.int_bits(),
+        }
+    }
+}
+
+/// An exact fixed-point value of a [`WideFormat`]: the result of arithmetic before it is
+/// written into a [`FixedFormat`].
+///
+/// The raw integer is an `i128`; for an unsigned 128-bit type it holds the bit pattern.
+///
+/// ```
+/// use lowprec::fixed::{FixedFormat, Wide};
+/// let a: FixedFormat = "ap_fixed<8,4>".parse()?;
+/// let out: FixedFormat = "ap_fixed<6,3,AP_RND,AP_SAT>".parse()?;
+/// let x = Wide::from_bits(&a, a.from_f64(1.75).value);
+/// let y = Wide::from_bits(&a, a.from_f64(-2.5).value);
+/// let p = x.mul(&y)?;                      // exact: -4.375 in ap_fixed<16,8>
+/// assert_eq!((p.format().width(), p.format().int_bits(), p.to_f64()), (16, 8, -4.375));
+/// assert_eq!(out.to_f64(p.cast(&out).value), -4.0); // saturates at -4
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Wide {
+    raw: i128,
+    format: WideFormat,
+}
+
+/// Adds or subtracts two raw integers after aligning them to `frac` fraction bits (the
+/// result type guarantees that every aligned value fits in 128 bits).
+#[inline(always)]
+pub(crate) fn add_raw(a: i128, fa: i32, b: i128, fb: i32, frac: i32, sub: bool) -> i128 {
+    let a = a.wrapping_shl((frac - fa) as u32);
+    let b = b.wrapping_shl((frac - fb) as u32);
+    if sub {
+        a.wrapping_sub(b)
+    } else {
+        a.wrapping_add(b)
+    }
+}
+
+/// The truncating quotient (a · 2^max(F2,0)) / b of ap_fixed's division, or `None` for a
+/// zero divisor. The result type guarantees that dividend and quotient fit.
+#[inline(always)]
+pub(crate) fn div_raw(a: i128, fa: WideFormat, b: i128, fb: WideFormat) -> Option<i128> {
+    if b == 0 {
+        return None;
+    }
+    let sh = fb.frac_bits().max(0) as u32;
+    if !fa.signed && !fb.signed {
+        let n = (a as u128).wrapping_shl(sh);
+        Some((n / b as u128) as i128)
+    } else {
+        let n = a.wrapping_shl(sh);
+        let q = n.wrapping_div(b);
+        if fa.int && fb.int {
+            return Some(q);
+        }
+        // The header divides in max(W1 + max(F2,0) + (S2 ∧ ¬S1), W2 + (S1 ∧ ¬S2)) bits,
+        // where the most negative dividend over −1 wraps back to itself.
+        let w1 = (fa.width() + sh + u32::from(fb.signed && !fa.signed))
+            .max(fb.width() + u32::from(fa.signed && !fb.signed))
+            .min(128);
+        Some((q << (128 - w1)) >> (128 - w1))
+    }
+}
+
+impl Wide {
+    /// The value with raw integer `raw` of type `format` (the raw integer is wrapped to
+    /// the W bits).
+    pub const fn new(raw: i128, format: WideFormat) -> Wide {
+        let sh = 128 - format.width();
+        let raw = if format.signed {
+            (raw << sh) >> sh
+        } else {
+            ((raw << sh) as u128 >> sh) as i128
+        };
+        Wide { raw, format }
+    }
+
+    /// A fixed-point value, exactly.
+    #[inline(always)]
+    pub const fn from_bits(format: &FixedFormat, bits: u64) -> Wide {
+        Wide {
+            raw: format.raw_of(bits),
+            format: format.wide(),
+        }
+    }
+
+    /// The raw integer (the bit pattern for unsigned 128-bit types).
+    #[inline(always)]
+    pub const fn raw(&self) -> i128 {
+        self.raw
+    }
+
+    /// The type.
+    #[inline(always)]
+    pub const fn format(&self) -> WideFormat {
+        self.format
+    }
+
+    /// The exact value.
+    pub fn to_exact(&self) -> Exact {
+        let (neg, mag) = sign_mag(self.raw, self.format.signed);
+        Exact::from_parts(neg, mag, -self.format.frac_bits())
+    }
+
+    /// The nearest `f64`, ties to even.
+    pub fn to_f64(&self) -> f64 {
+        let (neg, mag) = sign_mag(self.raw, self.format.signed);
+        let x = Exact::from_parts(neg, mag, -self.format.frac_bits());
+        let r = crate::FloatFormat::FP64.round(
+            x,
+            crate::Rounding::TiesToEven,
+            crate::Overflow::Ieee,
+            &mut super::cast::NoRandom,
+        );
+        f64::from_bits(r.value)
+    }
+
+    /// Writes the value into a fixed-point format: quantization, then overflow.
+    #[inline(always)]
+    pub fn cast(&self, to: &FixedFormat) -> StatusAnd<u64> {
+        to.cast_raw_parts(self.raw, self.format.signed, self.format.frac_bits())
+    }
+
+    /// a × b, exact.
+    #[inline(always)]
+    pub fn mul(&self, b: &Wide) -> Result<Wide, ArithError> {
+        let format = self.format.mul(b.format)?;
+        Ok(Wide {
+            raw: self.raw.wrapping_mul(b.raw),
+            format,
+        })
+    }
+
+    /// a + b, exact.
+    #[inline(always)]
+    pub fn add(&self, b: &Wide) -> Result<Wide, ArithError> {
+        let format = self.format.add(b.format)?;
+        Ok(self.sum_in(b, format, false))
+    }
+
+    /// a − b, exact.
+    #[inline(always)]
+    pub fn sub(&self, b: &Wide) -> Result<Wide, ArithError> {
+        let format = self.format.sub(b.format)?;
+        Ok(self.sum_in(b, format, true))
+    }
+
+    #[inline(always)]
+    fn sum_in(&self, b: &Wide, format: WideFormat, sub: bool) -> Wide {
+        let (fa, fb) = (self.format.frac_bits(), b.format.frac_bits());
+        Wide {
+            raw: add_raw(self.raw, fa, b.raw, fb, format.frac_bits(), sub),
+            format,
+        }
+    }
+
+    /// a ÷ b as ap_fixed divides: (a.raw · 2^max(F2,0)) / b.raw truncated toward zero, in
+    /// the type ⟨S2 + W1 + max(F2,0), S2 + I1 + F2⟩. No rounding mode applies.
+    pub fn div(&self, b: &Wide) -> Result<Wide, ArithError> {
+        let format = self.format.div(b.format)?;
+        let raw = div_raw(self.raw, self.format, b.raw, b.format).ok_or(ArithError::DivByZero)?;
+        Ok(Wide::new(raw, format))
+    }
+
+    /// −a, exact, in ⟨W + 1, I + 1⟩.
+    pub fn neg(&self) -> Result<Wide, ArithError> {
+        let format = self.format.neg()?;
+        Ok(Wide {
+            raw: self.raw.wrapping_neg(),
+            format,
+        })
+    }
+
+    /// Compares the exact values of two values of any types.
+    ///
+    /// ```
+    /// use lowprec::fixed::{FixedFormat, Wide};
+    /// let a = FixedFormat::ap_ufixed(8, 8)?;
+    /// let b = FixedFormat::ap_fixed(8, 1)?;
+    /// let x = Wide::from_bits(&a, 0);          // 0
+    /// let y = Wide::from_bits(&b, 0xFF);       // -2^-7
+    /// assert_eq!(x.cmp_value(&y), core::cmp::Ordering::Greater);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn cmp_value(&self, b: &Wide) -> Ordering {
+        cmp_parts(
+            sign_mag(self.raw, self.format.signed),
+            self.format.frac_bits(),
+            sign_mag(b.raw, b.format.signed),
+            b.format.frac_bits(),
+        )
+    }
+}
+
+impl Wide {
+    /// The header's comparison operators (`<`, `>`, `==` of two ap_fixed/ap_int values),
+    /// as `(a < b, a == b, a > b)`.
+    ///
+    /// They equal the exact comparison ([`cmp_value`](Wide::cmp_value)) except when one
+    /// operand is signed and the other unsigned and one of the (aligned) widths is at
+    /// least 32 bits: then the headers follow C's usual arithmetic conversions and
+    /// compare bit patterns as unsigned, so a negative value compares greater than a
+    /// non-negative one (and `==` compares the patterns modulo 2^max(W1, W2, 32)).
+    ///
+    /// ```
+    /// use lowprec::fixed::{FixedFormat, Wide};
+    /// let s = FixedFormat::ap_int(32, true)?;
+    /// let u = FixedFormat::ap_int(32, false)?;
+    /// let (a, b) = (Wide::from_bits(&s, s.bits_of(-1)), Wide::from_bits(&u, 1));
+    /// assert_eq!(a.ap_compare(&b), (false, false, true)); // -1 > 1u, as in C
+    /// assert_eq!(a.cmp_value(&b), core::cmp::Ordering::Less);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ap_compare(&self, b: &Wide) -> (bool, bool, bool) {
+        let exact = self.cmp_value(b);
+        let (fa, fb) = (self.format.frac_bits(), b.format.frac_bits());
+        let (mut wa, mut wb) = (i64::from(self.format.width()), i64::from(b.format.width()));
+        // The operand with fewer fraction bits is widened (a gets one more integer bit).
+        if fa > fb {
+            wb += i64::from(fa) - i64::from(fb);
+        } else if fa < fb {
+            wa += i64::from(fb) - i64::from(fa) + 1;
+        }
+        let (sa, sb) = (self.format.signed, b.format.signed);
+        let exact_result = (
+            exact == Ordering::Less,
+            exact == Ordering::Equal,
+            exact == Ordering::Greater,
+        );
+        if sa == sb {
+            return exact_result;
+        }
+        let (na, nb) = (sa && self.raw < 0, sb && b.raw < 0);
+        // `==`: the patterns modulo 2^M (only a negative value against a large unsigned
+        // one can differ from the exact answer).
+        let m = wa.max(wb).max(32);
+        let eq = if exact == Ordering::Equal {
+            true
+        } else if (na || nb) && m <= 120 {
+            let (neg, pos) = if na { (self, b) } else { (b, self) };
+            let f = fa.max(fb);
+            let align = |w: &Wide| -> Option<i128> {
+                let sh = (f - w.format.frac_bits()) as u32;
+                w.raw.checked_mul(1i128.checked_shl(sh)?)
+            };
+            match (align(neg), align(pos)) {
+                (Some(v), Some(u)) => v + (1i128 << m) == u,
+                _ => false,
+            }
+        } else {
+            false
+        };
+        if wa < 32 && wb < 32 {
+            return (exact_result.0, eq, exact_result.2);
+        }
+        // The unsigned comparison applies when the unsigned operand is at least as wide.
+        let unsigned_cmp = if sa { wb >= wa } else { wa >= wb };
+        if !unsigned_cmp || !(na || nb) {
+            return (exact_result.0, eq, exact_result.2);
+        }
+        // The negative (signed) operand's pattern is the larger one.
+        if na {
+            (false, eq, true)
+        } else {
+            (true, eq, false)
+        }
+    }
+}
+
+/// Compares (−1)^n1 · m1 · 2^−f1 with (−1)^n2 · m2 · 2^−f2.
+pub(crate) fn cmp_parts(a: (bool, u128), fa: i32, b: (bool, u128), fb: i32) -> Ordering {
+    let ((na, ma), (nb, mb)) = (a, b);
+    let na = na && ma != 0;
+    let nb = nb && mb != 0;
+    if na != nb {
+        return if na {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    let mag = match (ma == 0, mb == 0) {
+        (true, true) => Ordering::Equal,
+        (true, false) => Ordering::Less,
+        (false, true) => Ordering::Greater,
+        (false, false) => {
+            // Position of the leading bit: bitlen − F.
+            let ta = i64::from(128 - ma.leading_zeros()) - i64::from(fa);
+            let tb = i64::from(128 - mb.leading_zeros()) - i64::from(fb);
+            if ta != tb {
+                ta.cmp(&tb)
+            } else if fa >= fb {
+                // Same leading position: shifting the coarser one keeps it within 128 bits.
+                ma.cmp(&(mb << (fa - fb) as u32))
+            } else {
+                (ma << (fb - fa) as u32).cmp(&mb)
+            }
+        }
+    };
+    if na { mag.reverse() } else { mag }
+}
+
+/// Casts a ± b into `to` exactly, whatever the distance between the binary points: the
+/// path of `op=` when the intermediate type would be wider than 128 bits.
+pub(crate) fn cast_sum(
+    to: &FixedFormat,
+    a: (bool, u128),
+    fa: i32,
+    b: (bool, u128),
+    fb: i32,
+    sub: bool,
+) -> StatusAnd<u64> {
+    let (na, ma) = a;
+    let (nb, mb) = (b.0 ^ sub, b.1);
+    if mb == 0 {
+        return to.cast_scaled(Scaled::new(na, ma, -fa, false, to.frac_bits()));
+    }
+    if ma == 0 {
+        return to.cast_scaled(Scaled::new(nb, mb, -fb, false, to.frac_bits()));
+    }
+    // Align both to the finer quantum in 256 bits. When the finer one lies more than
+    // 2 bits below the target's LSB, its bits below that are first jammed into one
+    // sticky bit (round to odd at 3 bits below the LSB), which changes no rounding
+    // decision, no bit at or above the LSB and no overflow.
+    let (hi, hf, mut lo, mut lf) = if fa <= fb {
+        ((na, ma), fa, (nb, mb), fb)
+    } else {
+        ((nb, mb), fb, (na, ma), fa)
+    };
+    let g = (i64::from(to.frac_bits()) + 3).max(i64::from(hf));
+    if i64::from(lf) > g && i64::from(lf) - i64::from(hf) >= 128 {
+        let r = (i64::from(lf) - g).min(255) as u32;
+        let (kept, lost) = if r >= 128 {
+            (0, lo.1 != 0)
+        } else {
+            (lo.1 >> r, lo.1 << (128 - r) != 0)
+        };
+        lo.1 = kept | u128::from(lost);
+        lf = g as i32;
+    }
+    let gap = i64::from(lf) - i64::from(hf);
+    if gap >= 128 {
+        // The larger value is at least 2^125 LSBs of the target: an overflow whose low
+        // bits this path does not compute.
+        let r = to.cast_scaled(Scaled::new(hi.0, hi.1, -hf, false, to.frac_bits()));
+        return StatusAnd::new(r.value, r.status | Status::INVALID);
+    }
+    let h = U256::from(hi.1).shl(gap as u32);
+    let l = U256::from(lo.1);
+    let (neg, mag) = if hi.0 == lo.0 {
+        (hi.0, h.add(l))
+    } else if l.lt(h) {
+        (hi.0, h.sub(l))
+    } else {
+        (lo.0, l.sub(h))
+    };
+    to.cast_scaled(mag.scaled(neg, lf, to.frac_bits()))
+}
+
+/// A 256-bit unsigned integer `hi·2¹²⁸ + lo` for [`cast_sum`].
+#[derive(Clone, Copy)]
+struct U256 {
+    hi: u128,
+    lo: u128,
+}
+
+impl U256 {
+    const fn from(x: u128) -> Self {
+        Self { hi: 0, lo: x }
+    }
+    /// `self << s`, s < 128.
+    const fn shl(self, s: u32) -> Self {
+        if s == 0 {
+            self
+        } else {
+            Self {
+                hi: (self.hi << s) | (self.lo >> (128 - s)),
+                lo: self.lo << s,
+            }
+        }
+    }
+    const fn add(self, o: Self) -> Self {
+        let (lo, c) = self.lo.overflowing_add(o.lo);
+        Self {
+            hi: self.hi.wrapping_add(o.hi).wrapping_add(c as u128),
+            lo,
+        }
+    }
+    const fn sub(self, o: Self) -> Self {
+        let (lo, b) = self.lo.overflowing_sub(o.lo);
+        Self {
+            hi: self.hi.wrapping_sub(o.hi).wrapping_sub(b as u128),
+            lo,
+        }
+    }
+    const fn lt(self, o: Self) -> bool {
+        self.hi < o.hi || (self.hi == o.hi && self.lo < o.lo)
+    }
+    /// `self >> r` for r < 256.
+    const fn shr(self, r: u32) -> Self {
+        if r == 0 {
+            self
+        } else if r < 128 {
+            Self {
+                hi: self.hi >> r,
+                lo: (self.lo >> r) | (self.hi << (128 - r)),
+            }
+        } else {
+            Self {
+                hi: 0,
+                lo: self.hi >> (r - 128),
+            }
+        }
+    }
+    /// `self << s` for s < 256 (bits beyond 255 are lost).
+    const fn shl_any(self, s: u32) -> Self {
+        if s < 128 {
+            self.shl(s)
+        } else {
+            Self {
+                hi: self.lo << (s - 128),
+                lo: 0,
+            }
+        }
+    }
+    const fn is_zero(self) -> bool {
+        self.hi == 0 && self.lo == 0
+    }
+    /// The value (−1)^neg · self · 2^−frac scaled to the quantum 2^−to.
+    fn scaled(self, neg: bool, frac: i32, to: i32) -> Scaled {
+        let s = i64::from(to) - i64::from(frac);
+        if s >= 0 {
+            // Exact: shift left, noting whether anything reaches bit 128.
+            let (kept, big) = if s >= 256 {
+                (0, !self.is_zero())
+            } else {
+                let s = s as u32;
+                let t = self.shl_any(s);
+                let lost = s > 0 && !self.shr(256 - s).is_zero();
+                (t.lo, t.hi != 0 || lost)
+            };
+            return Scaled {
+                neg,
+                kept,
+                big,
+                d: Discarded::EXACT,
+                unknown: false,
+            };
+        }
+        let r = (-s).min(1 << 20) as u32;
+        let (kept, big, rem_top, rem_rest) = if r >= 256 {
+            // Everything is discarded: δ·2⁶⁴ = self >> (r − 64).
+            let d = r - 64;
+            let top = if d >= 256 { Self::from(0) } else { self.shr(d) };
+            let rest = d >= 256 && !self.is_zero() || d < 256 && !self.shl_any(256 - d).is_zero();
+            (
+                0,
+                false,
+                top.lo as u64,
+                rest || top.hi != 0 || top.lo >> 64 != 0,
+            )
+        } else {
+            let q = self.shr(r);
+            // The r discarded bits, left-aligned in 256 bits.
+            let rem = self.shl_any(256 - r);
+            let rest = (rem.hi as u64) != 0 || rem.lo != 0;
+            (q.lo, q.hi != 0, (rem.hi >> 64) as u64, rest)
+        };
+        Scaled {
+            neg,
+            kept,
+            big,
+            d: Discarded {
+                frac: rem_top,
+                sticky: rem_rest,
+            },
+            unknown: false,
+        }
+    }
+}
+
+impl FixedFormat {
+    /// Shifts left by `n` keeping the type (`a << n` in ap_fixed: raw bits move, the low W
+    /// bits are kept; no rounding, no saturation).
+    ///
+    /// ```
+    /// use lowprec::fixed::FixedFormat;
+    /// let f = FixedFormat::ap_fixed(8, 4)?;
+    /// let x = f.from_f64(1.5).value;
+    /// assert_eq!(f.to_f64(f.shl(x, 2)), 6.0);
+    /// assert_eq!(f.to_f64(f.shl(x, 3)), -4.0); // wrapped
+    /// assert_eq!(f.to_f64(f.shr(f.from_f64(-1.5).value, 4)), -0.125); // arithmetic shift
+    /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
+    /// ```
+    #[inline]
+    pub const fn shl(&self, bits: u64, n: u32) -> u64 {
+        if n >= 64 {
+            0
+        } else {
+            (bits << n) & self.mask()
+        }
+    }
+
+    /// Shifts right by `n` keeping the type (arithmetic for signed types; bits shifted out
+    /// are dropped, no rounding).
+    #[inline]
+    pub const fn shr(&self, bits: u64, n: u32) -> u64 {
+        let raw = self.raw_of(bits);
+        let n = if n > 127 { 127 } else { n };
+        self.bits_of(raw >> n)
+    }
+
+    /// Compares the values of two fixed-point numbers of any types.
+    pub fn cmp_bits(&self, a: u64, other: &FixedFormat, b: u64) -> Ordering {
+        Wide::from_bits(self, a).cmp_value(&Wide::from_bits(other, b))
+    }
+
+    /// `a op= b` for + and −: casts the exact a ± b (a of this format, b of any) into this
+    /// format, with no limit on the distance between the binary points.
+    ///
+    /// ```
+    /// use lowprec::fixed::{FixedFormat, Wide};
+    /// let acc: FixedFormat = "ap_fixed<64,32>".parse()?;
+    /// let p = Wide::from_bits(&acc, acc.from_f64(1.5).value)
+    ///     .mul(&Wide::from_bits(&acc, acc.from_f64(2.25).value))?; // ap_fixed<128,64>
+    /// let a = acc.from_f64(1.0).value;
+    /// // a + p would need 129 bits; the assignment does not.
+    /// assert!(Wide::from_bits(&acc, a).add(&p).is_err());
+    /// assert_eq!(acc.to_f64(acc.add_assign(a, &p).value), 4.375);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
+        self.sum_assign(a, b, false)
+    }
+
+    /// `out = a + b` (or a − b when `sub`) for values of any types: the exact sum cast
+    /// into this format, with no limit on the distance between the binary points.
+    ///
+    /// ```
+    /// use lowprec::fixed::{FixedFormat, Wide};
+    /// let big = FixedFormat::ap_fixed(64, 64)?;
+    /// let tiny = FixedFormat::ap_fixed(64, -64)?;
+    /// let out: FixedFormat = "ap_fixed<16,8,AP_RND_CONV>".parse()?;
+    /// let a = Wide::from_bits(&big, 3);
+    /// let b = Wide::from_bits(&tiny, 1); // 2^-128
+    /// assert!(a.add(&b).is_err()); // 193 bits
+    /// assert_eq!(out.to_f64(out.from_sum(&a, &b, true).value), 3.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_sum(&self, a: &Wide, b: &Wide, sub: bool) -> StatusAnd<u64> {
+        let r = if sub { a.sub(b) } else { a.add(b) };
+        match r {
+            Ok(s) => s.cast(self),
+            Err(_) => cast_sum(
+                self,
+                sign_mag(a.raw, a.format.signed),
+                a.format.frac_bits(),
+                sign_mag(b.raw, b.format.signed),
+                b.format.frac_bits(),
+                sub,
+            ),
+        }
+    }
+
+    /// `a -= b`, as [`add_assign`](FixedFormat::add_assign).
+    pub fn sub_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
+        self.sum_assign(a, b, true)
+    }
+
+    #[inline(always)]
+    fn sum_assign(&self, a: u64, b: &Wide, sub: bool) -> StatusAnd<u64> {
+        let b = self.assign_operand(b);
+        self.from_sum(&Wide::from_bits(self, a), &b, sub)
+    }
+
+    /// `a *= b`: the exact product cast into this format.
+    pub fn mul_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
+        let b = self.assign_operand(b);
+        match Wide::from_bits(self, a).mul(&b) {
+            Ok(p) => p.cast(self),
+            // W ≤ 64 and the operand ≤ 64 bits (or an integer of at most 64 + … bits).
+            Err(_) => StatusAnd::new(a, Status::INVALID),
+        }
+    }
+
+    /// The right operand of `a op= b` as the header uses it: `ap_int` targets take the
+    /// integer part of a fixed-point operand first (`to_ap_int_base()`, truncated toward
+    /// zero), in max(I, 1) bits.
+    #[inline(always)]
+    pub fn assign_operand(&self, b: &Wide) -> Wide {
+        if self.family() != Family::ApInt || b.format.frac_bits() <= 0 {
+            return *b;
+        }
+        let i = b.format.int_bits().max(1);
+        let int = int_part(b.raw, b.format.frac_bits(), b.format.int_bits(), false);
+        match WideFormat::integer(i64::from(i), b.format.signed) {
+            Ok(f) => Wide::new(int, f),
+            Err(_) => *b,
+        }
+    }
+}

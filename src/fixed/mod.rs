@@ -1,0 +1,83 @@
+//! Fixed point bit-exact with `ap_fixed`/`ap_ufixed`/`ap_int` (Xilinx/AMD HLS) and
+//! `ac_fixed` (Siemens Catapult).
+//!
+//! | file | holds |
+//! |---|---|
+//! | `format.rs` | [`FixedFormat`] (W, I, signedness, [`Quantization`], [`OverflowMode`], N, [`Family`]) and its C++ spellings |
+//! | `cast.rs` | casts: quantize with the shared rounding decision, then overflow, as the headers do |
+//! | `arith.rs` | exact arithmetic with ap_fixed's result types ([`Wide`], [`WideFormat`]) |
+//! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx) |
+//!
+//! ## Semantics (checked against the compiled headers of the hls4ml 1.3.0 wheel)
+//! A cast computes ⌊x·2^F⌋ and the discarded fraction exactly, rounds once with
+//! [`round_increment`](crate::rounding::round_increment) (`AP_TRN` = toward −∞,
+//! `AP_TRN_ZERO` = toward zero, `AP_RND` = ties up, `AP_RND_ZERO` = ties toward zero,
+//! `AP_RND_MIN_INF` = ties down, `AP_RND_INF` = ties away, `AP_RND_CONV` = ties to even,
+//! `AC_RND_CONV_ODD` = ties to odd), then applies the overflow mode to the rounded
+//! integer q:
+//!
+//! - `SAT`: clamp; `SAT_ZERO`: 0; `SAT_SYM`: clamp to ±max, and the most negative code
+//!   becomes −max even when it is in range (with W = 1 the type holds {−1, 0} and −1 stays).
+//! - `WRAP` with N = 0: the low W bits. N > 0, signed: the low W bits, then the MSB is
+//!   the source's sign and the next N − 1 bits its complement; unsigned: the top N bits
+//!   are set to 1 (on overflow and underflow alike).
+//! - `WRAP_SM` (signed): N = 0: the low W bits, inverted when bit W of the *unrounded*
+//!   ⌊x·2^F⌋ differs from their MSB; N = 1: inverted when the MSB differs from the
+//!   source's sign, then MSB = sign; N ≥ 2: inverted when bit W − N equals the sign,
+//!   then bits W − 2 … W − N are ¬sign and the MSB is the sign.
+//!
+//! Doubles are read as the headers read them (see [`FixedFormat::from_f64`]);
+//! `to_f64` rounds ties to even; `to_int` truncates (ap) or floors (ac).
+//!
+//! ```
+//! use lowprec::fixed::{FixedFormat, Fixed};
+//! let t: FixedFormat = "ap_fixed<8,3,AP_RND_CONV,AP_SAT_SYM>".parse()?;
+//! let x = Fixed::from_f64(t, -100.0);
+//! assert_eq!((x.raw(), x.to_f64()), (-127, -3.96875)); // -max, not -4
+//! let w: FixedFormat = "ap_fixed<4,4,AP_TRN,AP_WRAP_SM>".parse()?;
+//! assert_eq!(Fixed::from_f64(w, 9.0).raw(), 6); // 9 = 0b1001: bit 4 (0) differs from the MSB: inverted
+//! # Ok::<(), lowprec::fixed::FixedFormatError>(())
+//! ```
+
+mod arith;
+mod cast;
+mod format;
+mod value;
+
+pub use arith::{ArithError, Wide, WideFormat};
+pub use format::{Family, FixedFormat, FixedFormatError, MAX_INT_BITS, OverflowMode, Quantization};
+pub use value::{
+    AcFixed, AcUfixed, ApFixed, ApInt, ApUfixed, ApUint, Fixed, FixedType, Fx, RawInt,
+};
+
+/// Mode codes for the const parameters of [`ApFixed`], [`ApUfixed`], [`AcFixed`] and
+/// [`AcUfixed`]: `ApFixed<8, 3, AP_RND_CONV, AP_SAT>`.
+pub mod modes {
+    use super::{OverflowMode as O, Quantization as Q};
+    /// `AP_TRN`.
+    pub const AP_TRN: u8 = Q::Trn as u8;
+    /// `AP_TRN_ZERO`.
+    pub const AP_TRN_ZERO: u8 = Q::TrnZero as u8;
+    /// `AP_RND`.
+    pub const AP_RND: u8 = Q::Rnd as u8;
+    /// `AP_RND_ZERO`.
+    pub const AP_RND_ZERO: u8 = Q::RndZero as u8;
+    /// `AP_RND_MIN_INF`.
+    pub const AP_RND_MIN_INF: u8 = Q::RndMinInf as u8;
+    /// `AP_RND_INF`.
+    pub const AP_RND_INF: u8 = Q::RndInf as u8;
+    /// `AP_RND_CONV`.
+    pub const AP_RND_CONV: u8 = Q::RndConv as u8;
+    /// `AC_RND_CONV_ODD` (ac_fixed only).
+    pub const AC_RND_CONV_ODD: u8 = Q::RndConvOdd as u8;
+    /// `AP_SAT`.
+    pub const AP_SAT: u8 = O::Sat as u8;
+    /// `AP_SAT_ZERO`.
+    pub const AP_SAT_ZERO: u8 = O::SatZero as u8;
+    /// `AP_SAT_SYM`.
+    pub const AP_SAT_SYM: u8 = O::SatSym as u8;
+    /// `AP_WRAP`.
+    pub const AP_WRAP: u8 = O::Wrap as u8;
+    /// `AP_WRAP_SM`.
+    pub const AP_WRAP_SM: u8 = O::WrapSm as u8;
+}

@@ -1,0 +1,139 @@
+//! Properties of fixed-point casts and arithmetic over random formats and values:
+//! casts are monotone (saturating modes), idempotent on representable values, agree with
+//! the float core's rounding of the same value at the same quantum, and exact arithmetic
+//! agrees with exact rational arithmetic (through `rug`).
+
+use lowprec::fixed::{Fixed, FixedFormat, OverflowMode, Quantization, Wide};
+use lowprec::float::Exact;
+use lowprec::{FloatFormat, Overflow, SplitMix64};
+use proptest::prelude::*;
+use rug::Rational;
+
+fn format() -> impl Strategy<Value = FixedFormat> {
+    (
+        1u32..=64,
+        -20i32..=90,
+        any::<bool>(),
+        0u8..7,
+        0u8..5,
+        0u32..3,
+    )
+        .prop_filter_map("valid", |(w, i, s, q, o, n)| {
+            let i = i.min(w as i32 + 20);
+            FixedFormat::ap(
+                w,
+                i,
+                s,
+                Quantization::from_code(q)?,
+                OverflowMode::from_code(o)?,
+                n,
+            )
+            .ok()
+        })
+}
+
+fn finite() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>().prop_filter("finite", |x| x.is_finite()),
+        (-1e6f64..1e6),
+        (-4.0f64..4.0),
+    ]
+}
+
+fn rational(x: &Exact) -> Rational {
+    match *x {
+        Exact::Finite(f) => {
+            let r = Rational::from(f.sig) << f.exp;
+            if f.negative { -r } else { r }
+        }
+        _ => Rational::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 4000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Saturating casts are monotone.
+    #[test]
+    fn saturating_casts_are_monotone(f in format(), x in finite(), y in finite(), sym in any::<bool>()) {
+        let o = if sym && f.is_signed() { OverflowMode::SatSym } else { OverflowMode::Sat };
+        let f = f.with_modes(f.quantization(), o, 0).unwrap();
+        let (lo, hi) = if x <= y { (x, y) } else { (y, x) };
+        let (a, b) = (Fixed::from_f64(f, lo), Fixed::from_f64(f, hi));
+        prop_assert!(a <= b, "{f}: {lo} -> {}, {hi} -> {}", a.raw(), b.raw());
+    }
+
+    /// A representable value casts to itself, in every mode (except the most negative
+    /// code under SAT_SYM, which the type never holds: it becomes −max).
+    #[test]
+    fn casts_are_idempotent(f in format(), bits in any::<u64>()) {
+        let msb = 1u64 << (f.width() - 1);
+        prop_assume!(!(f.overflow() == OverflowMode::SatSym && f.is_signed() && bits & f.mask() == msb));
+        let x = f.to_exact(bits & f.mask());
+        let r = f.from_exact(&x);
+        prop_assert_eq!(r.value, bits & f.mask());
+        prop_assert!(r.status.is_ok());
+        // And through another format that holds it.
+        let wide = FixedFormat::ap(64, f.int_bits() + (64 - f.width() as i32) / 2, true,
+            Quantization::Trn, OverflowMode::Wrap, 0);
+        if let Ok(g) = wide {
+            let v = g.cast_from(&f, bits & f.mask());
+            if !v.status.contains(lowprec::Status::INEXACT) && !v.status.contains(lowprec::Status::OVERFLOW) {
+                prop_assert_eq!(f.cast_from(&g, v.value).value, bits & f.mask());
+            }
+        }
+    }
+
+    /// In range, a cast rounds as the float core rounds the same value to the precision
+    /// whose quantum is the format's LSB.
+    #[test]
+    fn casts_match_the_float_core(f in format(), m in 0i32..=52, sig in any::<u64>(), neg in any::<bool>()) {
+        // x in [2^e, 2^(e+1)) with e = m − F, so that 2^(e − m) is the format's LSB.
+        let e = m - f.frac_bits();
+        let mant = (sig >> 11) | (1 << 52);
+        let x = (mant as f64) * 2f64.powi(e - 52) * if neg { -1.0 } else { 1.0 };
+        prop_assume!(x.is_finite() && x.abs() >= f64::MIN_POSITIVE);
+        let Ok(fmt) = FloatFormat::ieee(11, m as u32) else { return Ok(()) };
+        let mut rng = SplitMix64::new(0);
+        let fl = fmt.from_f64(x, f.quantization().rounding(), Overflow::Ieee, &mut rng).value;
+        let want = fmt.decode(fl);
+        let got = f.from_f64(x);
+        if !got.status.contains(lowprec::Status::OVERFLOW) {
+            prop_assert_eq!(rational(&f.to_exact(got.value)), rational(&want), "{} {}", f, x);
+        }
+    }
+
+    /// Exact products, sums, differences and quotients equal rational arithmetic.
+    #[test]
+    fn arithmetic_is_exact(fa in format(), fb in format(), x in any::<u64>(), y in any::<u64>()) {
+        let (x, y) = (x & fa.mask(), y & fb.mask());
+        let (a, b) = (Wide::from_bits(&fa, x), Wide::from_bits(&fb, y));
+        let (ra, rb) = (rational(&a.to_exact()), rational(&b.to_exact()));
+        let p = a.mul(&b).unwrap();
+        prop_assert_eq!(rational(&p.to_exact()), ra.clone() * &rb);
+        if let Ok(s) = a.add(&b) {
+            prop_assert_eq!(rational(&s.to_exact()), ra.clone() + &rb);
+        }
+        if let Ok(d) = a.sub(&b) {
+            prop_assert_eq!(rational(&d.to_exact()), ra.clone() - &rb);
+        }
+        if let Ok(q) = a.div(&b) {
+            // Truncation of the raw quotient toward zero: |q − a/b| < one LSB of q, and
+            // q lies between 0 and a/b.
+            let exact = ra / &rb;
+            let lsb = Rational::from(1) >> q.format().frac_bits();
+            let rq = rational(&q.to_exact());
+            prop_assert!((rq.clone() - &exact).abs() < lsb);
+            prop_assert!(rq.clone().abs() <= exact.clone().abs());
+        }
+        // Sums cast into a format agree with the exact path of op=.
+        let s1 = fa.from_sum(&a, &b, false);
+        if let Ok(s) = a.add(&b) {
+            prop_assert_eq!(s1.value, s.cast(&fa).value);
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! The C-simulation oracle: C++ programs built on `hls/tb/harness.h` and the real
+//! `ap_types`/`ac_types` headers (fetched by `hls/fetch-headers.sh` from the hls4ml 1.3.0
+//! wheel), compiled by g++ and cached under the target directory by a hash of their source.
+//!
+//! A test describes entries (C++ expressions of type `lp::Entry`, with any helper
+//! definitions), groups the commands of the harness protocol, and gets each `R` command's
+//! result tokens back.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+/// The include directories: the vivado templates (ap_types) and ac_types.
+pub struct Headers {
+    pub ap: PathBuf,
+    pub ac: PathBuf,
+}
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `hls/fetch-headers.sh` once per process.
+pub fn headers() -> &'static Headers {
+    static H: OnceLock<Headers> = OnceLock::new();
+    H.get_or_init(|| {
+        let out = Command::new("bash")
+            .arg(manifest_dir().join("hls/fetch-headers.sh"))
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run hls/fetch-headers.sh (needs bash, pip and unzip)");
+        assert!(out.status.success(), "hls/fetch-headers.sh failed");
+        let text = String::from_utf8(out.stdout).expect("paths");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() >= 2, "fetch-headers printed {text:?}");
+        Headers {
+            ap: PathBuf::from(lines[lines.len() - 2]),
+            ac: PathBuf::from(lines[lines.len() - 1]),
+        }
+    })
+}
+
+/// FNV-1a, 64 bits: a stable hash for the cache key.
+pub fn fnv(data: &[u8], mut h: u64) -> u64 {
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+const FLAGS: [&str; 3] = ["-O0", "-std=c++17", "-w"];
+
+/// One generated translation unit.
+pub struct Unit {
+    /// Definitions before the table (typedefs, functions).
+    pub prelude: String,
+    /// The entries, as C++ initializers of `lp::Entry`.
+    pub entries: Vec<String>,
+    /// Whether it needs ac_types.
+    pub ac: bool,
+    /// Whether to compile with `-DNDEBUG` (the headers' assertions off).
+    pub ndebug: bool,
+}
+
+impl Unit {
+    pub fn new(ac: bool) -> Unit {
+        Unit {
+            prelude: String::new(),
+            entries: Vec::new(),
+            ac,
+            ndebug: false,
+        }
+    }
+
+    /// Adds an entry and returns its index.
+    pub fn entry(&mut self, e: String) -> usize {
+        self.entries.push(e);
+        self.entries.len() - 1
+    }
+
+    pub fn source(&self) -> String {
+        let mut s = String::new();
+        if self.ndebug {
+            s.push_str("#define NDEBUG\n");
+        }
+        if self.ac {
+            s.push_str("#define LP_WITH_AC\n");
+        }
+        s.push_str("#include \"harness.h\"\n");
+        s.push_str(&self.prelude);
+        s.push_str("static const lp::Entry lp_table[] = {\n");
+        for e in &self.entries {
+            s.push_str("  ");
+            s.push_str(e);
+            s.push_str(",\n");
+        }
+        s.push_str("};\nint main(int argc, char** argv) {\n  return lp::run(lp_table, sizeof lp_table / sizeof lp_table[0], argc, argv);\n}\n");
+        s
+    }
+}
+
+/// Compiles the units (two at a time), reusing cached binaries.
+pub fn build(units: &[Unit]) -> Vec<PathBuf> {
+    // One build at a time per test process (each runs two compilers).
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let h = headers();
+    let harness = std::fs::read(manifest_dir().join("hls/tb/harness.h")).expect("harness.h");
+    let cache = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("hls-tb");
+    std::fs::create_dir_all(&cache).expect("cache dir");
+    let jobs: Vec<(String, PathBuf)> = units
+        .iter()
+        .map(|u| {
+            let src = u.source();
+            let mut key = fnv(src.as_bytes(), 0xcbf2_9ce4_8422_2325);
+            key = fnv(&harness, key);
+            key = fnv(FLAGS.join(" ").as_bytes(), key);
+            key = fnv(h.ap.to_string_lossy().as_bytes(), key);
+            (src, cache.join(format!("tb-{key:016x}")))
+        })
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(2);
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some((src, bin)) = jobs.get(i) else { break };
+                    if bin.exists() {
+                        continue;
+                    }
+                    compile(src, bin, h);
+                }
+            });
+        }
+    });
+    jobs.into_iter().map(|(_, b)| b).collect()
+}
+
+fn compile(src: &str, bin: &Path, h: &Headers) {
+    let cpp = bin.with_extension("cpp");
+    std::fs::write(&cpp, src).expect("write the C++ source");
+    let tmp = bin.with_extension("tmp");
+    let out = Command::new("g++")
+        .args(FLAGS)
+        .arg(format!("-I{}", manifest_dir().join("hls/tb").display()))
+        .arg(format!("-I{}", h.ap.join("ap_types").display()))
+        .arg(format!("-I{}", h.ap.display()))
+        .arg(format!("-I{}", h.ac.display()))
+        .arg(&cpp)
+        .arg("-o")
+        .arg(&tmp)
+        .output()
+        .expect("run g++ (scripts/setup-oracles.sh installs it)");
+    assert!(
+        out.status.success(),
+        "g++ failed on {}:\n{}",
+        cpp.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::rename(&tmp, bin).expect("rename the binary");
+}
+
+/// Commands for one program, and the bookkeeping of which `R` lines come back.
+#[derive(Default)]
+pub struct Script {
+    text: String,
+    runs: usize,
+}
+
+impl Script {
+    /// Sets the current inputs.
+    pub fn inputs(&mut self, xs: &[u64]) {
+        use std::fmt::Write as _;
+        let _ = writeln!(self.text, "I {}", xs.len());
+        for x in xs {
+            let _ = writeln!(self.text, "{x:x}");
+        }
+    }
+    /// Sets the current input pairs.
+    pub fn pairs(&mut self, xs: &[(u64, u64)]) {
+        use std::fmt::Write as _;
+        let _ = writeln!(self.text, "P {}", xs.len());
+        for (a, b) in xs {
+            let _ = writeln!(self.text, "{a:x} {b:x}");
+        }
+    }
+    /// Runs entry `k`; returns the index of its output line.
+    pub fn run(&mut self, k: usize) -> usize {
+        self.text.push_str(&format!("R {k}\n"));
+        self.runs += 1;
+        self.runs - 1
+    }
+    /// Asks for entry `k`'s description; returns the index of its output line.
+    pub fn describe(&mut self, k: usize) -> usize {
+        self.text.push_str(&format!("Y {k}\n"));
+        self.runs += 1;
+        self.runs - 1
+    }
+    /// Runs the program; one output line per `run`/`describe`.
+    pub fn execute(mut self, bin: &Path) -> Vec<String> {
+        self.text.push_str("Q\n");
+        let mut child = Command::new(bin)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run the C-simulation program");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let text = std::mem::take(&mut self.text);
+        let keep = bin.with_extension("in");
+        let _ = std::fs::write(&keep, &text);
+        let writer = std::thread::spawn(move || {
+            // A failed write shows up as the program's failure below.
+            let _ = stdin.write_all(text.as_bytes());
+        });
+        let mut out = String::new();
+        child
+            .stdout
+            .take()
+            .expect("stdout")
+            .read_to_string(&mut out)
+            .expect("read results");
+        writer.join().expect("writer");
+        let status = child.wait().expect("wait");
+        assert!(
+            status.success(),
+            "{} exited with {status} on the commands in {}",
+            bin.display(),
+            keep.display()
+        );
+        let _ = std::fs::remove_file(&keep);
+        let lines: Vec<String> = out.lines().map(String::from).collect();
+        assert_eq!(lines.len(), self.runs, "output lines");
+        lines
+    }
+}
+
+/// Parses a result line into tokens, each a list of comma-separated hex values.
+pub fn tokens(line: &str) -> Vec<Vec<u64>> {
+    line.split(' ')
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.split(',')
+                .map(|v| u64::from_str_radix(v, 16).expect("hex"))
+                .collect()
+        })
+        .collect()
+}
+
+/// The C++ spelling of a format for the harness (the `Display` of lowprec's formats is
+/// already the C++ type; `ap_int<W>` keeps its own class).
+pub fn cpp_type(f: &lowprec::fixed::FixedFormat) -> String {
+    let s = f.to_string();
+    // Close template argument lists with a space so that `>>` never appears.
+    format!("{s} ")
+}
+
+/// A small deterministic generator for test inputs.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+}
