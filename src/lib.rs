@@ -38,7 +38,7 @@
 //! - `fixed`: lossless conversions between [`lowprec::fixed`](crate::fixed) values and the
 //!   `fixed` crate's `FixedI32<U16>` and friends.
 //!
-//! Fixed point bit-exact with `ap_fixed`/`ac_fixed` is in [`fixed`](crate::fixed):
+//! Fixed point bit-exact with `ap_fixed`/`ac_fixed` is in [`fixed`]:
 //! `"ap_fixed<16,6,AP_RND_CONV,AP_SAT>".parse::<lowprec::fixed::FixedFormat>()`.
 //!
 //! Without default features the crate is `#![no_std]`, allocation-free and panic-free on

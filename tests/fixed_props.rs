@@ -107,6 +107,21 @@ proptest! {
         }
     }
 
+    /// The AP_TRN / AP_WRAP fast path of arithmetic results agrees with the general cast
+    /// (the shared rounding decision, toward −∞, then the wrap), flags included.
+    #[test]
+    fn trn_wrap_fast_path(
+        w in 1u32..=64, i in -80i32..=80, signed in any::<bool>(),
+        raw in any::<i128>(), sw in 1i64..=128, si in -60i64..=140, ss in any::<bool>(),
+    ) {
+        let f = FixedFormat::ap(w, i, signed, Quantization::Trn, OverflowMode::Wrap, 0).unwrap();
+        let src = lowprec::fixed::WideFormat::new(sw, si, ss || sw == 128).unwrap();
+        let x = Wide::new(raw, src);
+        let fast = x.cast(&f);
+        let general = f.round_exact(&x.to_exact(), lowprec::Rounding::TowardNegative, &mut SplitMix64::new(0));
+        prop_assert_eq!(fast, general, "{} from {} raw {}", f, src, x.raw());
+    }
+
     /// Exact products, sums, differences and quotients equal rational arithmetic.
     #[test]
     fn arithmetic_is_exact(fa in format(), fb in format(), x in any::<u64>(), y in any::<u64>()) {

@@ -83,6 +83,7 @@ pub struct WideFormat {
 
 impl WideFormat {
     /// `ap_fixed_base<W, I, S>`: 1 ≤ W ≤ 128, |I| ≤ 2²⁰.
+    #[inline(always)]
     pub const fn new(width: i64, int_bits: i64, signed: bool) -> Result<Self, ArithError> {
         if width < 1 || width > 128 {
             return Err(ArithError::TooWide { width });
@@ -100,6 +101,7 @@ impl WideFormat {
 
     /// `ap_int_base<W, S>`: an integer type (I = W), whose division the header computes
     /// without ap_fixed's dividend-width wrap.
+    #[inline(always)]
     pub const fn integer(width: i64, signed: bool) -> Result<Self, ArithError> {
         match Self::new(width, width, signed) {
             Ok(mut f) => {
@@ -116,6 +118,7 @@ impl WideFormat {
     }
 
     /// The same type as an integer type when both operands are.
+    #[inline(always)]
     const fn keep_int(r: Result<Self, ArithError>, int: bool) -> Result<Self, ArithError> {
         match r {
             Ok(mut f) => {
@@ -148,6 +151,7 @@ impl WideFormat {
     }
 
     /// The type of a × b.
+    #[inline(always)]
     pub const fn mul(self, b: WideFormat) -> Result<Self, ArithError> {
         Self::keep_int(
             Self::new(
@@ -160,18 +164,21 @@ impl WideFormat {
     }
 
     /// The integer bits of a ± b.
+    #[inline(always)]
     const fn sum_int(self, b: WideFormat) -> i64 {
         let i1 = self.int_bits as i64 + (b.signed && !self.signed) as i64;
         let i2 = b.int_bits as i64 + (self.signed && !b.signed) as i64;
         (if i1 > i2 { i1 } else { i2 }) + 1
     }
 
+    #[inline(always)]
     const fn max_frac(self, b: WideFormat) -> i64 {
         let (f1, f2) = (self.frac_bits() as i64, b.frac_bits() as i64);
         if f1 > f2 { f1 } else { f2 }
     }
 
     /// The type of a + b.
+    #[inline(always)]
     pub const fn add(self, b: WideFormat) -> Result<Self, ArithError> {
         let i = self.sum_int(b);
         Self::keep_int(
@@ -181,12 +188,14 @@ impl WideFormat {
     }
 
     /// The type of a − b (always signed).
+    #[inline(always)]
     pub const fn sub(self, b: WideFormat) -> Result<Self, ArithError> {
         let i = self.sum_int(b);
         Self::keep_int(Self::new(i + self.max_frac(b), i, true), self.int && b.int)
     }
 
     /// The type of a ÷ b.
+    #[inline(always)]
     pub const fn div(self, b: WideFormat) -> Result<Self, ArithError> {
         let f2 = b.frac_bits() as i64;
         let s2 = b.signed as i64;
@@ -201,6 +210,7 @@ impl WideFormat {
     }
 
     /// The type of −a.
+    #[inline(always)]
     pub const fn neg(self) -> Result<Self, ArithError> {
         if self.int {
             // ap_int's −a is 0 − a: max(W, 1 + S) + 1 bits (ap_int<1> gives ap_int<3>).
@@ -541,6 +551,8 @@ pub(crate) fn cmp_parts(a: (bool, u128), fa: i32, b: (bool, u128), fb: i32) -> O
 
 /// Casts a ± b into `to` exactly, whatever the distance between the binary points: the
 /// path of `op=` when the intermediate type would be wider than 128 bits.
+#[cold]
+#[inline(never)]
 pub(crate) fn cast_sum(
     to: &FixedFormat,
     a: (bool, u128),
@@ -768,6 +780,7 @@ impl FixedFormat {
     /// assert_eq!(acc.to_f64(acc.add_assign(a, &p).value), 4.375);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline(always)]
     pub fn add_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         self.sum_assign(a, b, false)
     }
@@ -786,6 +799,7 @@ impl FixedFormat {
     /// assert_eq!(out.to_f64(out.from_sum(&a, &b, true).value), 3.0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[inline(always)]
     pub fn from_sum(&self, a: &Wide, b: &Wide, sub: bool) -> StatusAnd<u64> {
         let r = if sub { a.sub(b) } else { a.add(b) };
         match r {
@@ -802,6 +816,7 @@ impl FixedFormat {
     }
 
     /// `a -= b`, as [`add_assign`](FixedFormat::add_assign).
+    #[inline(always)]
     pub fn sub_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         self.sum_assign(a, b, true)
     }
@@ -813,6 +828,7 @@ impl FixedFormat {
     }
 
     /// `a *= b`: the exact product cast into this format.
+    #[inline(always)]
     pub fn mul_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         let b = self.assign_operand(b);
         match Wide::from_bits(self, a).mul(&b) {

@@ -436,11 +436,54 @@ impl FixedFormat {
     /// the cast of one fixed-point value into another.
     #[inline(always)]
     pub(crate) fn cast_raw_parts(&self, raw: i128, signed: bool, frac: i32) -> StatusAnd<u64> {
+        if self.quantization() == Quantization::Trn
+            && self.overflow() == OverflowMode::Wrap
+            && self.sat_bits() == 0
+            && (signed || raw >= 0)
+        {
+            return self.trn_wrap(raw, frac);
+        }
         let (neg, mag) = sign_mag(raw, signed);
         if mag == 0 {
             return StatusAnd::new(0, Status::OK);
         }
         self.cast_scaled(Scaled::new(neg, mag, -frac, false, self.frac_bits()))
+    }
+
+    /// The cast of raw · 2^−frac under `AP_TRN` and plain `AP_WRAP` (also ap_int's
+    /// truncation of integers): the fast path of arithmetic results.
+    ///
+    /// Proof: `AP_TRN` rounds toward −∞, so the quantized integer is ⌊raw · 2^(F − frac)⌋,
+    /// which is `raw << (F − frac)` when F ≥ frac and the arithmetic shift
+    /// `raw >> (frac − F)` otherwise (an arithmetic right shift by r is ⌊raw / 2^r⌋); `AP_WRAP`
+    /// with N = 0 keeps its low W bits whether or not it overflows. This is what
+    /// [`round_increment`] decides under [`Rounding::TowardNegative`] followed by the wrap
+    /// of `finish` (tests/fixed_props.rs checks the two paths agree).
+    #[inline(always)]
+    fn trn_wrap(&self, raw: i128, frac: i32) -> StatusAnd<u64> {
+        let s = i64::from(self.frac_bits()) - i64::from(frac);
+        let (q, inexact) = if s >= 0 {
+            (if s >= 128 { 0 } else { raw << s }, false)
+        } else if s <= -127 {
+            (raw >> 127, raw != 0)
+        } else {
+            let r = (-s) as u32;
+            (raw >> r, raw & ((1i128 << r) - 1) != 0)
+        };
+        let v = q as u64 & self.mask();
+        let mut status = if inexact { Status::INEXACT } else { Status::OK };
+        let fits = if s >= 128 {
+            raw == 0
+        } else if s >= 0 {
+            // The shift itself may have lost bits.
+            (q >> s) == raw && self.raw_of(v) == q
+        } else {
+            self.raw_of(v) == q
+        };
+        if !fits {
+            status |= Status::OVERFLOW;
+        }
+        StatusAnd::new(v, status)
     }
 
     /// Casts a value of another fixed-point format, given by its raw bits (as assigning
