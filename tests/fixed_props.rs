@@ -122,6 +122,29 @@ proptest! {
         prop_assert_eq!(fast, general, "{} from {} raw {}", f, src, x.raw());
     }
 
+    /// Parsing never panics (any text, non-ASCII included), and what parses prints back
+    /// to a spelling that parses to the same format.
+    #[test]
+    fn parsing_is_total(s in "(ap_u?fixed|ac_fixed|ap_u?int|äp|)[<>, 0-9A-Z_a-z-é]{0,40}") {
+        if let Ok(f) = s.parse::<FixedFormat>() {
+            prop_assert_eq!(f.to_string().parse::<FixedFormat>(), Ok(f));
+        }
+    }
+
+    /// Every format built from parameters prints a spelling that parses back to it.
+    #[test]
+    fn display_round_trips(f in format(), ac in any::<bool>(), q in 0u8..8) {
+        prop_assert_eq!(f.to_string().parse::<FixedFormat>(), Ok(f));
+        let q = Quantization::from_code(q).unwrap();
+        let o = if f.overflow() == OverflowMode::WrapSm { OverflowMode::Wrap } else { f.overflow() };
+        if ac {
+            let g = FixedFormat::ac(f.width(), f.int_bits(), f.is_signed(), q, o).unwrap();
+            prop_assert_eq!(g.to_string().parse::<FixedFormat>(), Ok(g));
+        }
+        let i = FixedFormat::ap_int(f.width(), f.is_signed()).unwrap();
+        prop_assert_eq!(i.to_string().parse::<FixedFormat>(), Ok(i));
+    }
+
     /// Exact products, sums, differences and quotients equal rational arithmetic.
     #[test]
     fn arithmetic_is_exact(fa in format(), fb in format(), x in any::<u64>(), y in any::<u64>()) {

@@ -355,15 +355,7 @@ impl<F: FixedType> Fx<F> {
     /// A value of another fixed-point type cast into this one.
     #[inline(always)]
     pub fn from_fx<G: FixedType>(x: Fx<G>) -> Self {
-        let g = Fx::<G>::FORMAT;
-        if g.family() == super::Family::AcFixed {
-            return Self::from_u64(Self::FORMAT.cast_from(&g, x.to_bits()).value);
-        }
-        Self::from_u64(
-            Self::FORMAT
-                .cast_raw_parts(x.raw.to_i128(), g.is_signed(), g.frac_bits())
-                .value,
-        )
+        Self::from_u64(Self::FORMAT.cast_from(&Fx::<G>::FORMAT, x.to_bits()).value)
     }
     /// The exact value as an intermediate.
     #[inline(always)]
