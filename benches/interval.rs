@@ -1,10 +1,12 @@
 //! Interval arithmetic throughput: f64 (error-free transformations, and the exact core on
-//! binary64 codes for comparison), f32, bf16 and E4M3FN (typed), bf16 at run time, and a
-//! 256×256 sound IBP mat-vec. The side-by-side comparison with inari is
+//! binary64 codes for comparison), f32, bf16 and E4M3FN (typed), bf16 at run time,
+//! fixed point (`ap_fixed<32,12>`, typed and at run time), and a 256×256 sound IBP
+//! mat-vec. The side-by-side comparison with inari is
 //! `scripts/bench-intervals.sh` (inari needs its own build flags).
 
 use criterion::{Criterion, Throughput, black_box, criterion_group, criterion_main};
 use lowprec::FloatFormat;
+use lowprec::fixed::{ApFixed, FixedFormat, Fx};
 use lowprec::float::Fp;
 use lowprec::float::formats::{Bf16, E4m3fn};
 use lowprec::interval::{Interval, Scalar, StaticScalar, ibp};
@@ -109,7 +111,13 @@ fn bench(c: &mut Criterion) {
     ibp_matvec::<f64>(c, "f64", |v| v);
     ibp_matvec::<f32>(c, "f32", |v| v as f32);
     ibp_matvec::<Fp<Bf16>>(c, "bf16", Fp::from_f64);
+    ops::<Fx<Acc>>(c, "ap_fixed32_12", ());
+    ops::<FixedFormat>(c, "ap_fixed32_12-runtime", Fx::<Acc>::FORMAT);
+    ibp_matvec::<Fx<Acc>>(c, "ap_fixed32_12", Fx::from_f64);
 }
+
+/// A typical HLS accumulator type.
+type Acc = ApFixed<32, 12>;
 
 criterion_group!(benches, bench);
 criterion_main!(benches);

@@ -6,16 +6,25 @@
 //!   round-to-nearest in the same order — the network as deployed. The centre-radius
 //!   bounds contain the binary64 reference outputs of interior points, and fast mode stays
 //!   within a few units of the sound bounds.
+//! - The same network in fixed point as HLS computes it (`ap_fixed<16,6,AP_RND_CONV,AP_SAT>`
+//!   weights and activations, exact products summed into a saturating `ap_fixed<32,12>`,
+//!   each output cast back and rectified): bounds computed in the accumulator type and
+//!   rounded outward into the activation type contain 10^5 such forward passes, with
+//!   moderate weights (every bound finite) and large ones (saturating outputs).
 //! - Range analysis: for random layers and boxes, the exact accumulator ranges equal the
 //!   values at the adversarial corners, contain every sampled accumulator (computed
 //!   exactly), and the integer bits are minimal: I bits hold every value, I − 1 do not
-//!   hold the extreme one.
+//!   hold the extreme one. The accumulator types it picks (saturating, wrapping,
+//!   symmetric-saturating) never overflow when the HLS accumulation runs on adversarial
+//!   and sampled inputs, and one integer bit fewer would not hold the range.
 
+use lowprec::fixed::modes::{AP_RND_CONV, AP_SAT, AP_TRN};
+use lowprec::fixed::{ApFixed, Fixed, FixedFormat, Fx, OverflowMode};
 use lowprec::float::formats::Bf16;
 use lowprec::float::{Exact, Fp};
 use lowprec::interval::ibp::{self, AccRange, Form};
-use lowprec::interval::{Interval, Scalar};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::interval::{Ext, Interval, Scalar};
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
 
 const SIZES: [usize; 4] = [8, 16, 16, 4];
 
@@ -392,4 +401,208 @@ fn interval_weights_contain_point_weight_results() {
         assert_eq!(r.to_f64_pair(), t.to_f64_pair());
     }
     let _ = Exact::from_f64(0.0);
+}
+
+// ----- fixed point ---------------------------------------------------------------------
+
+/// Weights and activations: `ap_fixed<16,6,AP_RND_CONV,AP_SAT>`.
+type Act = ApFixed<16, 6, AP_RND_CONV, AP_SAT>;
+/// The accumulator holds every product exactly (`ap_fixed<32,12>` is the product type)
+/// and saturates.
+type Acc = ApFixed<32, 12, AP_TRN, AP_SAT>;
+
+/// Sound IBP of a random network in fixed point (weights scaled by `scale`), checked
+/// against 10^5 forward passes computed as the hardware computes them. Returns how many
+/// output bounds are unbounded and how many sampled outputs saturated.
+fn fixed_point_network(seed: u64, scale: f64) -> (usize, usize) {
+    type A = Fx<Act>;
+    type C = Fx<Acc>;
+    let mut rng = SplitMix64::new(seed);
+    let q = |v: f64| A::from_f64(v).to_f64();
+    let net = network(&mut rng, |v| q(v * scale));
+    let lo: Vec<f64> = (0..8).map(|_| q(unit(&mut rng) * 8.0 - 4.0)).collect();
+    let hi: Vec<f64> = lo.iter().map(|&l| q(l + 0.1 + unit(&mut rng))).collect();
+    // IBP as the hardware computes: products and sums in the accumulator type (bounds
+    // rounded outward there), then the cast to the activation type, then ReLU.
+    let mut cur: Vec<Interval<A>> = lo
+        .iter()
+        .zip(&hi)
+        .map(|(&l, &h)| Interval::new(A::from_f64(l), A::from_f64(h)))
+        .collect();
+    for (k, l) in net.iter().enumerate() {
+        let w: Vec<C> = l.w.iter().map(|&v| C::from_f64(v)).collect();
+        let b: Vec<C> = l.b.iter().map(|&v| C::from_f64(v)).collect();
+        let x: Vec<Interval<C>> = cur.iter().map(|v| v.convert_in(())).collect();
+        let mut acc = vec![Interval::<C>::empty(); l.b.len()];
+        ibp::dense(&w, &b, &x, &mut acc, Form::Endpoint).unwrap();
+        cur = acc.iter().map(|v| v.convert_in(())).collect();
+        if k + 1 < net.len() {
+            ibp::relu(&mut cur);
+        }
+    }
+    let unbounded = cur
+        .iter()
+        .filter(|v| !v.inf().is_finite() || !v.sup().is_finite())
+        .count();
+    let (min, max) = (
+        A::from_fx(Fx::<Acc>::from_f64(-1e9)),
+        A::from_fx(Fx::<Acc>::from_f64(1e9)),
+    );
+    let mut saturated = 0;
+    for s in 0..SAMPLES {
+        let x: Vec<A> = sample_box(&mut rng, &lo, &hi, s)
+            .iter()
+            .map(|&v| A::from_f64(v))
+            .collect();
+        // The deployed network: acc = b; acc += w·x (exact product, cast on assignment);
+        // out = acc (rounded to nearest even, saturated); ReLU.
+        let mut a = x;
+        for (k, l) in net.iter().enumerate() {
+            let mut next = Vec::with_capacity(l.b.len());
+            for (i, &bi) in l.b.iter().enumerate() {
+                let mut acc = C::from_f64(bi);
+                for (j, &xj) in a.iter().enumerate() {
+                    acc += A::from_f64(l.w[i * l.inputs + j]) * xj;
+                }
+                let out = A::from_fx(acc);
+                saturated += usize::from(out == min || out == max);
+                next.push(if k + 1 < net.len() && out.raw() < 0 {
+                    A::from_raw(0)
+                } else {
+                    out
+                });
+            }
+            a = next;
+        }
+        for (yi, bi) in a.iter().zip(&cur) {
+            assert!(
+                bi.contains(Ext::Finite(*yi)),
+                "sample {s}: {} outside {bi}",
+                yi.to_f64()
+            );
+        }
+    }
+    (unbounded, saturated)
+}
+
+#[test]
+fn fixed_point_network_bounds_contain_forward_passes() {
+    // Moderate weights: every bound finite.
+    assert_eq!(fixed_point_network(0x01BB_F1ED, 2.5).0, 0);
+    // Large weights: some accumulators leave the activation range; the deployed network
+    // saturates, and the bounds (unbounded there) still hold every output.
+    let (unbounded, saturated) = fixed_point_network(0x01BB_F1ED, 6.0);
+    assert!(unbounded > 0 && saturated > 0, "{unbounded} {saturated}");
+}
+
+#[test]
+fn accumulator_types_from_the_range_analysis_never_overflow() {
+    let act = Fx::<Act>::FORMAT;
+    let mut rng = SplitMix64::new(0xACC_F1ED);
+    let q = |v: f64| Fx::<Act>::from_f64(v).to_f64();
+    for trial in 0..30 {
+        let n = 1 + (rng.next_u64() % 32) as usize;
+        let scale = 2f64.powi((rng.next_u64() % 6) as i32 - 2);
+        let w: Vec<f64> = (0..n)
+            .map(|_| q((unit(&mut rng) * 2.0 - 1.0) * scale))
+            .collect();
+        let b = q(unit(&mut rng) * scale);
+        let lo: Vec<f64> = (0..n).map(|_| q(unit(&mut rng) * 8.0 - 4.0)).collect();
+        let hi: Vec<f64> = lo.iter().map(|&l| q(l + unit(&mut rng) * 3.0)).collect();
+        let x: Vec<Interval<FixedFormat>> = lo
+            .iter()
+            .zip(&hi)
+            .map(|(&l, &h)| Interval::from_f64_in(act, l, h))
+            .collect();
+        let bits = |v: f64| act.from_f64(v).value;
+        let wb: Vec<u64> = w.iter().map(|&v| bits(v)).collect();
+        let mut out = [AccRange {
+            lo: 0.0,
+            hi: 0.0,
+            prefix_lo: 0.0,
+            prefix_hi: 0.0,
+        }];
+        let mut scratch = vec![0u64; 2 * (n + 1)];
+        ibp::accumulator_range(&wb, &[bits(b)], &x, &mut out, &mut scratch).unwrap();
+        let r = out[0];
+        for template in [
+            "ap_fixed<40,12,AP_TRN,AP_SAT>",
+            "ap_fixed<40,12>",
+            "ap_fixed<40,12,AP_TRN,AP_SAT_SYM>",
+        ] {
+            let t: FixedFormat = template.parse().unwrap();
+            let acc = r.accumulator_format(t).unwrap();
+            assert_eq!(acc.frac_bits(), t.frac_bits(), "{template}");
+            let modular = t.overflow() == OverflowMode::Wrap;
+            // One integer bit fewer.
+            let tighter = FixedFormat::ap(
+                acc.width() - 1,
+                acc.int_bits() - 1,
+                true,
+                acc.quantization(),
+                acc.overflow(),
+                0,
+            )
+            .unwrap();
+            // acc = b; acc += w·x as HLS does; true when no step overflows (saturating
+            // types) or the final value is right (wrapping ones).
+            let run = |f: &FixedFormat, xs: &[f64]| -> bool {
+                let exact: f64 = b + w.iter().zip(xs).map(|(a, c)| a * c).sum::<f64>();
+                let mut a = f.from_f64(b);
+                let mut ok = !a.status.contains(Status::OVERFLOW);
+                for (wj, xj) in w.iter().zip(xs) {
+                    let p = Fixed::from_f64(act, *wj)
+                        .wide()
+                        .mul(&Fixed::from_f64(act, *xj).wide())
+                        .unwrap();
+                    a = f.add_assign(a.value, &p);
+                    ok &= !a.status.contains(Status::OVERFLOW);
+                }
+                if modular {
+                    f.to_f64(a.value) == exact
+                } else {
+                    ok
+                }
+            };
+            let up: Vec<f64> = (0..n)
+                .map(|j| if w[j] >= 0.0 { hi[j] } else { lo[j] })
+                .collect();
+            let down: Vec<f64> = (0..n)
+                .map(|j| if w[j] >= 0.0 { lo[j] } else { hi[j] })
+                .collect();
+            assert!(
+                run(&acc, &up) && run(&acc, &down),
+                "trial {trial}: {acc} overflows"
+            );
+            for _ in 0..200 {
+                let xs: Vec<f64> = (0..n)
+                    .map(|j| q(lo[j] + unit(&mut rng) * (hi[j] - lo[j])))
+                    .collect();
+                let xs: Vec<f64> = xs
+                    .iter()
+                    .zip(lo.iter().zip(&hi))
+                    .map(|(&v, (&l, &h))| v.clamp(l, h))
+                    .collect();
+                assert!(run(&acc, &xs), "trial {trial}: {acc} overflows on a sample");
+            }
+            // Minimal: the narrower type fails on some ordering of the extremes — the
+            // adversarial corners, or (saturating) the partial sums that reach the prefix
+            // range, checked through the range itself.
+            let need = if modular {
+                (r.lo, r.hi)
+            } else {
+                (r.prefix_lo, r.prefix_hi)
+            };
+            let (min, max) = (
+                tighter.to_f64(tighter.bits_of(tighter.min_raw())),
+                tighter.to_f64(tighter.bits_of(tighter.max_raw())),
+            );
+            let sym = t.overflow() == OverflowMode::SatSym;
+            let min = if sym { -max } else { min };
+            assert!(
+                need.0 < min || need.1 > max,
+                "trial {trial}: {acc} is not minimal for {need:?}"
+            );
+        }
+    }
 }

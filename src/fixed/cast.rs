@@ -616,6 +616,55 @@ impl FixedFormat {
     }
 }
 
+/// An exact value rounded to a format's quantum, before any overflow mode acts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Quantized {
+    /// The rounded raw integer, within the format's range.
+    Raw(i128),
+    /// Rounded, the value lies above the largest raw integer.
+    Above,
+    /// Rounded, the value lies below the smallest raw integer.
+    Below,
+}
+
+impl FixedFormat {
+    /// Rounds a finite (or zero) exact value to the quantum 2^−F in `mode` — the same
+    /// scaling and rounding decision as every cast — and says where the result lies
+    /// instead of applying the overflow mode: what interval bounds need. `x` must not be
+    /// NaN or infinite (they give `Above`/`Below` by their sign).
+    pub(crate) fn quantize(&self, x: &Exact, mode: Rounding) -> Quantized {
+        let f = match *x {
+            Exact::Finite(f) if f.sig != 0 => f,
+            Exact::Finite(_) | Exact::Zero { .. } => return Quantized::Raw(0),
+            Exact::Inf { negative } | Exact::Nan { negative } => {
+                return if negative {
+                    Quantized::Below
+                } else {
+                    Quantized::Above
+                };
+            }
+        };
+        let s = Scaled::new(f.negative, f.sig, f.exp, f.sticky, self.frac_bits());
+        let inc = round_increment(s.neg, s.kept & 1 == 1, s.d, mode, &mut NoRandom);
+        let (mag, carry) = s.kept.overflowing_add(u128::from(inc));
+        // Beyond 2^64 no format holds the value: only its side matters.
+        let raw = if s.big || carry || mag >> 64 != 0 {
+            None
+        } else if s.neg {
+            Some(-(mag as i128))
+        } else {
+            Some(mag as i128)
+        };
+        match raw {
+            Some(r) if r > self.max_raw() => Quantized::Above,
+            Some(r) if r < self.min_raw() => Quantized::Below,
+            Some(r) => Quantized::Raw(r),
+            None if s.neg => Quantized::Below,
+            None => Quantized::Above,
+        }
+    }
+}
+
 /// The integer part of raw · 2^−frac modulo 2¹²⁸: floored (`floor`, ac_fixed) or
 /// truncated toward zero with ap_fixed's I = 0 quirk.
 pub(crate) fn int_part(raw: i128, frac: i32, int_bits: i32, floor_it: bool) -> i128 {

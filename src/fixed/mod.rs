@@ -40,7 +40,7 @@
 //! ```
 
 mod arith;
-mod cast;
+pub(crate) mod cast;
 mod format;
 mod value;
 

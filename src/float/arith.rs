@@ -109,6 +109,65 @@ pub(crate) fn exact_mul(x: Exact, y: Exact) -> Result<Exact, Status> {
     })
 }
 
+/// The quotient p ÷ q of two nonzero finite values whose significands have at most 64
+/// bits each (`sticky` clear), truncated to at least 127 bits with a sticky bit: p + 2
+/// bits for the deterministic modes and p + 64 for the 64 bits of the discarded fraction
+/// that stochastic rounding reads.
+#[inline]
+pub(crate) fn exact_quotient(p: Finite, q: Finite) -> Finite {
+    // Long division in two 64-bit steps. With d ≤ 64 the bits of q.sig, the dividend's
+    // leading bit goes to bit d + 62, so the first quotient q1 = n / q.sig lies in
+    // [2^62, 2^64); the remainder r1 < q.sig < 2^64 gives the next 64 bits
+    // (r1·2^64) / q.sig.
+    let d = 128 - q.sig.leading_zeros() as i32;
+    let sh = d + 62 - (127 - p.sig.leading_zeros() as i32);
+    let n = p.sig << sh;
+    let (q1, r1) = (n / q.sig, n % q.sig);
+    let m = r1 << 64;
+    Finite {
+        negative: p.negative != q.negative,
+        sig: (q1 << 64) | (m / q.sig),
+        exp: p
+            .exp
+            .saturating_sub(sh)
+            .saturating_sub(q.exp)
+            .saturating_sub(64),
+        sticky: m % q.sig != 0,
+    }
+}
+
+/// The square root of a positive finite value whose significand has at most 126 bits
+/// (`sticky` clear), truncated to 128 bits with a sticky bit.
+#[inline]
+pub(crate) fn exact_root(f: Finite) -> Finite {
+    // Scale so the radicand's leading bit is bit 126 or 127 with an even exponent left
+    // over; its integer root r1 then has 64 bits.
+    let msb = 127 - f.sig.leading_zeros() as i32;
+    let mut s = 126 - msb;
+    if (f.exp - s) & 1 != 0 {
+        s += 1;
+    }
+    let n = f.sig << s;
+    let r1 = n.isqrt();
+    // 64 more bits of the root: ⌊√(n·2^128)⌋ = r1·2^64 + t with t < 2^64 the largest t
+    // such that (r1·2^64 + t)² ≤ n·2^128, i.e. r1·t·2^65 + t² ≤ rem·2^128 with
+    // rem = n − r1² ≤ 2·r1. Dropping t² gives the upper bound rem·2^63 / r1, too large
+    // by at most t²/(2^65·r1) < 1 (r1 ≥ 2^63), so at most one step down.
+    let rem = n - r1 * r1;
+    let mut t = ((rem << 63) / r1).min(u128::from(u64::MAX));
+    let target = U256 { hi: rem, lo: 0 };
+    let square = |t: u128| U256::mul(r1 << 1, t).shl(64).add(U256::mul(t, t));
+    while target.lt(square(t)) {
+        t -= 1;
+    }
+    Finite {
+        negative: false,
+        sig: (r1 << 64) | t,
+        exp: ((f.exp - s) >> 1) - 64,
+        sticky: square(t) != target,
+    }
+}
+
 /// Operation results before rounding: an exact value, or a special outcome.
 enum Outcome {
     Value(Exact),
@@ -321,27 +380,7 @@ impl FloatFormat {
             }
             (Exact::Finite(_), Exact::Zero { .. }) => Outcome::DivByZero { negative },
             (Exact::Finite(p), Exact::Finite(q)) => {
-                // Long division in two 64-bit steps, for a quotient of at least 127 bits:
-                // p + 2 bits for the deterministic modes and p + 64 for the 64 bits of the
-                // discarded fraction that stochastic rounding reads. Decoded significands
-                // have at most 53 bits, d ≤ 64 of them. The dividend's leading bit goes to
-                // bit d + 62, so the first quotient q1 = n / q.sig lies in [2^62, 2^64);
-                // the remainder r1 < q.sig < 2^64 gives the next 64 bits (r1·2^64) / q.sig.
-                let d = 128 - q.sig.leading_zeros() as i32;
-                let sh = d + 62 - (127 - p.sig.leading_zeros() as i32);
-                let n = p.sig << sh;
-                let (q1, r1) = (n / q.sig, n % q.sig);
-                let m = r1 << 64;
-                Outcome::Value(Exact::Finite(Finite {
-                    negative,
-                    sig: (q1 << 64) | (m / q.sig),
-                    exp: p
-                        .exp
-                        .saturating_sub(sh)
-                        .saturating_sub(q.exp)
-                        .saturating_sub(64),
-                    sticky: m % q.sig != 0,
-                }))
+                Outcome::Value(Exact::Finite(exact_quotient(p, q)))
             }
         };
         self.finish(outcome, flags, mode, overflow, rng)
@@ -362,35 +401,7 @@ impl FloatFormat {
             Exact::Inf { negative: false } => Outcome::Value(Exact::Inf { negative: false }),
             Exact::Inf { negative: true } => Outcome::Invalid,
             Exact::Finite(f) if f.negative => Outcome::Invalid,
-            Exact::Finite(f) => {
-                // Scale so the radicand's leading bit is bit 126 or 127 with an even
-                // exponent left over; its integer root r1 then has 64 bits.
-                let msb = 127 - f.sig.leading_zeros() as i32;
-                let mut s = 126 - msb;
-                if (f.exp - s) & 1 != 0 {
-                    s += 1;
-                }
-                let n = f.sig << s;
-                let r1 = n.isqrt();
-                // 64 more bits of the root, for the p + 64 bits that stochastic rounding
-                // reads: ⌊√(n·2^128)⌋ = r1·2^64 + t with t < 2^64 the largest t such that
-                // (r1·2^64 + t)² ≤ n·2^128, i.e. r1·t·2^65 + t² ≤ rem·2^128 with
-                // rem = n − r1² ≤ 2·r1. Dropping t² gives the upper bound rem·2^63 / r1,
-                // too large by at most t²/(2^65·r1) < 1 (r1 ≥ 2^63), so at most one step down.
-                let rem = n - r1 * r1;
-                let mut t = ((rem << 63) / r1).min(u128::from(u64::MAX));
-                let target = U256 { hi: rem, lo: 0 };
-                let square = |t: u128| U256::mul(r1 << 1, t).shl(64).add(U256::mul(t, t));
-                while target.lt(square(t)) {
-                    t -= 1;
-                }
-                Outcome::Value(Exact::Finite(Finite {
-                    negative: false,
-                    sig: (r1 << 64) | t,
-                    exp: ((f.exp - s) >> 1) - 64,
-                    sticky: square(t) != target,
-                }))
-            }
+            Exact::Finite(f) => Outcome::Value(Exact::Finite(exact_root(f))),
         };
         self.finish(outcome, flags, mode, overflow, rng)
     }

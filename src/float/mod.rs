@@ -13,7 +13,7 @@
 //! | `wide.rs` | the 256-bit integer behind exact sums |
 //! | `slice.rs` | fast kernels over slices (quantize, encode, decode) |
 
-mod arith;
+pub(crate) mod arith;
 mod convert;
 pub mod dot;
 mod exact;

@@ -17,7 +17,12 @@
 //!
 //! Activations: [`relu`], and [`monotone`] for any nondecreasing function given with its
 //! directed roundings. [`accumulator_range`] computes the exact range of each
-//! accumulator and [`int_bits`] the fewest `ap_fixed` integer bits that hold it.
+//! accumulator, [`int_bits`] the fewest `ap_fixed` integer bits that hold it and
+//! [`AccRange::accumulator_format`] the accumulator type itself.
+//!
+//! Every function works for every [`Scalar`], fixed point included: with `Fx<F>` or
+//! [`FixedFormat`] intervals the sums and products are those of the fixed-point type,
+//! rounded outward to its quantum (a bound beyond the type's range is ±∞).
 //!
 //! ```
 //! use lowprec::interval::{Interval, ibp};
@@ -40,6 +45,7 @@ use core::ops::{Add, Mul, Sub};
 use super::Interval;
 use super::scalar::{Dir, Scalar};
 use crate::FloatFormat;
+use crate::fixed::{Family, FixedFormat, FixedFormatError, OverflowMode};
 use crate::float::Exact;
 use crate::rounding::{Overflow, Rounding};
 
@@ -62,6 +68,11 @@ pub enum IbpError {
         /// The length given.
         got: usize,
     },
+    /// The range is unbounded (or negative for an unsigned accumulator): no fixed-point
+    /// type holds it.
+    Unbounded,
+    /// The accumulator type would need W = I + F outside 1..=64 (or an I beyond the limit).
+    Format(FixedFormatError),
 }
 
 impl fmt::Display for IbpError {
@@ -70,6 +81,10 @@ impl fmt::Display for IbpError {
             IbpError::Shape { expected, got } => {
                 write!(f, "slice length {got}, expected {expected}")
             }
+            IbpError::Unbounded => {
+                f.write_str("the accumulator range is unbounded (or negative for an unsigned type)")
+            }
+            IbpError::Format(e) => write!(f, "no accumulator type: {e}"),
         }
     }
 }
@@ -405,6 +420,68 @@ pub struct AccRange {
     pub prefix_lo: f64,
     /// An upper bound of every partial sum.
     pub prefix_hi: f64,
+}
+
+impl AccRange {
+    /// The narrowest accumulator type like `template` — its family, signedness,
+    /// fractional bits F and modes — that never overflows: the fewest integer bits I
+    /// ([`int_bits`]) and W = I + F.
+    ///
+    /// A wrapping accumulator (`AP_WRAP` with N = 0) computes modulo 2^W, so its partial
+    /// sums may overflow as long as the final value fits: it is sized by `[lo, hi]`.
+    /// Every other overflow mode acts on each partial sum, which must then fit:
+    /// `[prefix_lo, prefix_hi]`. `AP_SAT_SYM` gives up the most negative code. The range
+    /// is that of exact accumulation (every product held exactly, as ap_fixed's
+    /// full-precision product types do); an accumulator that rounds each product can
+    /// stray up to one unit per term beyond it.
+    ///
+    /// ```
+    /// use lowprec::fixed::FixedFormat;
+    /// use lowprec::interval::ibp::AccRange;
+    /// let r = AccRange { lo: -1.5, hi: 0.625, prefix_lo: -2.5, prefix_hi: 0.625 };
+    /// let sat: FixedFormat = "ap_fixed<32,12,AP_TRN,AP_SAT>".parse()?;
+    /// let wrap: FixedFormat = "ap_fixed<32,12>".parse()?;
+    /// assert_eq!(r.accumulator_format(sat)?.to_string(), "ap_fixed<23,3,AP_TRN,AP_SAT>");
+    /// assert_eq!(r.accumulator_format(wrap)?.to_string(), "ap_fixed<22,2>");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn accumulator_format(&self, template: FixedFormat) -> Result<FixedFormat, IbpError> {
+        let t = template;
+        let modular = t.overflow() == OverflowMode::Wrap && t.sat_bits() == 0;
+        let (lo, hi) = if modular {
+            (self.lo, self.hi)
+        } else {
+            (self.prefix_lo, self.prefix_hi)
+        };
+        let (lo, hi) = if t.overflow() == OverflowMode::SatSym && t.is_signed() {
+            // [−max, max]: the magnitude decides.
+            let m = hi.max(-lo);
+            (-m, m)
+        } else {
+            (lo, hi)
+        };
+        let f = t.frac_bits();
+        let i = int_bits(lo, hi, t.is_signed(), f).ok_or(IbpError::Unbounded)?;
+        // At least one bit (a range of only zero fits any I).
+        let i = i.max(1 - f);
+        let w = i64::from(i) + i64::from(f);
+        let width = u32::try_from(w).map_err(|_| IbpError::Format(FixedFormatError::Width(w)))?;
+        let r = match t.family() {
+            Family::ApFixed => FixedFormat::ap(
+                width,
+                i,
+                t.is_signed(),
+                t.quantization(),
+                t.overflow(),
+                t.sat_bits().min(width),
+            ),
+            Family::AcFixed => {
+                FixedFormat::ac(width, i, t.is_signed(), t.quantization(), t.overflow())
+            }
+            Family::ApInt => FixedFormat::ap_int(width, t.is_signed()),
+        };
+        r.map_err(IbpError::Format)
+    }
 }
 
 /// The range of every accumulator `y_i = b_i + Σ_j w_ij·x_j` of a dense layer over the

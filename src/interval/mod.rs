@@ -1,6 +1,6 @@
 //! Interval arithmetic in the IEEE 1788-2015 set-based flavor, over `f64`, `f32`,
-//! every lowprec float format and, through the same [`Scalar`] trait, any number type
-//! with correctly rounded directed arithmetic.
+//! every lowprec float format, every fixed-point format and, through the same
+//! [`Scalar`] trait, any number type with correctly rounded directed arithmetic.
 //!
 //! An [`Interval<T>`] is a closed connected set of reals: empty, a point, a bounded
 //! interval, a half-line, or the whole line. Every operation returns the tightest
@@ -46,6 +46,7 @@
 //! |---|---|
 //! | `mod.rs` | [`Interval`]: construction, bounds, set operations, numeric functions, relations |
 //! | `scalar.rs` | [`Scalar`]: bounds and directed rounding for each number type; [`Ext`] bounds |
+//! | `fixed.rs` | [`Scalar`] for fixed point ([`FixedFormat`](crate::fixed::FixedFormat), [`Fx`](crate::fixed::Fx)): raw-integer bounds |
 //! | `ops.rs` | arithmetic: +, −, ×, ÷ (and the two-piece division), sqr, √, fma, pown, … |
 //! | `decorated.rs` | [`DecoratedInterval`] with the 1788 decorations com, dac, def, trv, ill |
 //! | `ibp.rs` | interval bound propagation through dense layers; accumulator range analysis |
@@ -58,6 +59,7 @@ use core::cmp::Ordering;
 use core::fmt;
 
 mod decorated;
+mod fixed;
 pub mod ibp;
 mod ops;
 mod scalar;

@@ -370,14 +370,38 @@ impl<T: Scalar> Interval<T> {
     /// ```
     pub fn sqr(self) -> Self {
         let f = &self.format;
-        match (self.mig(), self.mag()) {
-            (Some(lo), Some(hi)) => Self::raw(
+        match self.even_bases() {
+            Some((lo, hi)) => Self::raw(
                 T::mul(f, lo, lo, Dir::Down),
                 T::mul(f, hi, hi, Dir::Up),
                 self.format,
             ),
-            _ => self,
+            None => self,
         }
+    }
+
+    /// The bounds whose even powers are the smallest and the largest over x: the
+    /// mignitude and magnitude, but kept with their signs — in two's complement fixed
+    /// point −min is beyond the range, while min² is not (`None` for the empty set).
+    fn even_bases(&self) -> Option<(T::Bound, T::Bound)> {
+        if self.is_empty() {
+            return None;
+        }
+        let f = &self.format;
+        Some(if T::sign(f, self.lo) != Less {
+            (self.lo, self.hi)
+        } else if T::sign(f, self.hi) != Greater {
+            (self.hi, self.lo)
+        } else {
+            // −lo rounded up exceeds hi exactly when |lo| > hi (hi is a value ≥ |lo|
+            // otherwise).
+            let far = if T::lt(f, self.hi, T::neg(f, self.lo, Dir::Up)) {
+                self.lo
+            } else {
+                self.hi
+            };
+            (T::zero(f), far)
+        })
     }
 
     /// √x over the part of x that is ≥ 0 (empty if none).
@@ -472,7 +496,7 @@ impl<T: Scalar> Interval<T> {
         let pw = |b: T::Bound, dir: Dir| power::<T>(f, b, k, n < 0, dir);
         if n > 0 {
             if even {
-                let (Some(lo), Some(hi)) = (self.mig(), self.mag()) else {
+                let Some((lo, hi)) = self.even_bases() else {
                     return self;
                 };
                 return Self::raw(pw(lo, Dir::Down), pw(hi, Dir::Up), fm);
@@ -483,7 +507,7 @@ impl<T: Scalar> Interval<T> {
         match self.class() {
             Class::Zero => Self::empty_in(fm),
             _ if even => {
-                let (Some(lo), Some(hi)) = (self.mig(), self.mag()) else {
+                let Some((lo, hi)) = self.even_bases() else {
                     return self;
                 };
                 let up = if T::sign(f, lo) == Equal {

@@ -93,10 +93,10 @@ impl<C> Ext<C> {
 
 /// Numbers that can bound an interval, with correctly rounded directed arithmetic.
 ///
-/// Implemented for `f64`, `f32`, [`Fp<F>`] (any compile-time format) and
-/// [`FloatFormat`] (runtime formats, whose values are `u64` codes). A fixed-point
-/// implementation fits the same mould: `Bound` the raw integer or ±∞, `Format` the
-/// fixed-point descriptor.
+/// Implemented for `f64`, `f32`, [`Fp<F>`] (any compile-time format),
+/// [`FloatFormat`] (runtime formats, whose values are `u64` codes), and fixed point:
+/// [`FixedFormat`](crate::fixed::FixedFormat) (bounds are raw integers or ±∞) and typed
+/// [`Fx<F>`](crate::fixed::Fx).
 ///
 /// The interval code never asks for an undefined operation (∞ − ∞, 0 · ∞, 0/0, ∞/∞,
 /// x/0, √ of a negative number); implementations may return any bound for those, but
@@ -171,8 +171,8 @@ pub trait Scalar: Copy + fmt::Debug + 'static {
     fn same_format(a: &Self::Format, b: &Self::Format) -> bool {
         a == b
     }
-    /// The format's name, for text output.
-    fn format_name(f: &Self::Format) -> FloatFormat;
+    /// The significant bits of the format's values (how many digits text output needs).
+    fn precision(f: &Self::Format) -> u32;
 }
 
 /// Scalars whose format is known at compile time (`f64`, `f32`, [`Fp<F>`]): their
@@ -463,8 +463,8 @@ impl Scalar for f64 {
     fn zero(_: &()) -> f64 {
         0.0
     }
-    fn format_name(_: &()) -> FloatFormat {
-        FloatFormat::FP64
+    fn precision(_: &()) -> u32 {
+        53
     }
 }
 
@@ -828,8 +828,8 @@ macro_rules! code_scalar_body {
         fn zero(f: &Self::Format) -> Self::Bound {
             lift(codes::zero_bound(&($fmt)(f)), $from)
         }
-        fn format_name(f: &Self::Format) -> FloatFormat {
-            ($fmt)(f)
+        fn precision(f: &Self::Format) -> u32 {
+            ($fmt)(f).precision()
         }
     };
 }
@@ -971,8 +971,8 @@ impl Scalar for f32 {
     fn zero(_: &()) -> f32 {
         0.0
     }
-    fn format_name(_: &()) -> FloatFormat {
-        FP32
+    fn precision(_: &()) -> u32 {
+        24
     }
 }
 

@@ -606,7 +606,7 @@ impl<T: Scalar> fmt::Display for Interval<T> {
         }
         let digits = f
             .precision()
-            .unwrap_or_else(|| default_digits(T::format_name(&self.format).precision().min(53)));
+            .unwrap_or_else(|| default_digits(T::precision(&self.format).min(53)));
         let (lo, hi) = self.to_f64_pair();
         f.write_char('[')?;
         write_directed(f, lo, digits, false)?;

@@ -1,0 +1,386 @@
+//! Fixed-point bounds: [`Scalar`] for runtime [`FixedFormat`]s and typed [`Fx<F>`].
+//!
+//! A bound is a raw integer r (the value r·2^−F) or ±∞ ([`Ext`]): an interval's bounds
+//! are mathematical, so a result beyond the format's range becomes an unbounded end
+//! (outward) or the format's extreme value (inward), never a wrapped or saturated code —
+//! the format's quantization and overflow modes play no part. Sums are exact in `i128`;
+//! products, quotients, roots and fused multiply-adds go through the exact core
+//! (64 × 64-bit products, ≥ 127-bit quotients and roots with a sticky bit), and every
+//! result is rounded once to the quantum by the crate's one rounding decision.
+//!
+//! ```
+//! use lowprec::fixed::FixedFormat;
+//! use lowprec::interval::{Ext, Interval};
+//! let q = FixedFormat::ap_fixed(8, 4)?; // [-8, 7.9375] in steps of 1/16
+//! let x = Interval::<FixedFormat>::from_f64_in(q, 0.1, 0.3); // rounded outward
+//! assert_eq!(x.to_f64_pair(), (0.0625, 0.3125));
+//! let y = x * Interval::from_f64_in(q, 3.0, 3.0);
+//! assert_eq!(y.to_f64_pair(), (0.1875, 0.9375));
+//! let z = Interval::<FixedFormat>::from_f64_in(q, 7.0, 7.5) + Interval::from_f64_in(q, 1.0, 1.0);
+//! assert_eq!((z.inf(), z.sup()), (Ext::Finite(127), Ext::PosInf)); // 8 is beyond the range
+//! # Ok::<(), lowprec::fixed::FixedFormatError>(())
+//! ```
+
+use core::cmp::Ordering;
+
+use super::scalar::{Dir, Ext, Scalar, StaticScalar};
+use crate::fixed::cast::Quantized;
+use crate::fixed::{FixedFormat, FixedType, Fx, RawInt};
+use crate::float::arith::{exact_add, exact_mul, exact_quotient, exact_root};
+use crate::float::{Exact, Finite};
+use crate::rounding::Rounding;
+
+/// Directed operations on raw-integer bounds of a runtime format.
+mod raws {
+    use super::*;
+
+    /// A raw integer of the format's range, as a bound.
+    pub type Bound = Ext<i128>;
+
+    /// The bound for the exact raw integer `r` (any `i128`): itself when the format holds
+    /// it, else ±∞ outward or the nearest extreme inward.
+    #[inline]
+    fn fit(f: &FixedFormat, r: i128, dir: Dir) -> Bound {
+        if r > f.max_raw() {
+            match dir {
+                Dir::Up => Ext::PosInf,
+                Dir::Down => Ext::Finite(f.max_raw()),
+            }
+        } else if r < f.min_raw() {
+            match dir {
+                Dir::Down => Ext::NegInf,
+                Dir::Up => Ext::Finite(f.min_raw()),
+            }
+        } else {
+            Ext::Finite(r)
+        }
+    }
+
+    /// An exact value rounded once to the format in `mode`. Beyond the range, directed
+    /// modes give ±∞ outward and the extreme inward; nearest modes give ±∞.
+    pub fn round(f: &FixedFormat, x: &Exact, mode: Rounding) -> Bound {
+        if let Exact::Nan { .. } = x {
+            return match mode {
+                Rounding::TowardNegative => Ext::NegInf,
+                _ => Ext::PosInf,
+            };
+        }
+        match f.quantize(x, mode) {
+            Quantized::Raw(r) => Ext::Finite(r),
+            Quantized::Above
+                if mode == Rounding::TowardNegative && !matches!(x, Exact::Inf { .. }) =>
+            {
+                Ext::Finite(f.max_raw())
+            }
+            Quantized::Above => Ext::PosInf,
+            Quantized::Below
+                if mode == Rounding::TowardPositive && !matches!(x, Exact::Inf { .. }) =>
+            {
+                Ext::Finite(f.min_raw())
+            }
+            Quantized::Below => Ext::NegInf,
+        }
+    }
+
+    /// The exact value of a finite raw integer r·2^−F.
+    #[inline]
+    fn finite(f: &FixedFormat, r: i128) -> Finite {
+        Finite {
+            negative: r < 0,
+            sig: r.unsigned_abs(),
+            exp: -f.frac_bits(),
+            sticky: false,
+        }
+    }
+
+    pub fn to_exact(f: &FixedFormat, a: Bound) -> Exact {
+        match a {
+            Ext::NegInf => Exact::Inf { negative: true },
+            Ext::PosInf => Exact::Inf { negative: false },
+            Ext::Finite(0) => Exact::Zero { negative: false },
+            Ext::Finite(r) => Exact::Finite(finite(f, r)),
+        }
+    }
+
+    pub fn cmp(a: Bound, b: Bound) -> Ordering {
+        let rank = |x: Bound| match x {
+            Ext::NegInf => (-1, 0),
+            Ext::Finite(r) => (0, r),
+            Ext::PosInf => (1, 0),
+        };
+        rank(a).cmp(&rank(b))
+    }
+
+    pub fn sign(a: Bound) -> Ordering {
+        match a {
+            Ext::NegInf => Ordering::Less,
+            Ext::PosInf => Ordering::Greater,
+            Ext::Finite(r) => r.cmp(&0),
+        }
+    }
+
+    fn inf(negative: bool) -> Bound {
+        if negative { Ext::NegInf } else { Ext::PosInf }
+    }
+
+    pub fn neg(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
+        match a {
+            Ext::NegInf => Ext::PosInf,
+            Ext::PosInf => Ext::NegInf,
+            Ext::Finite(r) => fit(f, -r, dir),
+        }
+    }
+
+    pub fn add(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+        match (a, b) {
+            // |r| < 2^64: the sum is exact.
+            (Ext::Finite(x), Ext::Finite(y)) => fit(f, x + y, dir),
+            (Ext::Finite(_), i) | (i, _) => i,
+        }
+    }
+
+    pub fn sub(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+        match (a, b) {
+            (Ext::Finite(x), Ext::Finite(y)) => fit(f, x - y, dir),
+            (Ext::Finite(_), Ext::PosInf) => Ext::NegInf,
+            (Ext::Finite(_), Ext::NegInf) => Ext::PosInf,
+            (i, _) => i,
+        }
+    }
+
+    pub fn mul(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+        match (a, b) {
+            (Ext::Finite(x), Ext::Finite(y)) => {
+                if x == 0 || y == 0 {
+                    return Ext::Finite(0);
+                }
+                // The exact product (at most 128 bits), rounded once.
+                let (p, q) = (finite(f, x), finite(f, y));
+                let prod = Exact::Finite(Finite {
+                    negative: p.negative != q.negative,
+                    sig: p.sig * q.sig,
+                    exp: p.exp.saturating_add(q.exp),
+                    sticky: false,
+                });
+                round(f, &prod, dir.rounding())
+            }
+            _ => {
+                let (sa, sb) = (sign(a), sign(b));
+                if sa == Ordering::Equal || sb == Ordering::Equal {
+                    Ext::Finite(0)
+                } else {
+                    inf((sa == Ordering::Less) != (sb == Ordering::Less))
+                }
+            }
+        }
+    }
+
+    pub fn div(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+        let negative = (sign(a) == Ordering::Less) != (sign(b) == Ordering::Less);
+        match (a, b) {
+            (Ext::Finite(0), _) => Ext::Finite(0),
+            (Ext::Finite(x), Ext::Finite(y)) if y != 0 => {
+                // (x·2^−F) / (y·2^−F) = x / y, to at least 127 bits and a sticky bit.
+                let q = exact_quotient(finite(f, x), finite(f, y));
+                round(f, &Exact::Finite(q), dir.rounding())
+            }
+            (Ext::Finite(_), Ext::Finite(_)) => inf(negative),
+            (Ext::Finite(_), _) => Ext::Finite(0),
+            _ => inf(negative),
+        }
+    }
+
+    pub fn fma(f: &FixedFormat, a: Bound, b: Bound, c: Bound, dir: Dir) -> Bound {
+        match (a, b, c) {
+            (Ext::Finite(_), Ext::Finite(_), Ext::Finite(_)) => {
+                let mode = dir.rounding();
+                let exact = exact_mul(to_exact(f, a), to_exact(f, b))
+                    .and_then(|p| exact_add(p, to_exact(f, c), mode));
+                match exact {
+                    Ok(v) => round(f, &v, mode),
+                    Err(_) => Ext::Finite(0),
+                }
+            }
+            _ => add(f, mul(f, a, b, dir), c, dir),
+        }
+    }
+
+    pub fn sqrt(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
+        match a {
+            Ext::Finite(r) if r > 0 => {
+                round(f, &Exact::Finite(exact_root(finite(f, r))), dir.rounding())
+            }
+            Ext::Finite(_) => Ext::Finite(0),
+            i => i,
+        }
+    }
+
+    pub fn mid(f: &FixedFormat, a: Bound, b: Bound) -> Bound {
+        match (a, b) {
+            (Ext::Finite(x), Ext::Finite(y)) => {
+                // (x + y)/2, ties to even: the exact sum with one more fractional bit.
+                let s = x + y;
+                let half = Exact::Finite(Finite {
+                    negative: s < 0,
+                    sig: s.unsigned_abs(),
+                    exp: -f.frac_bits() - 1,
+                    sticky: false,
+                });
+                if s == 0 {
+                    return Ext::Finite(0);
+                }
+                round(f, &half, Rounding::TiesToEven)
+            }
+            _ => Ext::Finite(0),
+        }
+    }
+}
+
+/// Implements [`Scalar`] for a fixed-point value type through `raws`, given how to
+/// reach the runtime descriptor and convert values and raw integers.
+macro_rules! fixed_scalar_body {
+    ($fmt:expr, $raw:expr, $val:expr, $to:expr, $from:expr) => {
+        #[inline]
+        fn neg_inf(_f: &Self::Format) -> Self::Bound {
+            Ext::NegInf
+        }
+        #[inline]
+        fn pos_inf(_f: &Self::Format) -> Self::Bound {
+            Ext::PosInf
+        }
+        /// Every value is a bound (fixed point has no NaN).
+        fn bound(f: &Self::Format, v: Self::Value) -> Option<Self::Bound> {
+            let _ = f;
+            Some(lift(Ext::Finite(($raw)(f, v)), $from))
+        }
+        fn value(f: &Self::Format, b: Self::Bound) -> Self::Value {
+            let g: FixedFormat = ($fmt)(f);
+            ($val)(
+                f,
+                match lower(b, $to) {
+                    Ext::Finite(r) => r,
+                    Ext::PosInf => g.max_raw(),
+                    Ext::NegInf => g.min_raw(),
+                },
+            )
+        }
+        #[inline]
+        fn cmp(_f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Ordering {
+            raws::cmp(lower(a, $to), lower(b, $to))
+        }
+        #[inline]
+        fn sign(_f: &Self::Format, a: Self::Bound) -> Ordering {
+            raws::sign(lower(a, $to))
+        }
+        #[inline]
+        fn is_finite(_f: &Self::Format, a: Self::Bound) -> bool {
+            a.is_finite()
+        }
+        fn neg(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
+            lift(raws::neg(&($fmt)(f), lower(a, $to), dir), $from)
+        }
+        fn add(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
+            lift(
+                raws::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $from,
+            )
+        }
+        fn sub(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
+            lift(
+                raws::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $from,
+            )
+        }
+        fn mul(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
+            lift(
+                raws::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $from,
+            )
+        }
+        fn div(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
+            lift(
+                raws::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $from,
+            )
+        }
+        fn fma(
+            f: &Self::Format,
+            a: Self::Bound,
+            b: Self::Bound,
+            c: Self::Bound,
+            dir: Dir,
+        ) -> Self::Bound {
+            let r = raws::fma(&($fmt)(f), lower(a, $to), lower(b, $to), lower(c, $to), dir);
+            lift(r, $from)
+        }
+        fn sqrt(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
+            lift(raws::sqrt(&($fmt)(f), lower(a, $to), dir), $from)
+        }
+        fn mid(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Self::Bound {
+            lift(raws::mid(&($fmt)(f), lower(a, $to), lower(b, $to)), $from)
+        }
+        fn to_exact(f: &Self::Format, a: Self::Bound) -> Exact {
+            raws::to_exact(&($fmt)(f), lower(a, $to))
+        }
+        fn from_exact(f: &Self::Format, x: Exact, mode: Rounding) -> Self::Bound {
+            lift(raws::round(&($fmt)(f), &x, mode), $from)
+        }
+        fn max_finite(f: &Self::Format) -> Self::Bound {
+            lift(Ext::Finite(($fmt)(f).max_raw()), $from)
+        }
+        fn zero(_f: &Self::Format) -> Self::Bound {
+            lift(Ext::Finite(0), $from)
+        }
+        fn precision(f: &Self::Format) -> u32 {
+            ($fmt)(f).width()
+        }
+    };
+}
+
+#[inline(always)]
+fn lift<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
+    match b {
+        Ext::NegInf => Ext::NegInf,
+        Ext::PosInf => Ext::PosInf,
+        Ext::Finite(c) => Ext::Finite(g(c)),
+    }
+}
+
+#[inline(always)]
+fn lower<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
+    lift(b, g)
+}
+
+/// Runtime fixed-point formats: values are the W raw bits (`u64`, as the casts return
+/// them), bounds the raw integers ([`Ext`]`<i128>`), and the descriptor travels with
+/// the interval.
+impl Scalar for FixedFormat {
+    type Value = u64;
+    type Bound = Ext<i128>;
+    type Format = FixedFormat;
+    fixed_scalar_body!(
+        |f: &FixedFormat| *f,
+        |f: &FixedFormat, v: u64| f.raw_of(v),
+        |f: &FixedFormat, r: i128| f.bits_of(r),
+        |r: i128| r,
+        |r: i128| r
+    );
+}
+
+/// Compile-time fixed-point formats: bounds are [`Ext`] of [`Fx<F>`] values.
+impl<F: FixedType> Scalar for Fx<F> {
+    type Value = Fx<F>;
+    type Bound = Ext<Fx<F>>;
+    type Format = ();
+    fixed_scalar_body!(
+        |_: &()| Fx::<F>::FORMAT,
+        |_: &(), v: Fx<F>| v.raw().to_i128(),
+        |_: &(), r: i128| Fx::<F>::from_raw(r),
+        |v: Fx<F>| v.raw().to_i128(),
+        |r: i128| Fx::<F>::from_raw(r)
+    );
+}
+
+impl<F: FixedType> StaticScalar for Fx<F> {
+    const FORMAT: () = ();
+}
