@@ -239,7 +239,7 @@ impl FloatFormat {
         }
     }
 
-    fn zero_result(&self, negative: bool, status: Status) -> StatusAnd<u64> {
+    pub(crate) fn zero_result(&self, negative: bool, status: Status) -> StatusAnd<u64> {
         if !self.has_zero() {
             return self.nan_result(false, status | Status::INVALID);
         }
@@ -283,7 +283,7 @@ impl FloatFormat {
     }
 
     /// The result of a finite value beyond the largest finite one.
-    fn overflow_result(
+    pub(crate) fn overflow_result(
         &self,
         negative: bool,
         mode: Rounding,

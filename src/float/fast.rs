@@ -37,18 +37,21 @@ impl FloatFormat {
     /// The value of a finite code as `f64`, or `None` for NaN and ±∞.
     #[inline(always)]
     pub(crate) fn host_decode(&self, code: u64) -> Option<f64> {
-        let (neg, mag) = self.split(code);
+        let code = code & self.code_mask();
+        let mag = code & self.mag_mask();
+        // The sign bit moved to bit 63 (eligible formats are signed).
+        let sign = (code & self.sign_bit()) << (63 - self.exp_bits() - self.man_bits());
         let m = self.man_bits();
         let one = 1u64 << m;
         // Normal codes [2^m, max_mag] in one unsigned comparison.
         let bits = if mag.wrapping_sub(one) <= self.max_mag() - one {
             // 2^(E − bias) · 1.F: the code's fields left-aligned in an f64, whose exponent
             // field E then only needs the constant 1023 − bias added.
-            (mag << (52 - m)).wrapping_add(((1023 - i64::from(self.bias())) as u64) << 52)
+            (mag << (52 - m)).wrapping_add(self.host_rebias())
         } else if mag > self.max_mag() {
             return None;
         } else if mag == 0 {
-            if neg && !self.has_neg_zero() && self.is_signed() {
+            if sign != 0 && !self.has_neg_zero() {
                 return None; // the NaN at the −0 code (FNUZ, P3109)
             }
             0
@@ -59,10 +62,19 @@ impl FloatFormat {
         } else {
             0 // a zero-exponent code of a format without subnormals reads as zero
         };
-        Some(f64::from_bits(bits | u64::from(neg) << 63))
+        Some(f64::from_bits(bits | sign))
     }
 
-    /// Rounds the exact value `s + e` (|e| ≤ ulp(s)/2, `e` = 0 allowed) into this format.
+    /// (1023 − bias)·2^52: what turns a format's exponent field, aligned with an f64's,
+    /// into the f64's.
+    #[inline(always)]
+    const fn host_rebias(&self) -> u64 {
+        ((1023 - self.bias() as i64) as u64) << 52
+    }
+
+    /// Rounds the exact value `s + e` (|e| ≤ ulp(s)/2, `e` = 0 allowed) into this format,
+    /// or `None` where the caller's exact path must decide: exact zeros (whose sign
+    /// depends on the operation) and two corners of the subnormal range.
     #[inline(always)]
     pub(crate) fn round_host<R: RandomBits + ?Sized>(
         &self,
@@ -71,7 +83,15 @@ impl FloatFormat {
         mode: Rounding,
         overflow: Overflow,
         rng: &mut R,
-    ) -> StatusAnd<u64> {
+    ) -> Option<StatusAnd<u64>> {
+        if mode.is_stochastic() {
+            // Stochastic rounding reads 64 bits of the discarded fraction: e's own bits
+            // may lie among them.
+            if s == 0.0 {
+                return None;
+            }
+            return Some(self.round(pair_exact(s, e), mode, overflow, rng));
+        }
         let bits = s.to_bits();
         let negative = bits >> 63 == 1;
         let mut r = bits & !(1u64 << 63);
@@ -87,50 +107,59 @@ impl FloatFormat {
                 (r - 1) | 1
             };
         }
-        let min_normal = ((i64::from(self.emin()) + 1023) as u64) << 52;
-        if r >= 0x7FF0_0000_0000_0000 || mode.is_stochastic() {
-            return self.round(pair_exact(s, e), mode, overflow, rng);
-        }
         let m = self.man_bits();
-        let (mag, status) = if r >= min_normal {
+        let min_normal = ((i64::from(self.emin()) + 1023) as u64) << 52;
+        // The largest finite value: anything below it rounds to at most it.
+        let max = (self.max_mag() << (52 - m)).wrapping_add(self.host_rebias());
+        let sign = u64::from(negative) << (self.exp_bits() + self.man_bits());
+        if r.wrapping_sub(min_normal) < max - min_normal {
             // Normal range: the last kept bit is 2^(exponent − m), 52 − m ≥ 27 bits down.
-            let sh = 52 - m;
-            let (kept, rest) = round_bits(r, sh, negative, mode);
+            let (kept, rest) = round_bits(r, 52 - m, negative, mode);
             // Rebias: the f64 exponent field minus 1023 − bias is the format's.
-            let mag = kept.wrapping_sub(((1023 - i64::from(self.bias())) as u64) << m);
+            let mag = kept.wrapping_sub(self.host_rebias() >> (52 - m));
+            let status = if rest { Status::INEXACT } else { Status::OK };
+            return Some(StatusAnd::new(sign | mag, status));
+        }
+        if r >= max {
+            // At or beyond the largest finite value (never ∞ or NaN: eligible formats keep
+            // results far inside binary64's range). Rounded with binary64's unbounded
+            // exponent, the value overflows exactly when its code passes the largest one.
+            let (kept, rest) = round_bits(r, 52 - m, negative, mode);
+            let mag = kept.wrapping_sub(self.host_rebias() >> (52 - m));
             if mag > self.max_mag() {
-                return self.round(pair_exact(s, e), mode, overflow, rng);
+                return Some(self.overflow_result(negative, mode, overflow));
             }
-            (mag, if rest { Status::INEXACT } else { Status::OK })
+            let status = if rest { Status::INEXACT } else { Status::OK };
+            return Some(StatusAnd::new(sign | mag, status));
+        }
+        if r >= min_normal || r == 0 || !self.has_subnormals() {
+            return None;
+        }
+        // Subnormal range: the last kept bit is 2^(emin − m) whatever the exponent, so
+        // round the 53-bit significand at 52 − m + (emin − exponent) bits; the kept value
+        // is the code itself (2^m, the smallest normal, when it rounds up).
+        let exp = (r >> 52) as i64 - 1023;
+        let sh = 52 - i64::from(m) + (i64::from(self.emin()) - exp);
+        if sh > 62 || exp == i64::from(self.emin()) - 1 {
+            // Far below the grid, or where tininess after rounding needs a second look.
+            return None;
+        }
+        let sig = (r & ((1u64 << 52) - 1)) | (1u64 << 52);
+        let (kept, rest) = round_bits(sig, sh as u32, negative, mode);
+        if kept == 0 {
+            // Rounded to zero (tiny and inexact); the zero's sign is the format's business.
+            return Some(self.zero_result(negative, Status::UNDERFLOW | Status::INEXACT));
+        }
+        // Tiny after rounding: even rounded to p bits the value stays below 2^(emin−1).
+        let status = if rest {
+            Status::UNDERFLOW | Status::INEXACT
         } else {
-            // Subnormal range: the last kept bit is 2^(emin − m) whatever the exponent, so
-            // round the 53-bit significand at 52 − m + (emin − exponent) bits; the kept
-            // value is the code itself (2^m, the smallest normal, when it rounds up).
-            let exp = (r >> 52) as i64 - 1023;
-            let sh = 52 - i64::from(m) + (i64::from(self.emin()) - exp);
-            if !self.has_subnormals() || sh > 62 || exp == i64::from(self.emin()) - 1 {
-                // Far below the grid, or where tininess after rounding needs a second look.
-                return self.round(pair_exact(s, e), mode, overflow, rng);
-            }
-            let sig = (r & ((1u64 << 52) - 1)) | (1u64 << 52);
-            let (kept, rest) = round_bits(sig, sh as u32, negative, mode);
-            if kept == 0 {
-                // Rounded to zero: its sign is the format's business.
-                return self.round(pair_exact(s, e), mode, overflow, rng);
-            }
-            // Tiny after rounding: even rounded to p bits the value stays below 2^(emin−1).
-            let flags = if rest {
-                Status::UNDERFLOW | Status::INEXACT
-            } else {
-                Status::OK
-            };
-            (kept, flags)
+            Status::OK
         };
-        let sign = if negative { self.sign_bit() } else { 0 };
-        StatusAnd::new(sign | mag, status)
+        Some(StatusAnd::new(sign | kept, status))
     }
 
-    /// a + b through the host path; `None` when an operand is NaN or ±∞ or the sum is 0.
+    /// a + b through the host path; `None` when the exact path must decide.
     #[inline(always)]
     pub(crate) fn host_add<R: RandomBits + ?Sized>(
         &self,
@@ -142,13 +171,11 @@ impl FloatFormat {
     ) -> Option<StatusAnd<u64>> {
         let (x, y) = (self.host_decode(a)?, self.host_decode(b)?);
         let (s, e) = two_sum(x, y);
-        if s == 0.0 {
-            return None;
-        }
-        Some(self.round_host(s, e, mode, overflow, rng))
+        self.round_host(s, e, mode, overflow, rng)
     }
 
-    /// a × b through the host path (the product is exact); `None` for specials and zeros.
+    /// a × b through the host path (the product is exact); `None` when the exact path
+    /// must decide.
     #[inline(always)]
     pub(crate) fn host_mul<R: RandomBits + ?Sized>(
         &self,
@@ -159,13 +186,10 @@ impl FloatFormat {
         rng: &mut R,
     ) -> Option<StatusAnd<u64>> {
         let p = self.host_decode(a)? * self.host_decode(b)?;
-        if p == 0.0 {
-            return None;
-        }
-        Some(self.round_host(p, 0.0, mode, overflow, rng))
+        self.round_host(p, 0.0, mode, overflow, rng)
     }
 
-    /// a × b + c through the host path; `None` for specials and zero results.
+    /// a × b + c through the host path; `None` when the exact path must decide.
     #[inline(always)]
     pub(crate) fn host_fma<R: RandomBits + ?Sized>(
         &self,
@@ -178,10 +202,7 @@ impl FloatFormat {
     ) -> Option<StatusAnd<u64>> {
         let p = self.host_decode(a)? * self.host_decode(b)?;
         let (s, e) = two_sum(p, self.host_decode(c)?);
-        if s == 0.0 {
-            return None;
-        }
-        Some(self.round_host(s, e, mode, overflow, rng))
+        self.round_host(s, e, mode, overflow, rng)
     }
 }
 

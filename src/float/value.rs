@@ -290,6 +290,7 @@ impl<F: Format> Fp<F> {
         Self::lift(Self::FORMAT.sqrt(self.code(), RNE, Overflow::Ieee, &mut NoRandom)).value
     }
     /// self × a + b with one rounding to nearest even.
+    #[inline(always)]
     pub fn mul_add(self, a: Self, b: Self) -> Self {
         let r = Self::FORMAT.fma(
             self.code(),
@@ -386,7 +387,7 @@ macro_rules! binary_op {
         impl<F: Format> $Op for Fp<F> {
             type Output = Self;
             /// Rounded to nearest, ties to even.
-            #[inline]
+            #[inline(always)]
             fn $op(self, rhs: Self) -> Self {
                 let r = Self::FORMAT.$method(
                     self.code(),
