@@ -65,10 +65,15 @@ impl FloatFormat {
         Some(f64::from_bits(bits | sign))
     }
 
+    /// The binary64 bits of the largest finite magnitude (formats with a normal binade).
+    pub(crate) const fn host_max_bits(&self) -> u64 {
+        (self.max_mag() << (52 - self.man_bits())).wrapping_add(self.host_rebias())
+    }
+
     /// (1023 − bias)·2^52: what turns a format's exponent field, aligned with an f64's,
     /// into the f64's.
     #[inline(always)]
-    const fn host_rebias(&self) -> u64 {
+    pub(crate) const fn host_rebias(&self) -> u64 {
         ((1023 - self.bias() as i64) as u64) << 52
     }
 
@@ -108,10 +113,12 @@ impl FloatFormat {
             };
         }
         let m = self.man_bits();
-        let min_normal = ((i64::from(self.emin()) + 1023) as u64) << 52;
+        // 2^emin (eligible formats have zeros, so emin = 1 − bias).
+        let min_normal = self.host_rebias() + (1 << 52);
         // The largest finite value: anything below it rounds to at most it.
-        let max = (self.max_mag() << (52 - m)).wrapping_add(self.host_rebias());
-        let sign = u64::from(negative) << (self.exp_bits() + self.man_bits());
+        let max = self.host_max();
+        // The format's sign bit where s is negative (an arithmetic shift spreads s's).
+        let sign = ((bits as i64 >> 63) as u64) & self.sign_bit();
         if r.wrapping_sub(min_normal) < max - min_normal {
             // Normal range: the last kept bit is 2^(exponent − m), 52 − m ≥ 27 bits down.
             let (kept, rest) = round_bits(r, 52 - m, negative, mode);

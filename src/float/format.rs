@@ -106,8 +106,9 @@ pub struct FloatFormat {
     mag_mask: u64,
     /// The sign bit's mask (0 when unsigned).
     sign_bit: u64,
-    /// Whether arithmetic may take the host-float fast path (`fast.rs`).
-    host: bool,
+    /// For formats that may take the host-float fast path of arithmetic (`fast.rs`): the
+    /// binary64 bits of the largest finite magnitude; 0 for the others.
+    host_max: u64,
 }
 
 const fn ok(f: Result<FloatFormat, FormatError>) -> FloatFormat {
@@ -245,9 +246,11 @@ impl FloatFormat {
             } else {
                 0
             },
-            host: false,
+            host_max: 0,
         };
-        f.host = f.host_eligible();
+        if f.host_eligible() {
+            f.host_max = f.host_max_bits();
+        }
         Ok(f)
     }
 
@@ -349,7 +352,12 @@ impl FloatFormat {
     /// Whether arithmetic may take the host-float fast path.
     #[inline(always)]
     pub(crate) const fn host(&self) -> bool {
-        self.host
+        self.host_max != 0
+    }
+    /// The binary64 bits of the largest finite magnitude, for fast-path formats.
+    #[inline(always)]
+    pub(crate) const fn host_max(&self) -> u64 {
+        self.host_max
     }
     /// Whether the format has infinities.
     pub const fn has_inf(&self) -> bool {
