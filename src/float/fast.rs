@@ -242,7 +242,7 @@ fn round_bits(x: u64, sh: u32, negative: bool, mode: Rounding) -> (u64, bool) {
 /// Knuth's TwoSum: s = fl(x + y) and e with x + y = s + e exactly (round-to-nearest
 /// host arithmetic, no overflow).
 #[inline(always)]
-fn two_sum(x: f64, y: f64) -> (f64, f64) {
+pub(crate) fn two_sum(x: f64, y: f64) -> (f64, f64) {
     let s = x + y;
     let bb = s - x;
     let e = (x - (s - bb)) + (y - bb);

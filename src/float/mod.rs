@@ -17,7 +17,7 @@ pub(crate) mod arith;
 mod convert;
 pub mod dot;
 mod exact;
-mod fast;
+pub(crate) mod fast;
 mod format;
 pub mod slice;
 mod text;

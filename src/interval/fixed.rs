@@ -58,6 +58,7 @@ mod raws {
 
     /// An exact value rounded once to the format in `mode`. Beyond the range, directed
     /// modes give ±∞ outward and the extreme inward; nearest modes give ±∞.
+    #[inline]
     pub fn round(f: &FixedFormat, x: &Exact, mode: Rounding) -> Bound {
         if let Exact::Nan { .. } = x {
             return match mode {
@@ -93,6 +94,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn to_exact(f: &FixedFormat, a: Bound) -> Exact {
         match a {
             Ext::NegInf => Exact::Inf { negative: true },
@@ -102,6 +104,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn cmp(a: Bound, b: Bound) -> Ordering {
         let rank = |x: Bound| match x {
             Ext::NegInf => (-1, 0),
@@ -111,6 +114,7 @@ mod raws {
         rank(a).cmp(&rank(b))
     }
 
+    #[inline]
     pub fn sign(a: Bound) -> Ordering {
         match a {
             Ext::NegInf => Ordering::Less,
@@ -123,6 +127,7 @@ mod raws {
         if negative { Ext::NegInf } else { Ext::PosInf }
     }
 
+    #[inline]
     pub fn neg(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
         match a {
             Ext::NegInf => Ext::PosInf,
@@ -131,6 +136,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn add(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         match (a, b) {
             // |r| < 2^64: the sum is exact.
@@ -139,6 +145,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn sub(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => fit(f, x - y, dir),
@@ -148,6 +155,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn mul(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -175,6 +183,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn div(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         let negative = (sign(a) == Ordering::Less) != (sign(b) == Ordering::Less);
         match (a, b) {
@@ -190,6 +199,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn fma(f: &FixedFormat, a: Bound, b: Bound, c: Bound, dir: Dir) -> Bound {
         match (a, b, c) {
             (Ext::Finite(_), Ext::Finite(_), Ext::Finite(_)) => {
@@ -205,6 +215,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn sqrt(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
         match a {
             Ext::Finite(r) if r > 0 => {
@@ -215,6 +226,7 @@ mod raws {
         }
     }
 
+    #[inline]
     pub fn mid(f: &FixedFormat, a: Bound, b: Bound) -> Bound {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -249,10 +261,12 @@ macro_rules! fixed_scalar_body {
             Ext::PosInf
         }
         /// Every value is a bound (fixed point has no NaN).
+        #[inline]
         fn bound(f: &Self::Format, v: Self::Value) -> Option<Self::Bound> {
             let _ = f;
             Some(lift(Ext::Finite(($raw)(f, v)), $from))
         }
+        #[inline]
         fn value(f: &Self::Format, b: Self::Bound) -> Self::Value {
             let g: FixedFormat = ($fmt)(f);
             ($val)(
@@ -276,33 +290,39 @@ macro_rules! fixed_scalar_body {
         fn is_finite(_f: &Self::Format, a: Self::Bound) -> bool {
             a.is_finite()
         }
+        #[inline]
         fn neg(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
             lift(raws::neg(&($fmt)(f), lower(a, $to), dir), $from)
         }
+        #[inline]
         fn add(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 raws::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn sub(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 raws::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn mul(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 raws::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn div(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 raws::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn fma(
             f: &Self::Format,
             a: Self::Bound,
@@ -313,24 +333,31 @@ macro_rules! fixed_scalar_body {
             let r = raws::fma(&($fmt)(f), lower(a, $to), lower(b, $to), lower(c, $to), dir);
             lift(r, $from)
         }
+        #[inline]
         fn sqrt(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
             lift(raws::sqrt(&($fmt)(f), lower(a, $to), dir), $from)
         }
+        #[inline]
         fn mid(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Self::Bound {
             lift(raws::mid(&($fmt)(f), lower(a, $to), lower(b, $to)), $from)
         }
+        #[inline]
         fn to_exact(f: &Self::Format, a: Self::Bound) -> Exact {
             raws::to_exact(&($fmt)(f), lower(a, $to))
         }
+        #[inline]
         fn from_exact(f: &Self::Format, x: Exact, mode: Rounding) -> Self::Bound {
             lift(raws::round(&($fmt)(f), &x, mode), $from)
         }
+        #[inline]
         fn max_finite(f: &Self::Format) -> Self::Bound {
             lift(Ext::Finite(($fmt)(f).max_raw()), $from)
         }
+        #[inline]
         fn zero(_f: &Self::Format) -> Self::Bound {
             lift(Ext::Finite(0), $from)
         }
+        #[inline]
         fn precision(f: &Self::Format) -> u32 {
             ($fmt)(f).width()
         }

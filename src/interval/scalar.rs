@@ -476,11 +476,25 @@ impl StaticScalar for f64 {
 // Codes of any format, through the exact core.
 // ---------------------------------------------------------------------------------
 
-/// The midpoint (a + b)/2 of two finite codes, rounded to nearest even once: the
-/// exact dot product a·½ + b·½ (or, where ½ is not a value of the format, through
-/// binary64, which holds the exact midpoint of any two values of a format within its
-/// range).
+/// The midpoint (a + b)/2 of two finite codes, rounded to nearest even once: by the
+/// arithmetic fast path where the format has one, else the exact dot product a·½ + b·½
+/// (or, where ½ is not a value of the format, through binary64, which holds the exact
+/// midpoint of any two values of a format within its range).
 fn mid_code<R: RandomBits>(f: &FloatFormat, a: u64, b: u64, rng: &mut R) -> StatusAnd<u64> {
+    if f.host() {
+        // Formats of the arithmetic fast path: a/2 and b/2 are binary64 values (the
+        // formats stay far inside binary64's range), their sum is s + e exactly
+        // (TwoSum), rounded once.
+        if let (Some(x), Some(y)) = (f.host_decode(a), f.host_decode(b)) {
+            let (s, e) = crate::float::fast::two_sum(x * 0.5, y * 0.5);
+            if s == 0.0 {
+                return StatusAnd::new(0, Status::OK);
+            }
+            if let Some(r) = f.round_host(s, e, Rounding::TiesToEven, IEEE, rng) {
+                return r;
+            }
+        }
+    }
     let half = f.from_f64(0.5, Rounding::TiesToEven, IEEE, rng);
     if half.status.is_ok() {
         if let Ok(r) = f.dot_exact(
@@ -553,6 +567,7 @@ fn normalize(f: &FloatFormat, r: StatusAnd<u64>, mode: Rounding) -> Ext<u64> {
 pub(crate) mod codes {
     use super::*;
 
+    #[inline]
     pub fn bound(f: &FloatFormat, c: u64) -> Option<Ext<u64>> {
         let c = c & f.code_mask();
         match f.classify(c) {
@@ -566,6 +581,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn value(f: &FloatFormat, b: Ext<u64>) -> u64 {
         match b {
             Ext::Finite(c) => c,
@@ -578,6 +594,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn cmp(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>) -> Ordering {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => f.partial_cmp(x, y).unwrap_or(Ordering::Equal),
@@ -593,6 +610,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn sign(f: &FloatFormat, a: Ext<u64>) -> Ordering {
         match a {
             Ext::NegInf => Ordering::Less,
@@ -629,6 +647,7 @@ pub(crate) mod codes {
         normalize(f, r, dir.rounding())
     }
 
+    #[inline]
     pub fn neg(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
             Ext::NegInf => Ext::PosInf,
@@ -647,6 +666,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn add(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -656,6 +676,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn sub(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -667,6 +688,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn mul(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -683,6 +705,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn div(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         let negative = (sign(f, a) == Ordering::Less) != (sign(f, b) == Ordering::Less);
         match (a, b) {
@@ -694,6 +717,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn fma(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, c: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b, c) {
             (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => {
@@ -703,6 +727,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn sqrt(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
             Ext::Finite(x) => done(f, f.sqrt(x, dir.rounding(), IEEE, &mut NoRng), dir),
@@ -710,6 +735,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn mid(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -719,6 +745,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn to_exact(f: &FloatFormat, a: Ext<u64>) -> Exact {
         match a {
             Ext::NegInf => Exact::Inf { negative: true },
@@ -727,6 +754,7 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn from_exact(f: &FloatFormat, x: Exact, mode: Rounding) -> Ext<u64> {
         match x {
             Exact::Inf { negative } => inf(negative),
@@ -734,10 +762,12 @@ pub(crate) mod codes {
         }
     }
 
+    #[inline]
     pub fn max_finite(f: &FloatFormat) -> Ext<u64> {
         Ext::Finite(f.max_mag())
     }
 
+    #[inline]
     pub fn zero_bound(f: &FloatFormat) -> Ext<u64> {
         zero(f, false)
     }
@@ -755,9 +785,11 @@ macro_rules! code_scalar_body {
         fn pos_inf(_f: &Self::Format) -> Self::Bound {
             Ext::PosInf
         }
+        #[inline]
         fn bound(f: &Self::Format, v: Self::Value) -> Option<Self::Bound> {
             codes::bound(&($fmt)(f), $to(v)).map(|b| lift(b, $from))
         }
+        #[inline]
         fn value(f: &Self::Format, b: Self::Bound) -> Self::Value {
             $from(codes::value(&($fmt)(f), lower(b, $to)))
         }
@@ -773,33 +805,39 @@ macro_rules! code_scalar_body {
         fn is_finite(_f: &Self::Format, a: Self::Bound) -> bool {
             a.is_finite()
         }
+        #[inline]
         fn neg(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
             lift(codes::neg(&($fmt)(f), lower(a, $to), dir), $from)
         }
+        #[inline]
         fn add(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 codes::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn sub(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 codes::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn mul(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 codes::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn div(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 codes::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
+        #[inline]
         fn fma(
             f: &Self::Format,
             a: Self::Bound,
@@ -810,24 +848,31 @@ macro_rules! code_scalar_body {
             let r = codes::fma(&($fmt)(f), lower(a, $to), lower(b, $to), lower(c, $to), dir);
             lift(r, $from)
         }
+        #[inline]
         fn sqrt(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
             lift(codes::sqrt(&($fmt)(f), lower(a, $to), dir), $from)
         }
+        #[inline]
         fn mid(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Self::Bound {
             lift(codes::mid(&($fmt)(f), lower(a, $to), lower(b, $to)), $from)
         }
+        #[inline]
         fn to_exact(f: &Self::Format, a: Self::Bound) -> Exact {
             codes::to_exact(&($fmt)(f), lower(a, $to))
         }
+        #[inline]
         fn from_exact(f: &Self::Format, x: Exact, mode: Rounding) -> Self::Bound {
             lift(codes::from_exact(&($fmt)(f), x, mode), $from)
         }
+        #[inline]
         fn max_finite(f: &Self::Format) -> Self::Bound {
             lift(codes::max_finite(&($fmt)(f)), $from)
         }
+        #[inline]
         fn zero(f: &Self::Format) -> Self::Bound {
             lift(codes::zero_bound(&($fmt)(f)), $from)
         }
+        #[inline]
         fn precision(f: &Self::Format) -> u32 {
             ($fmt)(f).precision()
         }
