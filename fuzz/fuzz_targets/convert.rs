@@ -57,12 +57,13 @@ fn mode(b: &mut Bytes<'_>) -> Rounding {
     let m = b.byte();
     let bits = 1 + b.byte() % 64;
     let sr = |kind| Rounding::Stochastic(Stochastic { kind, bits });
-    match m % 14 {
-        i @ 0..=8 => Rounding::DETERMINISTIC[usize::from(i)],
-        9 => sr(SrKind::Proportional),
-        10 => sr(SrKind::Equal),
-        11 => sr(SrKind::P3109A),
-        12 => sr(SrKind::P3109B),
+    let det = Rounding::DETERMINISTIC.len();
+    match usize::from(m) % (det + 5) {
+        i if i < det => Rounding::DETERMINISTIC[i],
+        i if i == det => sr(SrKind::Proportional),
+        i if i == det + 1 => sr(SrKind::Equal),
+        i if i == det + 2 => sr(SrKind::P3109A),
+        i if i == det + 3 => sr(SrKind::P3109B),
         _ => sr(SrKind::P3109C),
     }
 }
