@@ -488,6 +488,7 @@ impl FloatFormat {
     }
 
     /// IEEE 754 comparison: `None` when either is NaN; −0 == +0.
+    #[inline]
     pub fn partial_cmp(&self, a: u64, b: u64) -> Option<Ordering> {
         if self.is_nan(a) || self.is_nan(b) {
             return None;
