@@ -23,7 +23,7 @@
 
 use core::cmp::Ordering;
 
-use super::scalar::{Dir, Ext, Scalar, StaticScalar};
+use super::scalar::{Dir, Ext, Scalar, StaticScalar, ext_scalar_body, lift, lower};
 use crate::fixed::cast::Quantized;
 use crate::fixed::{FixedFormat, FixedType, Fx, RawInt};
 use crate::float::arith::{exact_add, exact_mul, exact_quotient, exact_root};
@@ -83,6 +83,11 @@ mod raws {
         }
     }
 
+    #[inline]
+    pub fn from_exact(f: &FixedFormat, x: Exact, mode: Rounding) -> Bound {
+        round(f, &x, mode)
+    }
+
     /// The exact value of a finite raw integer r·2^−F.
     #[inline]
     fn finite(f: &FixedFormat, r: i128) -> Finite {
@@ -104,8 +109,39 @@ mod raws {
         }
     }
 
+    /// Every raw integer is a bound (fixed point has no NaN).
     #[inline]
-    pub fn cmp(a: Bound, b: Bound) -> Ordering {
+    pub fn bound(_f: &FixedFormat, r: i128) -> Option<Bound> {
+        Some(Ext::Finite(r))
+    }
+
+    /// The raw integer of a bound; ±∞ give the extreme values.
+    #[inline]
+    pub fn value(f: &FixedFormat, b: Bound) -> i128 {
+        match b {
+            Ext::Finite(r) => r,
+            Ext::PosInf => f.max_raw(),
+            Ext::NegInf => f.min_raw(),
+        }
+    }
+
+    #[inline]
+    pub fn max_finite(f: &FixedFormat) -> Bound {
+        Ext::Finite(f.max_raw())
+    }
+
+    #[inline]
+    pub fn zero_bound(_f: &FixedFormat) -> Bound {
+        Ext::Finite(0)
+    }
+
+    #[inline]
+    pub fn precision(f: &FixedFormat) -> u32 {
+        f.width()
+    }
+
+    #[inline]
+    pub fn cmp(_f: &FixedFormat, a: Bound, b: Bound) -> Ordering {
         let rank = |x: Bound| match x {
             Ext::NegInf => (-1, 0),
             Ext::Finite(r) => (0, r),
@@ -115,7 +151,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn sign(a: Bound) -> Ordering {
+    pub fn sign(_f: &FixedFormat, a: Bound) -> Ordering {
         match a {
             Ext::NegInf => Ordering::Less,
             Ext::PosInf => Ordering::Greater,
@@ -173,7 +209,7 @@ mod raws {
                 round(f, &prod, dir.rounding())
             }
             _ => {
-                let (sa, sb) = (sign(a), sign(b));
+                let (sa, sb) = (sign(f, a), sign(f, b));
                 if sa == Ordering::Equal || sb == Ordering::Equal {
                     Ext::Finite(0)
                 } else {
@@ -185,7 +221,7 @@ mod raws {
 
     #[inline]
     pub fn div(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
-        let negative = (sign(a) == Ordering::Less) != (sign(b) == Ordering::Less);
+        let negative = (sign(f, a) == Ordering::Less) != (sign(f, b) == Ordering::Less);
         match (a, b) {
             (Ext::Finite(0), _) => Ext::Finite(0),
             (Ext::Finite(x), Ext::Finite(y)) if y != 0 => {
@@ -248,136 +284,6 @@ mod raws {
     }
 }
 
-/// Implements [`Scalar`] for a fixed-point value type through `raws`, given how to
-/// reach the runtime descriptor and convert values and raw integers.
-macro_rules! fixed_scalar_body {
-    ($fmt:expr, $raw:expr, $val:expr, $to:expr, $from:expr) => {
-        #[inline]
-        fn neg_inf(_f: &Self::Format) -> Self::Bound {
-            Ext::NegInf
-        }
-        #[inline]
-        fn pos_inf(_f: &Self::Format) -> Self::Bound {
-            Ext::PosInf
-        }
-        /// Every value is a bound (fixed point has no NaN).
-        #[inline]
-        fn bound(f: &Self::Format, v: Self::Value) -> Option<Self::Bound> {
-            let _ = f;
-            Some(lift(Ext::Finite(($raw)(f, v)), $from))
-        }
-        #[inline]
-        fn value(f: &Self::Format, b: Self::Bound) -> Self::Value {
-            let g: FixedFormat = ($fmt)(f);
-            ($val)(
-                f,
-                match lower(b, $to) {
-                    Ext::Finite(r) => r,
-                    Ext::PosInf => g.max_raw(),
-                    Ext::NegInf => g.min_raw(),
-                },
-            )
-        }
-        #[inline]
-        fn cmp(_f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Ordering {
-            raws::cmp(lower(a, $to), lower(b, $to))
-        }
-        #[inline]
-        fn sign(_f: &Self::Format, a: Self::Bound) -> Ordering {
-            raws::sign(lower(a, $to))
-        }
-        #[inline]
-        fn is_finite(_f: &Self::Format, a: Self::Bound) -> bool {
-            a.is_finite()
-        }
-        #[inline]
-        fn neg(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(raws::neg(&($fmt)(f), lower(a, $to), dir), $from)
-        }
-        #[inline]
-        fn add(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(
-                raws::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
-                $from,
-            )
-        }
-        #[inline]
-        fn sub(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(
-                raws::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
-                $from,
-            )
-        }
-        #[inline]
-        fn mul(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(
-                raws::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
-                $from,
-            )
-        }
-        #[inline]
-        fn div(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(
-                raws::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
-                $from,
-            )
-        }
-        #[inline]
-        fn fma(
-            f: &Self::Format,
-            a: Self::Bound,
-            b: Self::Bound,
-            c: Self::Bound,
-            dir: Dir,
-        ) -> Self::Bound {
-            let r = raws::fma(&($fmt)(f), lower(a, $to), lower(b, $to), lower(c, $to), dir);
-            lift(r, $from)
-        }
-        #[inline]
-        fn sqrt(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(raws::sqrt(&($fmt)(f), lower(a, $to), dir), $from)
-        }
-        #[inline]
-        fn mid(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Self::Bound {
-            lift(raws::mid(&($fmt)(f), lower(a, $to), lower(b, $to)), $from)
-        }
-        #[inline]
-        fn to_exact(f: &Self::Format, a: Self::Bound) -> Exact {
-            raws::to_exact(&($fmt)(f), lower(a, $to))
-        }
-        #[inline]
-        fn from_exact(f: &Self::Format, x: Exact, mode: Rounding) -> Self::Bound {
-            lift(raws::round(&($fmt)(f), &x, mode), $from)
-        }
-        #[inline]
-        fn max_finite(f: &Self::Format) -> Self::Bound {
-            lift(Ext::Finite(($fmt)(f).max_raw()), $from)
-        }
-        #[inline]
-        fn zero(_f: &Self::Format) -> Self::Bound {
-            lift(Ext::Finite(0), $from)
-        }
-        #[inline]
-        fn precision(f: &Self::Format) -> u32 {
-            ($fmt)(f).width()
-        }
-    };
-}
-
-#[inline(always)]
-fn lift<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
-    match b {
-        Ext::NegInf => Ext::NegInf,
-        Ext::PosInf => Ext::PosInf,
-        Ext::Finite(c) => Ext::Finite(g(c)),
-    }
-}
-
-#[inline(always)]
-fn lower<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
-    lift(b, g)
-}
-
 /// Runtime fixed-point formats: values are the W raw bits (`u64`, as the casts return
 /// them), bounds the raw integers ([`Ext`]`<i128>`), and the descriptor travels with
 /// the interval.
@@ -385,7 +291,8 @@ impl Scalar for FixedFormat {
     type Value = u64;
     type Bound = Ext<i128>;
     type Format = FixedFormat;
-    fixed_scalar_body!(
+    ext_scalar_body!(
+        raws,
         |f: &FixedFormat| *f,
         |f: &FixedFormat, v: u64| f.raw_of(v),
         |f: &FixedFormat, r: i128| f.bits_of(r),
@@ -399,7 +306,8 @@ impl<F: FixedType> Scalar for Fx<F> {
     type Value = Fx<F>;
     type Bound = Ext<Fx<F>>;
     type Format = ();
-    fixed_scalar_body!(
+    ext_scalar_body!(
+        raws,
         |_: &()| Fx::<F>::FORMAT,
         |_: &(), v: Fx<F>| v.raw().to_i128(),
         |_: &(), r: i128| Fx::<F>::from_raw(r),

@@ -771,12 +771,21 @@ pub(crate) mod codes {
     pub fn zero_bound(f: &FloatFormat) -> Ext<u64> {
         zero(f, false)
     }
+
+    #[inline]
+    pub fn precision(f: &FloatFormat) -> u32 {
+        f.precision()
+    }
 }
 
-/// Implements [`Scalar`] for a code type through `codes`, given how to reach the
-/// runtime descriptor and convert codes.
-macro_rules! code_scalar_body {
-    ($fmt:expr, $to:expr, $from:expr) => {
+/// Implements [`Scalar`] by delegating to a module of directed operations on
+/// [`Ext`] bounds of an inner type (`codes` for floating-point codes, `fixed::raws` for
+/// fixed-point raw integers). The arguments say how to reach the runtime descriptor
+/// from `Self::Format`, how values map to and from inner bounds (`$val_in`, `$val_out`,
+/// given the format), and how finite bounds map to and from the inner type (`$to`,
+/// `$from`).
+macro_rules! ext_scalar_body {
+    ($ops:ident, $fmt:expr, $val_in:expr, $val_out:expr, $to:expr, $from:expr) => {
         #[inline]
         fn neg_inf(_f: &Self::Format) -> Self::Bound {
             Ext::NegInf
@@ -787,19 +796,19 @@ macro_rules! code_scalar_body {
         }
         #[inline]
         fn bound(f: &Self::Format, v: Self::Value) -> Option<Self::Bound> {
-            codes::bound(&($fmt)(f), $to(v)).map(|b| lift(b, $from))
+            $ops::bound(&($fmt)(f), ($val_in)(f, v)).map(|b| lift(b, $from))
         }
         #[inline]
         fn value(f: &Self::Format, b: Self::Bound) -> Self::Value {
-            $from(codes::value(&($fmt)(f), lower(b, $to)))
+            ($val_out)(f, $ops::value(&($fmt)(f), lower(b, $to)))
         }
         #[inline]
         fn cmp(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Ordering {
-            codes::cmp(&($fmt)(f), lower(a, $to), lower(b, $to))
+            $ops::cmp(&($fmt)(f), lower(a, $to), lower(b, $to))
         }
         #[inline]
         fn sign(f: &Self::Format, a: Self::Bound) -> Ordering {
-            codes::sign(&($fmt)(f), lower(a, $to))
+            $ops::sign(&($fmt)(f), lower(a, $to))
         }
         #[inline]
         fn is_finite(_f: &Self::Format, a: Self::Bound) -> bool {
@@ -807,33 +816,33 @@ macro_rules! code_scalar_body {
         }
         #[inline]
         fn neg(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(codes::neg(&($fmt)(f), lower(a, $to), dir), $from)
+            lift($ops::neg(&($fmt)(f), lower(a, $to), dir), $from)
         }
         #[inline]
         fn add(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
-                codes::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $ops::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
         #[inline]
         fn sub(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
-                codes::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $ops::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
         #[inline]
         fn mul(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
-                codes::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $ops::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
         #[inline]
         fn div(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
-                codes::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
+                $ops::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
@@ -845,42 +854,44 @@ macro_rules! code_scalar_body {
             c: Self::Bound,
             dir: Dir,
         ) -> Self::Bound {
-            let r = codes::fma(&($fmt)(f), lower(a, $to), lower(b, $to), lower(c, $to), dir);
+            let r = $ops::fma(&($fmt)(f), lower(a, $to), lower(b, $to), lower(c, $to), dir);
             lift(r, $from)
         }
         #[inline]
         fn sqrt(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
-            lift(codes::sqrt(&($fmt)(f), lower(a, $to), dir), $from)
+            lift($ops::sqrt(&($fmt)(f), lower(a, $to), dir), $from)
         }
         #[inline]
         fn mid(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Self::Bound {
-            lift(codes::mid(&($fmt)(f), lower(a, $to), lower(b, $to)), $from)
+            lift($ops::mid(&($fmt)(f), lower(a, $to), lower(b, $to)), $from)
         }
         #[inline]
         fn to_exact(f: &Self::Format, a: Self::Bound) -> Exact {
-            codes::to_exact(&($fmt)(f), lower(a, $to))
+            $ops::to_exact(&($fmt)(f), lower(a, $to))
         }
         #[inline]
         fn from_exact(f: &Self::Format, x: Exact, mode: Rounding) -> Self::Bound {
-            lift(codes::from_exact(&($fmt)(f), x, mode), $from)
+            lift($ops::from_exact(&($fmt)(f), x, mode), $from)
         }
         #[inline]
         fn max_finite(f: &Self::Format) -> Self::Bound {
-            lift(codes::max_finite(&($fmt)(f)), $from)
+            lift($ops::max_finite(&($fmt)(f)), $from)
         }
         #[inline]
         fn zero(f: &Self::Format) -> Self::Bound {
-            lift(codes::zero_bound(&($fmt)(f)), $from)
+            lift($ops::zero_bound(&($fmt)(f)), $from)
         }
         #[inline]
         fn precision(f: &Self::Format) -> u32 {
-            ($fmt)(f).precision()
+            $ops::precision(&($fmt)(f))
         }
     };
 }
+pub(super) use ext_scalar_body;
 
+/// A finite bound mapped by `g`; ±∞ stay.
 #[inline(always)]
-fn lift<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
+pub(super) fn lift<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
     match b {
         Ext::NegInf => Ext::NegInf,
         Ext::PosInf => Ext::PosInf,
@@ -888,8 +899,9 @@ fn lift<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
     }
 }
 
+/// The inverse direction of [`lift`] (the same map, named for readability).
 #[inline(always)]
-fn lower<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
+pub(super) fn lower<C, D>(b: Ext<C>, g: impl Fn(C) -> D) -> Ext<D> {
     lift(b, g)
 }
 
@@ -899,7 +911,14 @@ impl Scalar for FloatFormat {
     type Value = u64;
     type Bound = Ext<u64>;
     type Format = FloatFormat;
-    code_scalar_body!(|f: &FloatFormat| *f, |c: u64| c, |c: u64| c);
+    ext_scalar_body!(
+        codes,
+        |f: &FloatFormat| *f,
+        |_: &FloatFormat, c: u64| c,
+        |_: &FloatFormat, c: u64| c,
+        |c: u64| c,
+        |c: u64| c
+    );
 }
 
 /// Compile-time formats: bounds are [`Ext`] of [`Fp<F>`] values.
@@ -907,8 +926,11 @@ impl<F: Format + fmt::Debug + 'static> Scalar for Fp<F> {
     type Value = Fp<F>;
     type Bound = Ext<Fp<F>>;
     type Format = ();
-    code_scalar_body!(
+    ext_scalar_body!(
+        codes,
         |_: &()| Fp::<F>::FORMAT,
+        |_: &(), v: Fp<F>| crate::float::slice::Code::to_u64(v.to_bits()),
+        |_: &(), c: u64| Fp::<F>::from_bits(crate::float::slice::Code::from_u64(c)),
         |v: Fp<F>| crate::float::slice::Code::to_u64(v.to_bits()),
         |c: u64| Fp::<F>::from_bits(crate::float::slice::Code::from_u64(c))
     );
