@@ -6,7 +6,7 @@
 //! a × b, a + b, a − b, a ÷ b (exact intermediates compared bit for bit, with their
 //! result types, and then assigned to Out), −a, a << n and a >> n (same type),
 //! a += b, a −= b, a *= b (cast on assignment, the += / −= paths with no width limit),
-//! a < b, a == b, a > b (the headers' comparisons, see `Wide::ap_compare`), and
+//! a < b, a == b, a > b (the headers' comparisons, see `Wide::header_compare`), and
 //! Out r = a × b + a. About 2.7 million results.
 
 mod hls;
@@ -169,7 +169,7 @@ impl Instance {
         v.push(fa.add_assign(x, &b).value);
         v.push(fa.sub_assign(x, &b).value);
         v.push(fa.mul_assign(x, &b).value);
-        let (lt, eq, gt) = a.ap_compare(&b);
+        let (lt, eq, gt) = a.header_compare(&b);
         v.extend([u64::from(lt), u64::from(eq), u64::from(gt)]);
         if self.mixed {
             let m = a.mul(&b).and_then(|p| p.add(&a)).expect("checked");

@@ -1,7 +1,9 @@
 //! Properties of fixed-point casts and arithmetic over random formats and values:
 //! casts are monotone (saturating modes), idempotent on representable values, agree with
-//! the float core's rounding of the same value at the same quantum, and exact arithmetic
-//! agrees with exact rational arithmetic (through `rug`).
+//! the float core's rounding of the same value at the same quantum, exact arithmetic
+//! agrees with exact rational arithmetic (through `rug`), and sums cast into a format
+//! agree with the definition of the cast applied to the rational sum, however far apart
+//! the binary points are.
 
 use lowprec::fixed::{Fixed, FixedFormat, OverflowMode, Quantization, Wide};
 use lowprec::float::Exact;
@@ -30,6 +32,75 @@ fn format() -> impl Strategy<Value = FixedFormat> {
             )
             .ok()
         })
+}
+
+/// Operand types and a target whose binary points may lie far apart; the target's LSB
+/// is often within a few bits of an operand's (the sticky-bit boundary of the wide path).
+fn wide_triple() -> impl Strategy<Value = (FixedFormat, FixedFormat, FixedFormat)> {
+    let side = || (1u32..=64, -400i32..=400, any::<bool>());
+    (
+        side(),
+        side(),
+        (1u32..=64, any::<bool>(), 0u8..8, 0usize..3, any::<bool>()),
+        (0u8..3, -5i32..=5, -400i32..=400),
+    )
+        .prop_map(
+            |((wa, ia, sa), (wb, ib, sb), (w, s, q, o, ac), (near, d, i))| {
+                let plain =
+                    |w, i, s| FixedFormat::ap(w, i, s, Quantization::Trn, OverflowMode::Wrap, 0);
+                let fa = plain(wa, ia, sa).expect("valid");
+                let fb = plain(wb, ib, sb).expect("valid");
+                // The target's F: an operand's F + d, or random.
+                let f = match near {
+                    0 => fa.frac_bits() + d,
+                    1 => fb.frac_bits() + d,
+                    _ => w as i32 - i,
+                };
+                let i = (w as i32 - f).clamp(-8000, 8000);
+                let o = [OverflowMode::Sat, OverflowMode::SatZero, OverflowMode::Wrap][o];
+                let q = Quantization::from_code(if ac { q } else { q % 7 }).expect("mode");
+                let out = if ac {
+                    FixedFormat::ac(w, i, s, q, o)
+                } else {
+                    FixedFormat::ap(w, i, s, q, o, 0)
+                };
+                (fa, fb, out.expect("valid"))
+            },
+        )
+}
+
+/// The cast of a rational by the definition: ⌊x·2^F⌋ plus the mode's increment, then the
+/// overflow mode (`SAT`, `SAT_ZERO`, or `WRAP` with N = 0).
+fn reference_cast(f: &FixedFormat, x: &Rational) -> u64 {
+    use rug::Integer;
+    let scaled = Rational::from(x << f.frac_bits());
+    let floor = Integer::from(scaled.floor_ref());
+    let rem = scaled - &floor;
+    let half = Rational::from((1, 2));
+    let neg = *x < 0;
+    let inc = match f.quantization() {
+        Quantization::Trn => false,
+        Quantization::TrnZero => neg && rem != 0,
+        Quantization::Rnd => rem >= half,
+        Quantization::RndZero => rem > half || (rem == half && neg),
+        Quantization::RndMinInf => rem > half,
+        Quantization::RndInf => rem > half || (rem == half && !neg),
+        Quantization::RndConv => rem > half || (rem == half && floor.is_odd()),
+        Quantization::RndConvOdd => rem > half || (rem == half && floor.is_even()),
+    };
+    let q = floor + u32::from(inc);
+    let (min, max) = (Integer::from(f.min_raw()), Integer::from(f.max_raw()));
+    let raw = if q >= min && q <= max {
+        q
+    } else {
+        match f.overflow() {
+            OverflowMode::SatZero => Integer::new(),
+            OverflowMode::Sat if q > max => max,
+            OverflowMode::Sat => min,
+            _ => q.keep_bits(f.width()),
+        }
+    };
+    raw.to_i128_wrapping() as u64 & f.mask()
 }
 
 fn finite() -> impl Strategy<Value = f64> {
@@ -145,9 +216,34 @@ proptest! {
         prop_assert_eq!(i.to_string().parse::<FixedFormat>(), Ok(i));
     }
 
-    /// Exact products, sums, differences and quotients equal rational arithmetic.
+    /// `out = a ± b` casts the exact sum whatever the distance between the binary points
+    /// (up to ±400 bits here, far beyond the 128-bit intermediate): it equals the
+    /// definition applied to the rational sum (round with the mode, then saturate, give
+    /// 0 or keep the low W bits), for ap_fixed and ac_fixed targets alike.
     #[test]
-    fn arithmetic_is_exact(fa in format(), fb in format(), x in any::<u64>(), y in any::<u64>()) {
+    fn wide_sums_cast_exactly(
+        (fa, fb, out) in wide_triple(), x in any::<u64>(), y in any::<u64>(), sub in any::<bool>(),
+    ) {
+        let (x, y) = (x & fa.mask(), y & fb.mask());
+        let (a, b) = (Wide::from_bits(&fa, x), Wide::from_bits(&fb, y));
+        let (ra, rb) = (rational(&a.to_exact()), rational(&b.to_exact()));
+        let exact = if sub { ra - rb } else { ra + rb };
+        let got = out.from_sum(&a, &b, sub);
+        prop_assert_eq!(got.value, reference_cast(&out, &exact), "{} {} {} {} {}", fa, fb, out, x, y);
+        prop_assert!(!got.status.contains(lowprec::Status::INVALID));
+    }
+
+    /// Exact products, sums, differences and quotients equal rational arithmetic, for
+    /// ap_fixed and ac_fixed operands (`ac` turns both into ac_fixed types).
+    #[test]
+    fn arithmetic_is_exact(
+        fa in format(), fb in format(), x in any::<u64>(), y in any::<u64>(), ac in any::<bool>(),
+    ) {
+        let to_ac = |f: FixedFormat| {
+            let o = if f.overflow() == OverflowMode::WrapSm { OverflowMode::Wrap } else { f.overflow() };
+            FixedFormat::ac(f.width(), f.int_bits(), f.is_signed(), f.quantization(), o).unwrap()
+        };
+        let (fa, fb) = if ac { (to_ac(fa), to_ac(fb)) } else { (fa, fb) };
         let (x, y) = (x & fa.mask(), y & fb.mask());
         let (a, b) = (Wide::from_bits(&fa, x), Wide::from_bits(&fb, y));
         let (ra, rb) = (rational(&a.to_exact()), rational(&b.to_exact()));
@@ -160,13 +256,26 @@ proptest! {
             prop_assert_eq!(rational(&d.to_exact()), ra.clone() - &rb);
         }
         if let Ok(q) = a.div(&b) {
-            // Truncation of the raw quotient toward zero: |q − a/b| < one LSB of q, and
-            // q lies between 0 and a/b.
-            let exact = ra / &rb;
-            let lsb = Rational::from(1) >> q.format().frac_bits();
-            let rq = rational(&q.to_exact());
-            prop_assert!((rq.clone() - &exact).abs() < lsb);
-            prop_assert!(rq.clone().abs() <= exact.clone().abs());
+            // ap_fixed divides in max(W1 + max(F2,0), W2) bits here: its most negative
+            // dividend over −1 LSB wraps back to itself (the header's quirk).
+            let sh = fb.frac_bits().max(0);
+            let ap_wraps = !ac
+                && fa.is_signed()
+                && fb.is_signed()
+                && a.raw() == fa.min_raw()
+                && b.raw() == -1
+                && fb.width() as i32 <= fa.width() as i32 + sh;
+            if ap_wraps {
+                prop_assert_eq!(q.raw(), fa.min_raw() << sh);
+            } else {
+                // Truncation of the raw quotient toward zero: |q − a/b| < one LSB of q,
+                // and q lies between 0 and a/b.
+                let exact = ra / &rb;
+                let lsb = Rational::from(1) >> q.format().frac_bits();
+                let rq = rational(&q.to_exact());
+                prop_assert!((rq.clone() - &exact).abs() < lsb);
+                prop_assert!(rq.clone().abs() <= exact.clone().abs());
+            }
         }
         // Sums cast into a format agree with the exact path of op=.
         let s1 = fa.from_sum(&a, &b, false);
@@ -174,4 +283,31 @@ proptest! {
             prop_assert_eq!(s1.value, s.cast(&fa).value);
         }
     }
+}
+
+/// Sums too wide for the intermediate, pinned: the cases that once went wrong.
+#[test]
+fn wide_sum_regressions() {
+    let t = |s: &str| s.parse::<FixedFormat>().unwrap();
+    // a += b with a 136-bit sum: b·2^134 vanishes modulo 2^64, AC_WRAP keeps a (the
+    // header's result; the path once returned only b's wrapped bits, 0).
+    let (a, b) = (
+        t("ac_fixed<64,-70,false,AC_TRN_ZERO>"),
+        t("ac_fixed<4,1,false,AC_RND_MIN_INF,AC_SAT_SYM>"),
+    );
+    assert_eq!(a.add_assign(0xe, &Wide::from_bits(&b, 2)).value, 0xe);
+    assert_eq!(a.sub_assign(0xe, &Wide::from_bits(&b, 2)).value, 0xe);
+    // −0.5 + 2^−281 into ap_ufixed<1,3> (LSB 4): ⌊−0.125 + ε⌋ = −1 wraps to 1. The tiny
+    // operand's sticky bit once landed on the LSB of −0.5 and cancelled it exactly.
+    let (tiny, half, out) = (
+        t("ap_ufixed<3,-278>"),
+        t("ap_fixed<1,0>"),
+        t("ap_ufixed<1,3>"),
+    );
+    let s = out.from_sum(
+        &Wide::from_bits(&tiny, 1),
+        &Wide::from_bits(&half, 1),
+        false,
+    );
+    assert_eq!(s.value, 1);
 }

@@ -98,6 +98,15 @@ void set_bits(ac_fixed<W, I, S, Q, O>& x, uint64_t v) {
   ac_int<W, false> t = v;
   x.set_slc(0, t);
 }
+// Bits 64..min(W, 128)-1 of a wide (W > 64) value.
+template <int W, int I, bool S, ac_q_mode Q, ac_o_mode O>
+uint64_t high_bits(const ac_fixed<W, I, S, Q, O>& x) {
+  if constexpr (W > 64) {
+    return x.template slc<W - 64>(64u).to_uint64() & mask(W - 64);
+  } else {
+    return 0;
+  }
+}
 #endif
 
 // The description of a type: "W I S".
@@ -113,6 +122,14 @@ std::string describe(const ap_int_base<W, S>*) {
   std::snprintf(buf, sizeof buf, "%d %d %d", W, W, (int)S);
   return buf;
 }
+#ifdef LP_WITH_AC
+template <int W, int I, bool S, ac_q_mode Q, ac_o_mode O>
+std::string describe(const ac_fixed<W, I, S, Q, O>*) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%d %d %d", W, I, (int)S);
+  return buf;
+}
+#endif
 template <class T>
 std::string type_of() {
   return describe(static_cast<const T*>(nullptr));

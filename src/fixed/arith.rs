@@ -1,22 +1,36 @@
-//! Full-precision fixed-point arithmetic with ap_fixed's result types.
+//! Full-precision fixed-point arithmetic with the headers' result types.
 //!
 //! An operation on two fixed-point values gives an exact [`Wide`] value whose type
-//! ([`WideFormat`], an `ap_fixed_base<W, I, S>` with W ≤ 128) follows the headers:
+//! ([`WideFormat`]: an `ap_fixed_base<W, I, S>`, `ap_int_base<W, S>` or
+//! `ac_fixed<W, I, S>` with W ≤ 128) follows the headers. `ap_fixed.h` (`RType`) and
+//! `ac_fixed.h` (`rt`, `rt_unary`) spell the same result types:
 //!
 //! | operation | result W, I, S |
 //! |---|---|
 //! | a × b | W1 + W2, I1 + I2, S1 ∨ S2 |
 //! | a + b | I = max(I1 + (S2 ∧ ¬S1), I2 + (S1 ∧ ¬S2)) + 1, F = max(F1, F2), S1 ∨ S2 |
 //! | a − b | as a + b, always signed |
-//! | a ÷ b | S2 + W1 + max(F2, 0), S2 + I1 + F2, S1 ∨ S2; raw = (a.raw · 2^max(F2,0)) / b.raw truncated toward zero (computed in the header's dividend width, so min ÷ −1 LSB wraps to min) |
+//! | a ÷ b | S2 + W1 + max(F2, 0), S2 + I1 + F2, S1 ∨ S2 |
 //! | −a | W + 1, I + 1, signed |
+//!
+//! The families differ in the values of two operations, and in nothing else:
+//!
+//! | | `ap_fixed` | `ac_fixed` |
+//! |---|---|---|
+//! | a ÷ b | (a.raw · 2^max(F2,0)) / b.raw truncated toward zero, computed in the header's dividend width, so min ÷ −1 LSB wraps to min | the same quotient, exact: the dividend is widened by one bit for the sign, so min ÷ −1 LSB gives −min |
+//! | a < b, a == b, a > b | C's usual arithmetic conversions once a signed and an unsigned operand reach 32 bits ([`Wide::header_compare`]) | exact (unsigned values carry a zero sign bit) |
+//!
+//! The family of a result is the operands' when they agree; `ap_int` with `ap_fixed`
+//! gives `ap_fixed`, as in C++. Mixing `ac_fixed` with `ap_fixed`/`ap_int`, which C++
+//! does not allow, follows the `ap_fixed` rules.
 //!
 //! Intermediates are `i128`: products always fit (W1 + W2 ≤ 128). Sums, differences and
 //! quotients fit when their result width is at most 128, i.e. whenever the binary points
 //! of the operands are less than about 63 bits apart; otherwise the operation returns
-//! [`ArithError::TooWide`] instead of overflowing. A value is rounded and overflowed only
-//! when it is written into a [`FixedFormat`] ([`Wide::cast`]); `a op= b` is
-//! `a = cast(a op b)`, and for + and − it takes an exact path that has no width limit.
+//! [`ArithError::TooWide`] (with the width C++ would use) instead of overflowing. A value
+//! is rounded and overflowed only when it is written into a [`FixedFormat`]
+//! ([`Wide::cast`]); `a op= b` is `a = cast(a op b)`, and for + and − it takes an exact
+//! path that has no width limit.
 
 use super::cast::{Scaled, int_part, sign_mag};
 use super::format::Family;
@@ -59,32 +73,82 @@ impl fmt::Display for ArithError {
 #[cfg(feature = "std")]
 impl std::error::Error for ArithError {}
 
-/// The type of an exact arithmetic result: `ap_fixed_base<W, I, S>` with W ≤ 128 and the
-/// default modes (results are never rounded).
+/// The type of an exact arithmetic result: `ap_fixed_base<W, I, S>`, `ap_int_base<W, S>`
+/// or `ac_fixed<W, I, S>` with W ≤ 128 and the default modes (results are never
+/// rounded).
+///
+/// It keeps the C++ family ([`Family`]) because the families compute some results
+/// differently (see [`crate::fixed`], Semantics).
 ///
 /// ```
-/// use lowprec::fixed::{FixedFormat, WideFormat};
+/// use lowprec::fixed::{Family, FixedFormat, WideFormat};
 /// let a = FixedFormat::ap_fixed(16, 6)?.wide();
 /// let p = a.mul(a)?;
 /// assert_eq!((p.width(), p.int_bits(), p.is_signed()), (32, 12, true));
 /// let u = FixedFormat::ap_ufixed(8, 8)?.wide();
 /// let s = u.add(FixedFormat::ap_fixed(8, 2)?.wide())?; // I = max(8 + 1, 2) + 1, F = 6
 /// assert_eq!((s.width(), s.int_bits()), (16, 10));
+/// let c: FixedFormat = "ac_fixed<8,3,false,AC_RND,AC_SAT>".parse()?;
+/// let q = c.wide().div(c.wide())?; // ac_fixed<8 + 5, 3 + 5, false>
+/// assert_eq!((q.to_string().as_str(), q.family()), ("ac_fixed<13,8,false>", Family::AcFixed));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct WideFormat {
     width: u8,
     signed: bool,
-    /// An `ap_int_base` (integer) type rather than an `ap_fixed_base` one.
-    int: bool,
+    /// Whose rules the value follows (`ApInt`: an `ap_int_base` integer type).
+    family: Family,
     int_bits: i32,
+}
+
+/// The family of a result: the operands' when they agree, otherwise `ap_fixed`
+/// (`ap_int` with `ap_fixed` gives `ap_fixed` in C++; C++ has no mix with `ac_fixed`).
+#[inline(always)]
+const fn join(a: Family, b: Family) -> Family {
+    match (a, b) {
+        (Family::ApInt, Family::ApInt) => Family::ApInt,
+        (Family::AcFixed, Family::AcFixed) => Family::AcFixed,
+        _ => Family::ApFixed,
+    }
 }
 
 impl WideFormat {
     /// `ap_fixed_base<W, I, S>`: 1 ≤ W ≤ 128, |I| ≤ 2²⁰.
     #[inline(always)]
     pub const fn new(width: i64, int_bits: i64, signed: bool) -> Result<Self, ArithError> {
+        Self::of_family(width, int_bits, signed, Family::ApFixed)
+    }
+
+    /// `ap_int_base<W, S>`: an integer type (I = W), whose division the header computes
+    /// without ap_fixed's dividend-width wrap.
+    #[inline(always)]
+    pub const fn integer(width: i64, signed: bool) -> Result<Self, ArithError> {
+        Self::of_family(width, width, signed, Family::ApInt)
+    }
+
+    /// `ac_fixed<W, I, S>` (modes `AC_TRN`, `AC_WRAP`): 1 ≤ W ≤ 128, |I| ≤ 2²⁰.
+    ///
+    /// ```
+    /// use lowprec::fixed::WideFormat;
+    /// let f = WideFormat::ac(40, -3, false)?;
+    /// assert_eq!(f.to_string(), "ac_fixed<40,-3,false>");
+    /// assert!(WideFormat::ac(129, 0, true).is_err());
+    /// # Ok::<(), lowprec::fixed::ArithError>(())
+    /// ```
+    #[inline(always)]
+    pub const fn ac(width: i64, int_bits: i64, signed: bool) -> Result<Self, ArithError> {
+        Self::of_family(width, int_bits, signed, Family::AcFixed)
+    }
+
+    /// The type ⟨W, I, S⟩ of a family (for `ApInt`, I must equal W).
+    #[inline(always)]
+    const fn of_family(
+        width: i64,
+        int_bits: i64,
+        signed: bool,
+        family: Family,
+    ) -> Result<Self, ArithError> {
         if width < 1 || width > 128 {
             return Err(ArithError::TooWide { width });
         }
@@ -94,39 +158,21 @@ impl WideFormat {
         Ok(Self {
             width: width as u8,
             signed,
-            int: false,
+            family,
             int_bits: int_bits as i32,
         })
     }
 
-    /// `ap_int_base<W, S>`: an integer type (I = W), whose division the header computes
-    /// without ap_fixed's dividend-width wrap.
-    #[inline(always)]
-    pub const fn integer(width: i64, signed: bool) -> Result<Self, ArithError> {
-        match Self::new(width, width, signed) {
-            Ok(mut f) => {
-                f.int = true;
-                Ok(f)
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     /// Whether this is an integer (`ap_int_base`) type.
     pub const fn is_integer(&self) -> bool {
-        self.int
+        matches!(self.family, Family::ApInt)
     }
 
-    /// The same type as an integer type when both operands are.
+    /// The C++ family whose rules the value follows: `ApFixed` (`ap_fixed_base`),
+    /// `ApInt` (`ap_int_base`) or `AcFixed` (`ac_fixed`).
     #[inline(always)]
-    const fn keep_int(r: Result<Self, ArithError>, int: bool) -> Result<Self, ArithError> {
-        match r {
-            Ok(mut f) => {
-                f.int = int;
-                Ok(f)
-            }
-            Err(e) => Err(e),
-        }
+    pub const fn family(&self) -> Family {
+        self.family
     }
 
     /// Width W.
@@ -153,13 +199,11 @@ impl WideFormat {
     /// The type of a × b.
     #[inline(always)]
     pub const fn mul(self, b: WideFormat) -> Result<Self, ArithError> {
-        Self::keep_int(
-            Self::new(
-                self.width as i64 + b.width as i64,
-                self.int_bits as i64 + b.int_bits as i64,
-                self.signed || b.signed,
-            ),
-            self.int && b.int,
+        Self::of_family(
+            self.width as i64 + b.width as i64,
+            self.int_bits as i64 + b.int_bits as i64,
+            self.signed || b.signed,
+            join(self.family, b.family),
         )
     }
 
@@ -181,9 +225,11 @@ impl WideFormat {
     #[inline(always)]
     pub const fn add(self, b: WideFormat) -> Result<Self, ArithError> {
         let i = self.sum_int(b);
-        Self::keep_int(
-            Self::new(i + self.max_frac(b), i, self.signed || b.signed),
-            self.int && b.int,
+        Self::of_family(
+            i + self.max_frac(b),
+            i,
+            self.signed || b.signed,
+            join(self.family, b.family),
         )
     }
 
@@ -191,7 +237,7 @@ impl WideFormat {
     #[inline(always)]
     pub const fn sub(self, b: WideFormat) -> Result<Self, ArithError> {
         let i = self.sum_int(b);
-        Self::keep_int(Self::new(i + self.max_frac(b), i, true), self.int && b.int)
+        Self::of_family(i + self.max_frac(b), i, true, join(self.family, b.family))
     }
 
     /// The type of a ÷ b.
@@ -199,20 +245,18 @@ impl WideFormat {
     pub const fn div(self, b: WideFormat) -> Result<Self, ArithError> {
         let f2 = b.frac_bits() as i64;
         let s2 = b.signed as i64;
-        Self::keep_int(
-            Self::new(
-                s2 + self.width as i64 + if f2 > 0 { f2 } else { 0 },
-                s2 + self.int_bits as i64 + f2,
-                self.signed || b.signed,
-            ),
-            self.int && b.int,
+        Self::of_family(
+            s2 + self.width as i64 + if f2 > 0 { f2 } else { 0 },
+            s2 + self.int_bits as i64 + f2,
+            self.signed || b.signed,
+            join(self.family, b.family),
         )
     }
 
     /// The type of −a.
     #[inline(always)]
     pub const fn neg(self) -> Result<Self, ArithError> {
-        if self.int {
+        if self.is_integer() {
             // ap_int's −a is 0 − a: max(W, 1 + S) + 1 bits (ap_int<1> gives ap_int<3>).
             let w = self.width as i64;
             let w = if w > 1 + self.signed as i64 {
@@ -222,29 +266,38 @@ impl WideFormat {
             };
             return Self::integer(w + 1, true);
         }
-        Self::new(self.width as i64 + 1, self.int_bits as i64 + 1, true)
+        Self::of_family(
+            self.width as i64 + 1,
+            self.int_bits as i64 + 1,
+            true,
+            self.family,
+        )
     }
 }
 
 impl fmt::Display for WideFormat {
-    /// `ap_fixed<W,I>`, `ap_ufixed<W,I>`, `ap_int<W>` or `ap_uint<W>`.
+    /// `ap_fixed<W,I>`, `ap_ufixed<W,I>`, `ap_int<W>`, `ap_uint<W>` or `ac_fixed<W,I,S>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let u = if self.signed { "" } else { "u" };
-        if self.int {
-            write!(f, "ap_{u}int<{}>", self.width)
-        } else {
-            write!(f, "ap_{u}fixed<{},{}>", self.width, self.int_bits)
+        match self.family {
+            Family::ApInt => write!(f, "ap_{u}int<{}>", self.width),
+            Family::ApFixed => write!(f, "ap_{u}fixed<{},{}>", self.width, self.int_bits),
+            Family::AcFixed => write!(
+                f,
+                "ac_fixed<{},{},{}>",
+                self.width, self.int_bits, self.signed
+            ),
         }
     }
 }
 
 impl FixedFormat {
-    /// The format as an intermediate type (same W, I, S; modes dropped).
+    /// The format as an intermediate type (same W, I, S and family; modes dropped).
     pub const fn wide(&self) -> WideFormat {
         WideFormat {
             width: self.width() as u8,
             signed: self.is_signed(),
-            int: matches!(self.family(), Family::ApInt),
+            family: self.family(),
             int_bits: self.int_bits(),
         }
     }
@@ -285,8 +338,10 @@ pub(crate) fn add_raw(a: i128, fa: i32, b: i128, fb: i32, frac: i32, sub: bool) 
     }
 }
 
-/// The truncating quotient (a · 2^max(F2,0)) / b of ap_fixed's division, or `None` for a
-/// zero divisor. The result type guarantees that dividend and quotient fit.
+/// The truncating quotient (a · 2^max(F2,0)) / b of the headers' division, or `None` for
+/// a zero divisor. The result type (at most 128 bits) guarantees that dividend and
+/// quotient fit: the dividend has W1 + max(F2,0) bits, one fewer than the result when
+/// b is signed, so i128::MIN ÷ −1 cannot occur.
 #[inline(always)]
 pub(crate) fn div_raw(a: i128, fa: WideFormat, b: i128, fb: WideFormat) -> Option<i128> {
     if b == 0 {
@@ -299,7 +354,10 @@ pub(crate) fn div_raw(a: i128, fa: WideFormat, b: i128, fb: WideFormat) -> Optio
     } else {
         let n = a.wrapping_shl(sh);
         let q = n.wrapping_div(b);
-        if fa.int && fb.int {
+        if let Family::ApInt | Family::AcFixed = join(fa.family, fb.family) {
+            // ap_int divides in the result's width; ac_fixed divides magnitudes with a
+            // spare sign bit (`iv_div`): both give the exact quotient, which the result
+            // type holds.
             return Some(q);
         }
         // The header divides in max(W1 + max(F2,0) + (S2 ∧ ¬S1), W2 + (S1 ∧ ¬S2)) bits,
@@ -403,8 +461,21 @@ impl Wide {
         }
     }
 
-    /// a ÷ b as ap_fixed divides: (a.raw · 2^max(F2,0)) / b.raw truncated toward zero, in
-    /// the type ⟨S2 + W1 + max(F2,0), S2 + I1 + F2⟩. No rounding mode applies.
+    /// a ÷ b as the headers divide: (a.raw · 2^max(F2,0)) / b.raw truncated toward zero,
+    /// in the type ⟨S2 + W1 + max(F2,0), S2 + I1 + F2⟩. No rounding mode applies.
+    /// `ap_fixed` wraps the quotient to its dividend's width (min ÷ −1 LSB = min);
+    /// `ac_fixed` and `ap_int` do not.
+    ///
+    /// ```
+    /// use lowprec::fixed::{FixedFormat, Wide};
+    /// for (t, q) in [("ap_fixed<8,8>", -128.0), ("ac_fixed<8,8,true>", 128.0)] {
+    ///     let f: FixedFormat = t.parse()?;
+    ///     let (a, b) = (Wide::from_bits(&f, 0x80), Wide::from_bits(&f, 0xFF)); // -128, -1
+    ///     let r = a.div(&b)?;
+    ///     assert_eq!((r.format().width(), r.to_f64()), (9, q), "{t}");
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn div(&self, b: &Wide) -> Result<Wide, ArithError> {
         let format = self.format.div(b.format)?;
         let raw = div_raw(self.raw, self.format, b.raw, b.format).ok_or(ArithError::DivByZero)?;
@@ -442,12 +513,13 @@ impl Wide {
 }
 
 impl Wide {
-    /// The header's comparison operators (`<`, `>`, `==` of two ap_fixed/ap_int values),
-    /// as `(a < b, a == b, a > b)`.
+    /// The headers' comparison operators (`<`, `==`, `>`), as `(a < b, a == b, a > b)`.
     ///
-    /// They equal the exact comparison ([`cmp_value`](Wide::cmp_value)) except when one
-    /// operand is signed and the other unsigned and one of the (aligned) widths is at
-    /// least 32 bits: then the headers follow C's usual arithmetic conversions and
+    /// For `ac_fixed` operands this is the exact comparison ([`cmp_value`](Wide::cmp_value)):
+    /// `ac_fixed` keeps unsigned values with a zero sign bit and compares two's
+    /// complement words. For `ap_fixed`/`ap_int` it equals the exact comparison except
+    /// when one operand is signed and the other unsigned and one of the (aligned) widths
+    /// is at least 32 bits: then the headers follow C's usual arithmetic conversions and
     /// compare bit patterns as unsigned, so a negative value compares greater than a
     /// non-negative one (and `==` compares the patterns modulo 2^max(W1, W2, 32)).
     ///
@@ -456,11 +528,15 @@ impl Wide {
     /// let s = FixedFormat::ap_int(32, true)?;
     /// let u = FixedFormat::ap_int(32, false)?;
     /// let (a, b) = (Wide::from_bits(&s, s.bits_of(-1)), Wide::from_bits(&u, 1));
-    /// assert_eq!(a.ap_compare(&b), (false, false, true)); // -1 > 1u, as in C
+    /// assert_eq!(a.header_compare(&b), (false, false, true)); // -1 > 1u, as in C
     /// assert_eq!(a.cmp_value(&b), core::cmp::Ordering::Less);
+    /// let s: FixedFormat = "ac_fixed<32,32,true>".parse()?;
+    /// let u: FixedFormat = "ac_fixed<32,32,false>".parse()?;
+    /// let (a, b) = (Wide::from_bits(&s, s.bits_of(-1)), Wide::from_bits(&u, 1));
+    /// assert_eq!(a.header_compare(&b), (true, false, false)); // ac_fixed: -1 < 1
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn ap_compare(&self, b: &Wide) -> (bool, bool, bool) {
+    pub fn header_compare(&self, b: &Wide) -> (bool, bool, bool) {
         let exact = self.cmp_value(b);
         let (fa, fb) = (self.format.frac_bits(), b.format.frac_bits());
         let (mut wa, mut wb) = (i64::from(self.format.width()), i64::from(b.format.width()));
@@ -476,7 +552,7 @@ impl Wide {
             exact == Ordering::Equal,
             exact == Ordering::Greater,
         );
-        if sa == sb {
+        if sa == sb || join(self.format.family, b.format.family) == Family::AcFixed {
             return exact_result;
         }
         let (na, nb) = (sa && self.raw < 0, sb && b.raw < 0);
@@ -569,16 +645,19 @@ pub(crate) fn cast_sum(
     if ma == 0 {
         return to.cast_scaled(Scaled::new(nb, mb, -fb, false, to.frac_bits()));
     }
-    // Align both to the finer quantum in 256 bits. When the finer one lies more than
-    // 2 bits below the target's LSB, its bits below that are first jammed into one
-    // sticky bit (round to odd at 3 bits below the LSB), which changes no rounding
-    // decision, no bit at or above the LSB and no overflow.
+    // Align both to the finer quantum in 256 bits. When the operands are far apart, the
+    // finer one's bits below 2^−g, g = max(F + 3, hf + 1), are first jammed into one
+    // sticky bit: lo becomes odd at the quantum 2^−g while hi is even there (g > hf), so
+    // hi ± lo is odd, i.e. the sum rounded to odd 3 or more bits below the target's LSB.
+    // An odd value lies strictly between the same target grid points and midpoints as
+    // the exact sum, so this changes no rounding decision, no bit at or above the LSB
+    // and no overflow. (With g = hf, hi could be odd and hi − lo land on a grid point.)
     let (hi, hf, mut lo, mut lf) = if fa <= fb {
         ((na, ma), fa, (nb, mb), fb)
     } else {
         ((nb, mb), fb, (na, ma), fa)
     };
-    let g = (i64::from(to.frac_bits()) + 3).max(i64::from(hf));
+    let g = (i64::from(to.frac_bits()) + 3).max(i64::from(hf) + 1);
     if i64::from(lf) > g && i64::from(lf) - i64::from(hf) >= 128 {
         let r = (i64::from(lf) - g).min(255) as u32;
         let (kept, lost) = if r >= 128 {
@@ -590,13 +669,17 @@ pub(crate) fn cast_sum(
         lf = g as i32;
     }
     let gap = i64::from(lf) - i64::from(hf);
-    if gap >= 128 {
-        // The larger value is at least 2^125 LSBs of the target: an overflow whose low
-        // bits this path does not compute.
+    if gap > 128 {
+        // hi·2^gap ± lo no longer fits 256 bits; it is dominated by hi·2^gap.
+        if let Some(s) = dominant_sum(hi, lo, gap, lf, to.frac_bits()) {
+            return to.cast_scaled(s);
+        }
+        // Unreachable (see `dominant_sum`): flag the result as unknown.
         let r = to.cast_scaled(Scaled::new(hi.0, hi.1, -hf, false, to.frac_bits()));
         return StatusAnd::new(r.value, r.status | Status::INVALID);
     }
-    let h = U256::from(hi.1).shl(gap as u32);
+    // Exact: hi·2^gap + lo ≤ (2¹²⁸ − 1)·2¹²⁸ + 2¹²⁸ − 1 = 2²⁵⁶ − 1 for gap ≤ 128.
+    let h = U256::from(hi.1).shl_any(gap as u32);
     let l = U256::from(lo.1);
     let (neg, mag) = if hi.0 == lo.0 {
         (hi.0, h.add(l))
@@ -606,6 +689,72 @@ pub(crate) fn cast_sum(
         (lo.0, l.sub(h))
     };
     to.cast_scaled(mag.scaled(neg, lf, to.frac_bits()))
+}
+
+/// The scaled value of M·2^−lf at the quantum 2^−to, with M = hi·2^gap ± lo (the sign of
+/// hi, lo's subtracted when their signs differ), for gap > 128: what a cast needs of a
+/// sum too wide for 256 bits.
+///
+/// Since lo < 2¹²⁸ < 2^gap, M has hi's sign. Only ⌊|M|·2^(to−lf)⌋ modulo 2¹²⁸, whether it
+/// reaches 2¹²⁸, and the discarded bits matter. `cast_sum` jams lo so that lf ≤
+/// max(to + 3, hf + 1), hence lf ≤ to + 3 here (r = lf − to ≤ 3 discarded bits, all of
+/// them lo's); `None` if that does not hold.
+fn dominant_sum(hi: (bool, u128), lo: (bool, u128), gap: i64, lf: i32, to: i32) -> Option<Scaled> {
+    let sub = hi.0 != lo.0;
+    let (h, l) = (hi.1, lo.1);
+    let s = i64::from(to) - i64::from(lf);
+    if s >= 0 {
+        // |M|·2^s ≥ (2^gap − 2¹²⁸)·2^s ≥ 2¹²⁸ (gap ≥ 129), and h·2^(gap+s) vanishes
+        // modulo 2¹²⁸: the low bits are ±l·2^s.
+        let low = if s >= 128 { 0 } else { l << s };
+        return Some(Scaled {
+            neg: hi.0,
+            kept: if sub { low.wrapping_neg() } else { low },
+            big: true,
+            d: Discarded::EXACT,
+            unknown: false,
+        });
+    }
+    let r = s.unsigned_abs();
+    if r > 3 {
+        return None;
+    }
+    let r = r as u32;
+    let g2 = (gap - i64::from(r)) as u32; // ≥ 126
+    let fmask = (1u128 << r) - 1;
+    // ⌊(h·2^gap ± l) / 2^r⌋ = h·2^g2 ± c, and the r discarded bits.
+    let (c, fbits) = if sub {
+        // −l = −⌈l/2^r⌉·2^r + ((−l) mod 2^r).
+        (
+            (l >> r) + u128::from(l & fmask != 0),
+            l.wrapping_neg() & fmask,
+        )
+    } else {
+        (l >> r, l & fmask)
+    };
+    let (kept, big) = if g2 <= 128 {
+        let t = U256::from(h).shl_any(g2);
+        let t = if sub {
+            t.sub(U256::from(c))
+        } else {
+            t.add(U256::from(c))
+        };
+        (t.lo, t.hi != 0)
+    } else {
+        // h·2^g2 ∓ c ≥ 2¹²⁹ − 2¹²⁵, and h·2^g2 vanishes modulo 2¹²⁸.
+        (if sub { c.wrapping_neg() } else { c }, true)
+    };
+    Some(Scaled {
+        neg: hi.0,
+        kept,
+        big,
+        d: Discarded {
+            // The r ≤ 3 bits, left-aligned in 64 bits.
+            frac: (fbits as u64) << (64 - r),
+            sticky: false,
+        },
+        unknown: false,
+    })
 }
 
 /// A 256-bit unsigned integer `hi·2¹²⁸ + lo` for [`cast_sum`].

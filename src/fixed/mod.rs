@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `format.rs` | [`FixedFormat`] (W, I, signedness, [`Quantization`], [`OverflowMode`], N, [`Family`]) and its C++ spellings |
 //! | `cast.rs` | casts: quantize with the shared rounding decision, then overflow, as the headers do |
-//! | `arith.rs` | exact arithmetic with ap_fixed's result types ([`Wide`], [`WideFormat`]) |
+//! | `arith.rs` | exact arithmetic with the headers' result types ([`Wide`], [`WideFormat`]) |
 //! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx) |
 //!
 //! ## Semantics (checked against the compiled headers of the hls4ml 1.3.0 wheel)
@@ -29,6 +29,30 @@
 //! Doubles are read as the headers read them (see [`FixedFormat::from_f64`]);
 //! `to_f64` rounds ties to even; `to_int` truncates (ap) or floors (ac).
 //!
+//! Arithmetic is exact: a × b, a ± b, a ÷ b and −a give a [`Wide`] in the header's
+//! full-precision result type, and rounding happens only on assignment (`Out r = a op b`
+//! is [`Wide::cast`]; `a op= b` casts into a's type with a's modes). `ap_fixed.h`
+//! (`RType`) and `ac_fixed.h` (`rt`, `rt_unary`) spell the same result types — product
+//! ⟨W1 + W2, I1 + I2⟩, sum max(I1 + (S2 ∧ ¬S1), I2 + (S1 ∧ ¬S2)) + 1 integer bits and
+//! max(F1, F2) fraction bits, difference likewise and always signed, quotient
+//! ⟨S2 + W1 + max(F2, 0), S2 + I1 + F2⟩, negation ⟨W + 1, I + 1⟩ signed (table in
+//! [`WideFormat`]) — and [`WideFormat`] keeps the family, because two values differ:
+//!
+//! - ÷: `ap_fixed` computes the truncated quotient in its dividend's width, so the most
+//!   negative dividend over −1 LSB wraps to itself; `ac_fixed` divides magnitudes with a
+//!   spare sign bit and is exact (`ac_fixed<8,8>(-128) / ac_fixed<8,8>(-1)` is 128 in
+//!   `ac_fixed<9,9>`).
+//! - <, ==, >: `ap_fixed` follows C's conversions once a signed and an unsigned operand
+//!   reach 32 bits (−1 > 1u); `ac_fixed` compares exactly ([`Wide::header_compare`]).
+//!
+//! A result wider than 128 bits is [`ArithError::TooWide`] (with the width C++ would
+//! use); `a += b`, `a -= b` and [`FixedFormat::from_sum`] have no width limit. One
+//! `ac_fixed` behaviour is not reproduced because it is undefined: an assignment that
+//! checks overflow (not `AC_WRAP`) from a source whose LSB lies more than 32·(N + 1) bits
+//! above the target's (F − F2 > 32·(N + 1), N = ⌈(W + !S)/32⌉ target words) reads before
+//! the source's words (`iv_equal_zeros_from` with a negative bit index) and may saturate
+//! a zero; lowprec gives the exact cast there.
+//!
 //! ```
 //! use lowprec::fixed::{FixedFormat, Fixed};
 //! let t: FixedFormat = "ap_fixed<8,3,AP_RND_CONV,AP_SAT_SYM>".parse()?;
@@ -51,9 +75,33 @@ pub use value::{
 };
 
 /// Mode codes for the const parameters of [`ApFixed`], [`ApUfixed`], [`AcFixed`] and
-/// [`AcUfixed`]: `ApFixed<8, 3, AP_RND_CONV, AP_SAT>`.
+/// [`AcUfixed`]: `ApFixed<8, 3, AP_RND_CONV, AP_SAT>`, `AcFixed<8, 3, AC_RND_CONV_ODD,
+/// AC_SAT_SYM>` (the `AC_` names are the same codes as the `AP_` ones; they are
+/// lowprec's codes, not the headers' enum values).
 pub mod modes {
     use super::{OverflowMode as O, Quantization as Q};
+    /// `AC_TRN`.
+    pub const AC_TRN: u8 = Q::Trn as u8;
+    /// `AC_TRN_ZERO`.
+    pub const AC_TRN_ZERO: u8 = Q::TrnZero as u8;
+    /// `AC_RND`.
+    pub const AC_RND: u8 = Q::Rnd as u8;
+    /// `AC_RND_ZERO`.
+    pub const AC_RND_ZERO: u8 = Q::RndZero as u8;
+    /// `AC_RND_MIN_INF`.
+    pub const AC_RND_MIN_INF: u8 = Q::RndMinInf as u8;
+    /// `AC_RND_INF`.
+    pub const AC_RND_INF: u8 = Q::RndInf as u8;
+    /// `AC_RND_CONV`.
+    pub const AC_RND_CONV: u8 = Q::RndConv as u8;
+    /// `AC_SAT`.
+    pub const AC_SAT: u8 = O::Sat as u8;
+    /// `AC_SAT_ZERO`.
+    pub const AC_SAT_ZERO: u8 = O::SatZero as u8;
+    /// `AC_SAT_SYM`.
+    pub const AC_SAT_SYM: u8 = O::SatSym as u8;
+    /// `AC_WRAP`.
+    pub const AC_WRAP: u8 = O::Wrap as u8;
     /// `AP_TRN`.
     pub const AP_TRN: u8 = Q::Trn as u8;
     /// `AP_TRN_ZERO`.

@@ -239,10 +239,12 @@ markers! {
 
 /// A value of the fixed-point format `F`: its raw integer in `F::Raw`, nothing else.
 ///
-/// Arithmetic is exact and gives a [`Wide`] with ap_fixed's result type (checked at
-/// compile time to fit 128 bits); writing it into a type rounds and overflows
-/// ([`Fx::from_wide`], or the `op=` operators, which cast on assignment as C++ does).
-/// Shifts keep the type. Comparisons compare values across formats.
+/// Arithmetic is exact and gives a [`Wide`] with the header's result type (`ap_fixed`'s
+/// or `ac_fixed`'s, by the format's family; checked at compile time to fit 128 bits);
+/// writing it into a type rounds and overflows ([`Fx::from_wide`], or the `op=`
+/// operators, which cast on assignment as C++ does). Shifts keep the type. Comparisons
+/// compare values across formats (exactly, as `ac_fixed` does; for the C-like
+/// comparisons of `ap_fixed`'s mixed-signedness operands see [`Wide::header_compare`]).
 ///
 /// ```
 /// use lowprec::fixed::{Fx, ApFixed, modes::*};
@@ -257,6 +259,16 @@ markers! {
 /// assert_eq!((p.format().width(), p.format().int_bits()), (32, 12));
 /// assert_eq!((x << 2).to_f64(), 6.0);  // same type
 /// assert!(x > w);
+///
+/// // ac_fixed: the same result types; its division does not wrap.
+/// use lowprec::fixed::AcFixed;
+/// type A8 = AcFixed<8, 8>;
+/// let (m, n) = (Fx::<A8>::from_f64(-128.0), Fx::<A8>::from_f64(-1.0));
+/// let q = m / n;                       // ac_fixed<9,9,true>
+/// assert_eq!((q.format().to_string(), q.to_f64()), ("ac_fixed<9,9,true>".into(), 128.0));
+/// let mut s = Fx::<AcFixed<8, 8, AC_TRN, AC_SAT>>::from_f64(-128.0);
+/// s /= n;                              // s = 128 saturates to 127
+/// assert_eq!(s.to_f64(), 127.0);
 /// ```
 #[derive(Clone, Copy, Default)]
 #[repr(transparent)]
@@ -458,7 +470,8 @@ impl<A: FixedType, B: FixedType> ops::Sub<Fx<B>> for Fx<A> {
 
 impl<A: FixedType, B: FixedType> ops::Div<Fx<B>> for Fx<A> {
     type Output = Wide;
-    /// ap_fixed's truncating quotient. Division by zero (undefined in C++) gives the
+    /// The header's truncating quotient ([`Wide::div`]). Division by zero (undefined in
+    /// C++, a trap in `ac_fixed`) gives the
     /// result type's largest value for a ≥ 0 and its smallest for a < 0.
     #[inline]
     fn div(self, b: Fx<B>) -> Wide {
