@@ -47,6 +47,14 @@
 //!   as in IEEE multiplication (NaN results are the format's canonical NaN). For finite
 //!   inputs the result is never NaN unless the policy maps overflow to NaN.
 //!
+//!   Every special result is what [`FloatFormat::round`] makes of the exact one, so the
+//!   format's layout decides: where −0 does not exist (FNUZ, IEEE P3109) zeros are +0;
+//!   a format with neither ∞ nor NaN (MX FP6/FP4) saturates overflow under every policy;
+//!   a NaN result in a format without NaN (an IEEE-style format with M = 0, where
+//!   ∞ × 0 is the only way to get one) is +0 with `invalid`; a format without zero
+//!   (E8M0) has no zero or subnormal operands, and a result below its smallest magnitude
+//!   2^emin gives ±2^emin (`UNDERFLOW | INEXACT`).
+//!
 //! ## Reduced precision: "k-bit L-Mul"
 //! [`LMul::with_k`] keeps the first k fraction bits of each operand (truncation, as the
 //! paper's "keep the first k bits"), and the offset becomes 2^−l(k). The result is still a
@@ -440,13 +448,19 @@ impl LMul {
             let sign = if negative { f.sign_bit() } else { 0 };
             return StatusAnd::new(sign | s as u64, Status::OK);
         }
-        if s < min_normal && f.has_zero() {
-            let r = f.round(Exact::Zero { negative }, rne, self.overflow, ne);
-            return StatusAnd::new(r.value, r.status | Status::UNDERFLOW | Status::INEXACT);
+        if s < min_normal {
+            if f.has_zero() {
+                let r = f.round(Exact::Zero { negative }, rne, self.overflow, ne);
+                return StatusAnd::new(r.value, r.status | Status::UNDERFLOW | Status::INEXACT);
+            }
+            // A format without zero (E8M0): the value lies in (0, 2^emin), so the nearest
+            // representable number is ±2^emin, the code sign | 0. (The core's rounding
+            // returns +2^emin here even for a negative value of a signed format.)
+            let sign = if negative { f.sign_bit() } else { 0 };
+            return StatusAnd::new(sign, Status::UNDERFLOW | Status::INEXACT);
         }
-        // Beyond the largest finite value (or below the smallest value of a format
-        // without zero): the value (2^M + fraction)·2^(⌊S/2^M⌋ − bias − M) with an
-        // unbounded exponent, rounded by the core with the overflow policy.
+        // Beyond the largest finite value: the value (2^M + fraction)·2^(⌊S/2^M⌋ − bias − M)
+        // with an unbounded exponent, rounded by the core with the overflow policy.
         f.round(self.unbounded_value(negative, s), rne, self.overflow, ne)
     }
 
@@ -717,6 +731,69 @@ mod tests {
         let b = LMul::paper(FloatFormat::BF16);
         assert_eq!(b.mul(0x3FFC, 0x3FFC).value, 0x4080);
         assert_eq!(to_f64(b.eq1(0x3FFC, 0x3FFC)), 3.0);
+    }
+
+    /// Guarded results in the layouts beyond IEEE/FN/FNUZ, derived by hand from
+    /// S = |x| + |y| − C and the layouts' codes (the HLS kernel is compared exhaustively
+    /// in tests/lmul_hls.rs).
+    #[test]
+    fn guarded_special_layouts() {
+        let g = |name: &str, ov: Overflow, a: u64, b: u64| {
+            let f: FloatFormat = name.parse().unwrap();
+            let r = LMul::guarded(f, ov).mul(a, b);
+            (r.value, r.status)
+        };
+        let (ieee, sat, prop) = (Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate);
+        let uf = Status::UNDERFLOW | Status::INEXACT;
+        let of = Status::OVERFLOW | Status::INEXACT;
+        // MX FP4 E2M1 (C = 1): 1 × 1 = 1.5; no ∞ and no NaN, so overflow saturates under
+        // every policy; a subnormal operand gives ±0 (−0 exists).
+        assert_eq!(g("e2m1", ieee, 0x2, 0x2), (0x3, Status::OK));
+        for ov in [ieee, sat, prop] {
+            assert_eq!(g("e2m1", ov, 0x7, 0x7), (0x7, of));
+            assert_eq!(g("e2m1", ov, 0x7, 0xF), (0xF, of));
+        }
+        assert_eq!(g("e2m1", ieee, 0x1, 0xF).0, 0x8);
+        // P3109 binary8p3se (C = 63): NaN 0x80, ±∞ 0x7F/0xFF, max 0x7E, no −0.
+        assert_eq!(g("binary8p3se", ieee, 0x7E, 0x7E), (0x7F, of));
+        assert_eq!(g("binary8p3se", ieee, 0xFE, 0x7E), (0xFF, of));
+        assert_eq!(g("binary8p3se", sat, 0xFE, 0x7E), (0xFE, of));
+        assert_eq!(g("binary8p3se", prop, 0x7E, 0x7E), (0x7E, of));
+        assert_eq!(g("binary8p3se", prop, 0xFF, 0x40), (0xFF, Status::OK));
+        assert_eq!(g("binary8p3se", sat, 0xFF, 0x40).0, 0xFE);
+        assert_eq!(g("binary8p3se", ieee, 0x7F, 0x00), (0x80, Status::INVALID));
+        assert_eq!(g("binary8p3se", ieee, 0x80, 0x40).0, 0x80);
+        assert_eq!(g("binary8p3se", ieee, 0xC0, 0x00), (0x00, Status::OK));
+        assert_eq!(g("binary8p3se", ieee, 0x84, 0x04), (0x00, uf));
+        // binary8p3sf: no ∞, max 0x7F; IEEE overflow is the (unsigned) NaN.
+        assert_eq!(g("binary8p3sf", ieee, 0xFF, 0x7F), (0x80, of));
+        assert_eq!(g("binary8p3sf", prop, 0xFF, 0x7F), (0xFF, of));
+        // Unsigned binary8p3ue (C = 127): NaN 0xFF, ∞ 0xFE, max 0xFD.
+        assert_eq!(g("binary8p3ue", ieee, 0xFD, 0xFD), (0xFE, of));
+        assert_eq!(g("binary8p3ue", sat, 0xFD, 0xFD), (0xFD, of));
+        assert_eq!(g("binary8p3ue", ieee, 0xFE, 0x00).0, 0xFF);
+        // IEEE-style E5M0 has ∞ (0x1F) but no NaN: ∞ × 0 is +0 with `invalid`.
+        assert_eq!(g("e5m0", ieee, 0x1F, 0x00), (0x00, Status::INVALID));
+        assert_eq!(g("e5m0", ieee, 0x1F, 0x2F), (0x3F, Status::OK));
+        // E8M0 (C = 126): 1 × 1 = 2 (M = 0: the offset is 2^0); no zero, so the smallest
+        // values give the smallest value; 0xFF is NaN.
+        assert_eq!(g("e8m0", ieee, 0x7F, 0x7F), (0x80, Status::OK));
+        assert_eq!(g("e8m0", ieee, 0x00, 0x00), (0x00, uf));
+        assert_eq!(g("e8m0", ieee, 0xFE, 0xFE), (0xFF, of));
+        assert_eq!(g("e8m0", sat, 0xFE, 0xFE), (0xFE, of));
+        assert_eq!(g("e8m0", ieee, 0xFF, 0x7F).0, 0xFF);
+    }
+
+    /// In a signed format without zero a product below the smallest magnitude is
+    /// ±2^emin with the product's sign ([`FloatFormat::round`] returns +2^emin for both).
+    #[test]
+    fn no_zero_underflow_keeps_the_sign() {
+        let f: FloatFormat = "e4m3:nozero:nosub".parse().unwrap();
+        let lm = LMul::guarded(f, Overflow::Ieee);
+        let uf = Status::UNDERFLOW | Status::INEXACT;
+        assert_eq!(lm.mul(0x80, 0x00), StatusAnd::new(0x80, uf));
+        assert_eq!(lm.mul(0x80, 0x80), StatusAnd::new(0x00, uf));
+        assert_eq!(lm.mul(0x00, 0x00), StatusAnd::new(0x00, uf));
     }
 
     #[test]

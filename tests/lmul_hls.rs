@@ -1,9 +1,11 @@
 //! The HLS kernel `hls/include/lowprec/lmul.h` against the Rust golden model: the
 //! testbench `hls/tb/lmul_tb.cpp` is compiled with g++ against the real `ap_types`
 //! headers (from the hls4ml 1.3.0 wheel, fetched by `hls/fetch-headers.sh` into
-//! `target/hls-headers/`) and run on every configuration it lists: all 65,536 code pairs
-//! of each 8-bit format, 10^6 random pairs (specials and range edges included) of fp16,
-//! bf16 and fp32. Zero mismatches allowed.
+//! `target/hls-headers/`) and run on every configuration it lists: all code pairs of each
+//! format of at most 8 bits (OCP FP8, FNUZ, MX FP6/FP4 and E8M0, every signed and unsigned
+//! IEEE P3109 binary8pP, and custom layouts), in paper mode and in guarded mode under every
+//! overflow policy; 10^6 random pairs (specials and range edges included) of each wider
+//! format. Zero mismatches allowed.
 //!
 //! The compiled testbench is cached under `target/lmul-hls/`, keyed by a hash of the
 //! sources, the compiler command and the header directory.
@@ -11,11 +13,17 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
+use lowprec::float::Specials;
 use lowprec::lmul::{LMul, Mode};
 use lowprec::{FloatFormat, Overflow, RandomBits, SplitMix64};
 
 const HLS4ML_VERSION: &str = "1.3.0";
+
+/// Code pairs compared exhaustively: 4^width for each configuration of a format of at
+/// most 8 bits.
+const EXHAUSTIVE_PAIRS: u64 = 17_789_440;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -167,33 +175,40 @@ fn testbench() -> &'static PathBuf {
     })
 }
 
-/// One testbench configuration, `FORMAT-MODE-OVERFLOW-kK`, as the Rust model.
+/// One testbench configuration, `FORMAT-MODE-OVERFLOW-kK`, as the Rust model. FORMAT may
+/// contain '-' itself (a negative bias), so the name is split from the right.
 fn model(name: &str) -> LMul {
-    let parts: Vec<&str> = name.split('-').collect();
+    let parts: Vec<&str> = name.rsplitn(4, '-').collect();
     assert_eq!(parts.len(), 4, "configuration name {name}");
-    let f: FloatFormat = parts[0].parse().unwrap();
-    let mode: Mode = parts[1].parse().unwrap();
-    let overflow: Overflow = parts[2].parse().unwrap();
-    let k: u32 = parts[3].strip_prefix('k').unwrap().parse().unwrap();
+    let f: FloatFormat = parts[3]
+        .parse()
+        .unwrap_or_else(|e| panic!("configuration {name}: {e}"));
+    let mode: Mode = parts[2].parse().unwrap();
+    let overflow: Overflow = parts[1].parse().unwrap();
+    let k: u32 = parts[0].strip_prefix('k').unwrap().parse().unwrap();
+    assert!(k <= f.man_bits(), "configuration {name}: k above M");
     LMul::new(f, mode, overflow).with_k(k)
 }
 
 /// Codes that exercise the guarded edges: zeros, subnormals, the smallest and largest
-/// normals, infinities, NaNs, one, and exponents around the bias.
+/// normals, infinities, NaNs, and exponent fields around the bias (clamped to the field).
 fn edge_codes(f: &FloatFormat) -> Vec<u64> {
     let m = f.man_bits();
+    let frac_max = (1u64 << m) - 1;
+    let field_max = (1i64 << f.exp_bits()) - 1;
     let mut v = vec![
         0,
         1,
-        (1 << m) - 1,
+        frac_max,
         1 << m,
         (1 << m) + 1,
         f.max_mag(),
-        f.max_mag() - 1,
+        f.max_mag().saturating_sub(1),
         f.max_mag() + 1,
+        f.max_mag() + 2,
         f.mag_mask(),
     ];
-    let bias = f.bias() as u64;
+    let bias = i64::from(f.bias());
     for e in [
         1,
         2,
@@ -203,19 +218,30 @@ fn edge_codes(f: &FloatFormat) -> Vec<u64> {
         bias + 1,
         2 * bias - 1,
         2 * bias,
+        field_max - 1,
+        field_max,
     ] {
-        for frac in [0, 1, (1 << m) - 1, 1 << m.saturating_sub(1)] {
-            v.push(((e << m) | frac) & f.mag_mask());
+        let e = e.clamp(0, field_max) as u64;
+        for frac in [0, 1, frac_max, 1 << m.saturating_sub(1)] {
+            v.push((e << m) | (frac & frac_max));
         }
     }
+    let mut v: Vec<u64> = v.into_iter().map(|c| c & f.mag_mask()).collect();
     let signed: Vec<u64> = v.iter().map(|c| c | f.sign_bit()).collect();
     v.extend(signed);
     v
 }
 
+/// Number of random pairs of each format wider than 8 bits.
+const RANDOM_PAIRS: usize = 1_000_000;
+
+/// Every code pair of a format of at most 8 bits (a in the high half of the index), else
+/// [`RANDOM_PAIRS`] random pairs, one code in eight taken from [`edge_codes`].
 fn pairs_for(f: &FloatFormat, rng: &mut SplitMix64) -> Vec<(u64, u64)> {
-    if f.width() <= 8 {
-        return (0..1u64 << 16).map(|i| (i >> 8, i & 0xFF)).collect();
+    let w = f.width();
+    if w <= 8 {
+        let mask = f.code_mask();
+        return (0..1u64 << (2 * w)).map(|i| (i >> w, i & mask)).collect();
     }
     let edges = edge_codes(f);
     let code = |rng: &mut SplitMix64| {
@@ -226,7 +252,115 @@ fn pairs_for(f: &FloatFormat, rng: &mut SplitMix64) -> Vec<(u64, u64)> {
             (r >> 3) & f.code_mask()
         }
     };
-    (0..1_000_000).map(|_| (code(rng), code(rng))).collect()
+    (0..RANDOM_PAIRS).map(|_| (code(rng), code(rng))).collect()
+}
+
+/// The formats the testbench must cover exhaustively, each in paper mode and in guarded
+/// mode under every overflow policy: every preset of at most 8 bits (OCP FP8, FNUZ, MX
+/// FP6/FP4, E8M0) and every 8-bit IEEE P3109 format, signed and unsigned, extended and
+/// finite.
+fn required_formats() -> Vec<String> {
+    let mut v: Vec<String> = FloatFormat::PRESETS
+        .iter()
+        .filter(|(_, f)| f.width() <= 8)
+        .map(|(name, _)| name.to_string())
+        .collect();
+    for (signed, max_p) in [('s', 7), ('u', 8)] {
+        for p in 1..=max_p {
+            for x in ['e', 'f'] {
+                v.push(format!("binary8p{p}{signed}{x}"));
+            }
+        }
+    }
+    v
+}
+
+fn check_coverage(names: &[String]) {
+    for f in required_formats() {
+        let m = f.parse::<FloatFormat>().unwrap().man_bits();
+        for (mode, overflow) in [
+            ("paper", "ieee"),
+            ("guarded", "ieee"),
+            ("guarded", "satfinite"),
+            ("guarded", "satpropagate"),
+        ] {
+            let name = format!("{f}-{mode}-{overflow}-k{m}");
+            assert!(names.contains(&name), "the testbench lacks {name}");
+        }
+    }
+    // Every special-value layout, with and without a sign bit (FNUZ needs one), has a
+    // format the test exhausts.
+    let small: Vec<FloatFormat> = names
+        .iter()
+        .map(|n| model(n).format())
+        .filter(|f| f.width() <= 8)
+        .collect();
+    for specials in [
+        Specials::Ieee,
+        Specials::FiniteNan,
+        Specials::Fnuz,
+        Specials::Finite,
+        Specials::P3109 { extended: true },
+        Specials::P3109 { extended: false },
+        Specials::NoZero,
+    ] {
+        for signed in [true, false] {
+            if specials == Specials::Fnuz && !signed {
+                continue;
+            }
+            assert!(
+                small
+                    .iter()
+                    .any(|f| f.specials() == specials && f.is_signed() == signed),
+                "no exhaustive configuration of {specials:?}, signed = {signed}"
+            );
+        }
+    }
+}
+
+/// The pairs of one format, and the testbench input file that holds them.
+struct Input {
+    format: FloatFormat,
+    pairs: Vec<(u64, u64)>,
+    path: PathBuf,
+}
+
+/// Runs the testbench on configuration `name` over `input` (writing its results to `out`)
+/// and compares every result with the model. Returns the number of pairs compared.
+fn compare(tb: &Path, name: &str, lm: &LMul, input: &Input, out: &Path) -> Result<u64, String> {
+    let run = Command::new(tb)
+        .arg(name)
+        .arg(&input.path)
+        .arg(out)
+        .output()
+        .unwrap();
+    if !run.status.success() {
+        return Err(format!(
+            "lmul_tb {name} failed: {}",
+            String::from_utf8_lossy(&run.stderr)
+        ));
+    }
+    let got = std::fs::read(out).unwrap();
+    if got.len() != input.pairs.len() * 8 {
+        return Err(format!("lmul_tb {name}: {} result bytes", got.len()));
+    }
+    let mut mismatches = Vec::new();
+    for (&(a, b), c) in input.pairs.iter().zip(got.chunks_exact(8)) {
+        let c = u64::from_le_bytes(c.try_into().unwrap());
+        let want = lm.mul(a, b).value;
+        if c != want {
+            mismatches.push(format!("{a:#x} × {b:#x}: C++ {c:#x}, Rust {want:#x}"));
+        }
+    }
+    if !mismatches.is_empty() {
+        return Err(format!(
+            "{name}: {} mismatches of {}, first: {:?}",
+            mismatches.len(),
+            input.pairs.len(),
+            &mismatches[..mismatches.len().min(8)]
+        ));
+    }
+    Ok(input.pairs.len() as u64)
 }
 
 #[test]
@@ -239,70 +373,86 @@ fn hls_kernel_matches_rust_on_every_configuration() {
         .lines()
         .map(str::to_string)
         .collect();
-    assert_eq!(names.len(), 42, "{names:?}");
+    assert_eq!(names.len(), 346, "{names:?}");
+    check_coverage(&names);
     let dir = root().join(format!("target/lmul-hls/run-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+
+    // One input file per format, in the order the formats first appear.
     let mut rng = SplitMix64::new(0x4C4D_554C);
-    let mut inputs: Vec<(FloatFormat, Vec<(u64, u64)>)> = Vec::new();
-    let mut total = 0u64;
-    let mut per_format = std::collections::BTreeMap::<String, u64>::new();
+    let mut inputs: Vec<Input> = Vec::new();
+    let mut jobs: Vec<(&str, LMul, usize)> = Vec::new();
     for name in &names {
         let lm = model(name);
         let f = lm.format();
-        if !inputs.iter().any(|(g, _)| *g == f) {
-            let p = pairs_for(&f, &mut rng);
-            inputs.push((f, p));
-        }
-        let pairs = &inputs.iter().find(|(g, _)| *g == f).unwrap().1;
-        let mut bytes = Vec::with_capacity(pairs.len() * 8);
-        for &(a, b) in pairs {
-            bytes.extend_from_slice(&(a as u32).to_le_bytes());
-            bytes.extend_from_slice(&(b as u32).to_le_bytes());
-        }
-        let (inp, out) = (dir.join("in.bin"), dir.join("out.bin"));
-        std::fs::write(&inp, &bytes).unwrap();
-        let run = Command::new(tb)
-            .arg(name)
-            .arg(&inp)
-            .arg(&out)
-            .output()
-            .unwrap();
-        assert!(
-            run.status.success(),
-            "lmul_tb {name} failed: {}",
-            String::from_utf8_lossy(&run.stderr)
-        );
-        let got = std::fs::read(&out).unwrap();
-        assert_eq!(got.len(), pairs.len() * 4);
-        let mut mismatches = Vec::new();
-        for (i, &(a, b)) in pairs.iter().enumerate() {
-            let c = u64::from(u32::from_le_bytes(
-                got[4 * i..4 * i + 4].try_into().unwrap(),
-            ));
-            let want = lm.mul(a, b).value;
-            if c != want {
-                mismatches.push(format!("{a:#x} × {b:#x}: C++ {c:#x}, Rust {want:#x}"));
+        let i = match inputs.iter().position(|i| i.format == f) {
+            Some(i) => i,
+            None => {
+                let pairs = pairs_for(&f, &mut rng);
+                let mut bytes = Vec::with_capacity(pairs.len() * 16);
+                for &(a, b) in &pairs {
+                    bytes.extend_from_slice(&a.to_le_bytes());
+                    bytes.extend_from_slice(&b.to_le_bytes());
+                }
+                let path = dir.join(format!("in{}.bin", inputs.len()));
+                std::fs::write(&path, &bytes).unwrap();
+                inputs.push(Input {
+                    format: f,
+                    pairs,
+                    path,
+                });
+                inputs.len() - 1
             }
-        }
-        assert!(
-            mismatches.is_empty(),
-            "{name}: {} mismatches of {}, first: {:?}",
-            mismatches.len(),
-            pairs.len(),
-            &mismatches[..mismatches.len().min(8)]
-        );
-        total += pairs.len() as u64;
-        *per_format.entry(f.to_string()).or_default() += pairs.len() as u64;
-    }
-    let _ = std::fs::remove_dir_all(&dir);
-    // Every 8-bit pair in six configurations, 10^6 pairs in six configurations otherwise.
-    for (f, n) in &per_format {
-        let want = if f.starts_with('e') {
-            6 * 65_536
-        } else {
-            6 * 1_000_000
         };
-        assert_eq!(*n, want, "{f}");
+        jobs.push((name, lm, i));
     }
-    assert_eq!(total, 4 * 6 * 65_536 + 3 * 6 * 1_000_000);
+
+    // The configurations are independent: a few workers take them in turn.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let next = AtomicUsize::new(0);
+    let results: Vec<Result<u64, String>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|w| {
+                let (jobs, inputs, next, dir) = (&jobs, &inputs, &next, &dir);
+                s.spawn(move || {
+                    let out = dir.join(format!("out{w}.bin"));
+                    let mut done = Vec::new();
+                    loop {
+                        let j = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(&(name, ref lm, i)) = jobs.get(j) else {
+                            return done;
+                        };
+                        done.push((j, compare(tb, name, lm, &inputs[i], &out)));
+                    }
+                })
+            })
+            .collect();
+        let mut all: Vec<(usize, Result<u64, String>)> = handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect();
+        all.sort_by_key(|(j, _)| *j);
+        all.into_iter().map(|(_, r)| r).collect()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let (mut exhaustive, mut random) = (0u64, 0u64);
+    for ((name, lm, _), r) in jobs.iter().zip(results) {
+        let n = r.unwrap_or_else(|e| panic!("{e}"));
+        let w = lm.format().width();
+        if w <= 8 {
+            assert_eq!(n, 1 << (2 * w), "{name} is not exhaustive");
+            exhaustive += n;
+        } else {
+            assert_eq!(n, RANDOM_PAIRS as u64, "{name}");
+            random += n;
+        }
+    }
+    println!(
+        "{} configurations: {exhaustive} code pairs exhaustively, {random} random",
+        names.len()
+    );
+    // 310 configurations of 4- to 8-bit formats, 36 of 6 formats of 16 to 63 bits.
+    assert_eq!(exhaustive, EXHAUSTIVE_PAIRS);
+    assert_eq!(random, 36 * RANDOM_PAIRS as u64);
 }
