@@ -454,8 +454,8 @@ impl LMul {
                 return StatusAnd::new(r.value, r.status | Status::UNDERFLOW | Status::INEXACT);
             }
             // A format without zero (E8M0): the value lies in (0, 2^emin), so the nearest
-            // representable number is ±2^emin, the code sign | 0. (The core's rounding
-            // returns +2^emin here even for a negative value of a signed format.)
+            // representable number is ±2^emin, the code sign | 0 (what the core's
+            // rounding to nearest gives too).
             let sign = if negative { f.sign_bit() } else { 0 };
             return StatusAnd::new(sign, Status::UNDERFLOW | Status::INEXACT);
         }

@@ -388,8 +388,15 @@ impl FloatFormat {
         }
         if kept == 0 {
             if !self.has_zero() {
-                // No zero to round to: the smallest value is the nearest representable one.
-                return StatusAnd::new(0, status);
+                // No zero to round to: the smallest magnitude, with x's sign — or the sign
+                // a directed rounding points to (above a tiny −x the nearest value is +min).
+                let negative = match mode {
+                    Rounding::TowardPositive => false,
+                    Rounding::TowardNegative => true,
+                    _ => f.negative,
+                };
+                let sign = if negative { self.sign_bit() } else { 0 };
+                return StatusAnd::new(sign, status);
             }
             return self.zero_result(f.negative, status);
         }

@@ -30,8 +30,10 @@
 //! - Unsigned formats (the docs of `FloatFormat::round`): a negative value that does not
 //!   round to zero gives, under `Ieee`, 0 with inexact when the mode rounds toward zero or
 //!   +∞, else NaN with invalid; under the saturating policies the smallest value with
-//!   inexact. A format without zero (E8M0) gives its smallest value where the grid gives 0,
-//!   NaN for ±0, and NaN (or its smallest value when saturating) for every negative value.
+//!   inexact. A format without zero gives its smallest magnitude where the grid gives 0
+//!   (signed: with the value's sign, or the sign a directed rounding points to); unsigned
+//!   (E8M0), NaN for ±0 and NaN (or its smallest value when saturating) for every negative
+//!   value.
 
 #![allow(dead_code)]
 
@@ -679,8 +681,14 @@ impl Spec {
             let code = if self.has_zero() {
                 self.zero_code(negative)
             } else {
-                // No zero: 2^emin, the smallest value, is code 0.
-                0
+                // No zero: ±2^emin, the smallest magnitude, with the value's sign or the
+                // one a directed rounding points to (above a tiny −x lies +2^emin).
+                let up = match mode {
+                    Rounding::TowardPositive => false,
+                    Rounding::TowardNegative => true,
+                    _ => negative,
+                };
+                self.sign(up)
             };
             return Expect {
                 want: Want::Code(code),
