@@ -1,5 +1,7 @@
 //! Criterion benchmarks of the slice kernels, with `half`'s slice conversions, the exact
-//! scalar path and a plain memory stream for scale. Kept quick (short warm-up and
+//! scalar path and a plain memory stream for scale. On x86 CPUs with F16C, the binary16
+//! rows (`fp16_rne`, `quantize_fp16_rne`, `decode_fp16`) run lowprec's F16C path, as
+//! `half_f16` and `half_f16_to_f32` run `half`'s. Kept quick (short warm-up and
 //! measurement); `examples/throughput.rs` and `scripts/bench-peers.sh` give the
 //! side-by-side table with the Python peers.
 //!
@@ -83,6 +85,16 @@ fn convert(c: &mut Criterion) {
     });
     g.bench_function("quantize_fp16_rne", |b| {
         b.iter(|| slice::quantize_f32_to(&fp16, black_box(&x32), &mut f32s, rne, ieee, &mut rng))
+    });
+    // The data's binary16 codes, for both decoders.
+    let mut h16 = vec![0u16; N];
+    slice::encode_f32(&fp16, &x32, &mut h16, rne, ieee, &mut rng).unwrap();
+    g.bench_function("decode_fp16", |b| {
+        b.iter(|| slice::decode_to_f32(&fp16, black_box(&h16), &mut f32s))
+    });
+    g.bench_function("half_f16_to_f32", |b| {
+        let h: Vec<f16> = h16.iter().map(|&c| f16::from_bits(c)).collect();
+        b.iter(|| black_box(&h).convert_to_f32_slice(&mut f32s))
     });
     g.bench_function("decode_e4m3fn", |b| {
         b.iter(|| slice::decode_to_f32(&e4m3fn, black_box(&u8s), &mut f32s))

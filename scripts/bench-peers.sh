@@ -8,7 +8,9 @@
 #
 # --native also builds and runs the tool with RUSTFLAGS="-C target-cpu=native" (in
 # target/native) and adds its column: the kernels are plain Rust that the compiler
-# vectorizes, so wider vector units (AVX2, AVX-512) speed them up at build time.
+# vectorizes, so wider vector units (AVX2, AVX-512) speed them up at build time. The
+# binary16 conversions with ties-to-even take F16C in both builds when the CPU has it
+# (detected at run time, as `half` does).
 # Everything runs pinned to one core (taskset) where available.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -118,7 +118,8 @@ def main():
 
     print(f"Throughput on one core, million elements per second, best of {a.reps} runs over "
           f"{x32.size:,} standard-normal values; {a.machine}, {a.date}.")
-    print("lowprec: default release build (x86-64 baseline, SSE2)"
+    print("lowprec: default release build (x86-64 baseline, SSE2; f32 → fp16 with RNE through "
+          "F16C where the CPU has it, detected at run time)"
           + ("; last column: built with `-C target-cpu=native`." if native else "."))
     print()
     head = "| operation | lowprec | peer | peer M el/s | lowprec ÷ peer | lowprec ÷ stream |"

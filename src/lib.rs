@@ -44,7 +44,7 @@
 //! Without default features the crate is `#![no_std]`, allocation-free and panic-free on
 //! every input; it builds for `thumbv7em-none-eabihf`.
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 #[cfg(feature = "std")]

@@ -66,8 +66,18 @@
 //!
 //! The kernels are portable Rust without `unsafe`; the compiler vectorizes them for the
 //! target's baseline (SSE2 on x86-64). Building with wider vector units enabled (for
-//! example `RUSTFLAGS="-C target-cpu=native"`) speeds them up further; runtime
-//! dispatch to such code would need `unsafe`, which this crate forbids.
+//! example `RUSTFLAGS="-C target-cpu=native"`) speeds them up further.
+//!
+//! One case is dispatched at run time instead: on x86 and x86-64 with the `std` feature,
+//! when the CPU has F16C and AVX, `f32` → IEEE binary16 ([`FloatFormat::FP16`]) with
+//! ties-to-even and [`Overflow::Ieee`] ([`encode_f32`], [`quantize_f32`],
+//! [`quantize_f32_to`]) and binary16 → `f32` ([`decode_to_f32`]) use the
+//! `vcvtps2ph`/`vcvtph2ps` instructions, eight elements at a time, as the `half` crate
+//! does. Their results are the portable kernel's bit for bit: the instructions round to
+//! nearest-even by their immediate operand (not the MXCSR), overflow to ±∞ and keep
+//! subnormal results, and NaN lanes, whose payloads F16C would keep, are replaced by
+//! lowprec's NaN of the same sign. This is the crate's only `unsafe` code, in a small
+//! private module; every other format, mode, policy and target runs the portable kernels.
 //!
 //! ```
 //! use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
@@ -204,6 +214,10 @@ pub fn quantize_f32<R: RandomBits + ?Sized>(
     overflow: Overflow,
     rng: &mut R,
 ) {
+    #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+    if f16c_nan(fmt, mode, overflow).is_some_and(|nan| f16c::quantize_in_place(xs, nan)) {
+        return;
+    }
     run::<_, R, true>(fmt, InPlace(xs), mode, overflow, rng);
 }
 
@@ -252,6 +266,10 @@ pub fn quantize_f32_to<R: RandomBits + ?Sized>(
     rng: &mut R,
 ) -> Result<(), SliceError> {
     check_len(src.len(), dst.len())?;
+    #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+    if f16c_nan(fmt, mode, overflow).is_some_and(|nan| f16c::quantize(src, dst, nan)) {
+        return Ok(());
+    }
     let out = |b| f32::from_bits(b as u32);
     run::<f32, R, true>(fmt, Copying { src, dst, out }, mode, overflow, rng);
     Ok(())
@@ -312,6 +330,10 @@ pub fn encode_f32<C: Code, R: RandomBits + ?Sized>(
 ) -> Result<(), SliceError> {
     check_codes::<C>(fmt)?;
     check_len(src.len(), dst.len())?;
+    #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+    if f16c_nan(fmt, mode, overflow).is_some_and(|nan| f16c::encode(src, dst, nan)) {
+        return Ok(());
+    }
     let out = C::from_u64;
     run::<f32, R, false>(fmt, Copying { src, dst, out }, mode, overflow, rng);
     Ok(())
@@ -377,6 +399,10 @@ pub fn decode_to_f32<C: Code>(
 ) -> Result<(), SliceError> {
     check_codes::<C>(fmt)?;
     check_len(src.len(), dst.len())?;
+    #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+    if f16c_decode_nan(fmt).is_some_and(|nan| f16c::decode(src, dst, nan)) {
+        return Ok(());
+    }
     decode(fmt, src, dst);
     Ok(())
 }
@@ -426,6 +452,63 @@ fn check_codes<C: Code>(fmt: &FloatFormat) -> Result<(), SliceError> {
             code_bits: C::BITS,
         })
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// binary16 through F16C (x86 and x86-64, with `std` for the run-time feature check)
+// ---------------------------------------------------------------------------------------
+
+// The crate's one module with `unsafe` code: target-feature functions and the vector
+// loads and stores, each block with its proof.
+#[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+#[allow(unsafe_code)]
+mod f16c;
+#[cfg(all(
+    test,
+    feature = "std",
+    any(target_arch = "x86", target_arch = "x86_64")
+))]
+mod f16c_tests;
+
+/// The F16C path serves `f32` → binary16 ([`FloatFormat::FP16`]) with ties-to-even and
+/// IEEE overflow, where `vcvtps2ph` rounds exactly as the exact path does (see
+/// [`f16c`]) except on NaN inputs. For those calls, returns the `f32` bits `nan` of
+/// lowprec's NaN value, so that `sign | nan` in a NaN lane gives the exact path's results:
+/// its NaN code for that sign under `vcvtps2ph` (which keeps a quiet NaN's payload, here
+/// of binary16 width) and its NaN value after `vcvtph2ps` (exact). The exact path's NaN
+/// result depends only on the input's sign (its `Exact::Nan` carries no payload), so
+/// asking it about ±NaN covers every NaN input; anything unexpected keeps the call on the
+/// portable kernel.
+#[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+fn f16c_nan(fmt: &FloatFormat, mode: Rounding, overflow: Overflow) -> Option<u32> {
+    if *fmt != FloatFormat::FP16 || mode != Rounding::TiesToEven || overflow != Overflow::Ieee {
+        return None;
+    }
+    let code = |x: f32| fmt.from_f32(x, mode, overflow, &mut NoRandom).value;
+    let (pos, neg) = (code(f32::NAN), code(-f32::NAN));
+    // A positive quiet binary16 NaN (exponent all ones, quiet bit 0x200 set) and its
+    // payload moved to the top of the f32 fraction: what vcvtps2ph maps back onto it.
+    let nan = 0x7F80_0000 | ((pos as u32 & 0x3FF) << 13);
+    let ok = pos & 0xFE00 == 0x7E00
+        && neg == pos | 0x8000
+        && fmt.to_f32(pos).to_bits() == nan
+        && fmt.to_f32(neg).to_bits() == nan | 0x8000_0000;
+    ok.then_some(nan)
+}
+
+/// The F16C path decodes binary16 codes, exactly as the exact path does except for NaN
+/// codes (vcvtph2ps keeps their payloads). Returns the `f32` bits of lowprec's positive NaN
+/// value, whose negation is the negative one: `to_f32` of a NaN code depends only on its
+/// sign (the decoded `Exact::Nan` carries no payload), so the largest NaN code of each
+/// sign stands for all.
+#[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
+fn f16c_decode_nan(fmt: &FloatFormat) -> Option<u32> {
+    if *fmt != FloatFormat::FP16 {
+        return None;
+    }
+    let (pos, neg) = (fmt.to_f32(0x7FFF), fmt.to_f32(0xFFFF));
+    let ok = pos.is_nan() && pos.is_sign_positive() && neg.to_bits() == pos.to_bits() | 0x8000_0000;
+    ok.then_some(pos.to_bits())
 }
 
 // ---------------------------------------------------------------------------------------
