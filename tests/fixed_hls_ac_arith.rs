@@ -45,7 +45,7 @@
 
 mod hls;
 
-use hls::{Rng, Script, Unit, build, cpp_type, tokens};
+use hls::{Rng, Script, Unit, build, cpp_type, operand, tokens, wide_bits};
 use lowprec::fixed::{
     AcFixed, AcUfixed, ArithError, FixedFormat, FixedType, Fx, OverflowMode, Quantization, Wide,
     WideFormat, modes::*,
@@ -83,25 +83,6 @@ fn random_modes(rng: &mut Rng) -> (Quantization, OverflowMode) {
         Quantization::ALL[rng.below(8) as usize],
         AC_O[rng.below(4) as usize],
     )
-}
-
-fn operand(f: &FixedFormat, rng: &mut Rng) -> u64 {
-    let r = rng.next();
-    let x = match rng.below(5) {
-        0 => r,
-        1 => r >> rng.below(64),
-        2 => (r >> rng.below(64)).wrapping_neg(),
-        3 => [0, 1, f.mask(), f.mask() >> 1, (f.mask() >> 1) + 1][rng.below(5) as usize],
-        _ => r & 0xF,
-    };
-    x & f.mask()
-}
-
-/// The W bits of a wide value as (low 64, high 64).
-fn wide_bits(w: &Wide) -> [u64; 2] {
-    let width = w.format().width();
-    let bits = (w.raw() as u128) & (u128::MAX >> (128 - width));
-    [bits as u64, (bits >> 64) as u64]
 }
 
 /// Out = t, then t's bits; or the cast alone when t has no 128-bit value.

@@ -256,20 +256,12 @@ fn any_format() -> impl Strategy<Value = FloatFormat> {
         1u32..=11,
         0u32..=52,
         -40i32..=40,
-        0usize..7,
+        0usize..Specials::ALL.len(),
         any::<bool>(),
         any::<bool>(),
     )
         .prop_filter_map("valid", |(e, m, dbias, sp, sub, signed)| {
-            let specials = [
-                Specials::Ieee,
-                Specials::FiniteNan,
-                Specials::Fnuz,
-                Specials::Finite,
-                Specials::P3109 { extended: true },
-                Specials::P3109 { extended: false },
-                Specials::NoZero,
-            ][sp];
+            let specials = Specials::ALL[sp];
             let bias = (1 << (e - 1)) - 1 + dbias;
             FloatFormat::new(e, m, bias, specials, sub, signed).ok()
         })

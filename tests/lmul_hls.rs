@@ -295,15 +295,7 @@ fn check_coverage(names: &[String]) {
         .map(|n| model(n).format())
         .filter(|f| f.width() <= 8)
         .collect();
-    for specials in [
-        Specials::Ieee,
-        Specials::FiniteNan,
-        Specials::Fnuz,
-        Specials::Finite,
-        Specials::P3109 { extended: true },
-        Specials::P3109 { extended: false },
-        Specials::NoZero,
-    ] {
+    for specials in Specials::ALL {
         for signed in [true, false] {
             if specials == Specials::Fnuz && !signed {
                 continue;

@@ -54,29 +54,19 @@ fn long_run() -> bool {
     std::env::var("LOWPREC_LONG").is_ok_and(|v| v == "1")
 }
 
-const SPECIALS: [Specials; 7] = [
-    Specials::Ieee,
-    Specials::FiniteNan,
-    Specials::Fnuz,
-    Specials::Finite,
-    Specials::P3109 { extended: true },
-    Specials::P3109 { extended: false },
-    Specials::NoZero,
-];
-
 /// A random valid format.
 fn format_strategy() -> impl Strategy<Value = FloatFormat> {
     (
         2u32..=11,
         prop_oneof![0u32..=10, 0u32..=52],
         -60i32..=60,
-        0usize..SPECIALS.len(),
+        0usize..Specials::ALL.len(),
         any::<bool>(),
         prop_oneof![3 => Just(true), 1 => Just(false)],
     )
         .prop_filter_map("valid format", |(e, m, off, sp, sub, signed)| {
             let bias = (1i32 << (e - 1)) - 1 + off;
-            FloatFormat::new(e, m, bias, SPECIALS[sp], sub, signed).ok()
+            FloatFormat::new(e, m, bias, Specials::ALL[sp], sub, signed).ok()
         })
 }
 

@@ -25,6 +25,19 @@ pub enum Specials {
     NoZero,
 }
 
+impl Specials {
+    /// Every layout, the P3109 one with and without infinities.
+    pub const ALL: [Specials; 7] = [
+        Specials::Ieee,
+        Specials::FiniteNan,
+        Specials::Fnuz,
+        Specials::Finite,
+        Specials::P3109 { extended: true },
+        Specials::P3109 { extended: false },
+        Specials::NoZero,
+    ];
+}
+
 /// Why a format description was rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FormatError {

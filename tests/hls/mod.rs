@@ -264,6 +264,26 @@ pub fn cpp_type(f: &lowprec::fixed::FixedFormat) -> String {
     format!("{s} ")
 }
 
+/// A raw operand of `f`: random bits, short values of either sign, the extremes.
+pub fn operand(f: &lowprec::fixed::FixedFormat, rng: &mut Rng) -> u64 {
+    let r = rng.next();
+    let x = match rng.below(5) {
+        0 => r,
+        1 => r >> rng.below(64),
+        2 => (r >> rng.below(64)).wrapping_neg(),
+        3 => [0, 1, f.mask(), f.mask() >> 1, (f.mask() >> 1) + 1][rng.below(5) as usize],
+        _ => r & 0xF,
+    };
+    x & f.mask()
+}
+
+/// The W bits of a wide value as (low 64, high 64).
+pub fn wide_bits(w: &lowprec::fixed::Wide) -> [u64; 2] {
+    let width = w.format().width();
+    let bits = (w.raw() as u128) & (u128::MAX >> (128 - width));
+    [bits as u64, (bits >> 64) as u64]
+}
+
 /// A small deterministic generator for test inputs.
 pub struct Rng(pub u64);
 
