@@ -32,15 +32,14 @@
 mod oracle;
 
 use std::cell::Cell;
-use std::cmp::Ordering;
 
 use lowprec::float::Specials;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status, StatusAnd};
-use oracle::{Expect, In, NoDraw, Spec, Tally, Val, Want, q_to_float};
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use oracle::arith::{self, Case, Exact, Op};
+use oracle::{In, Spec, Tally, Val, q_to_float};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-use rug::float::Round;
-use rug::{Float, Integer, Rational};
+use rug::{Float, Integer};
 
 /// Formats per default run, and operand tuples per operation and format.
 const FORMATS: u32 = 3000;
@@ -50,17 +49,7 @@ fn long_run() -> bool {
     std::env::var("LOWPREC_LONG").is_ok_and(|v| v == "1")
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Op {
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Sqrt,
-    Fma,
-}
-
-const OPS: [Op; 6] = [Op::Add, Op::Sub, Op::Mul, Op::Div, Op::Sqrt, Op::Fma];
+const OPS: [Op; 6] = Op::ALL;
 
 /// A random valid format: p up to 53, the bias mostly the IEEE one or within a few of it.
 fn format_strategy() -> impl Strategy<Value = FloatFormat> {
@@ -646,183 +635,6 @@ fn operands(s: &Spec, op: Op, rng: &mut SplitMix64) -> [u64; 3] {
 }
 
 // ---------------------------------------------------------------------------------------
-// The exact results (IEEE 754 §6 and §7) and their expectations.
-
-/// The exact result of an operation before rounding, or the flag of a special outcome.
-enum Exact {
-    Value(In),
-    Invalid,
-    DivByZero { neg: bool },
-}
-
-fn is_neg(v: &Val) -> bool {
-    match v {
-        Val::Nan { neg } | Val::Inf { neg } | Val::Zero { neg } => *neg,
-        Val::Num(q) => *q < 0,
-    }
-}
-
-fn neg_val(v: &Val) -> Val {
-    match v {
-        Val::Nan { neg } => Val::Nan { neg: !neg },
-        Val::Inf { neg } => Val::Inf { neg: !neg },
-        Val::Zero { neg } => Val::Zero { neg: !neg },
-        Val::Num(q) => Val::Num(Rational::from(-q)),
-    }
-}
-
-/// A value that rounds like the exact one: a 300-bit truncation toward zero, nudged away
-/// from zero by one 600-bit unit when the truncation lost something.
-fn near((mut f, dir): (Float, Ordering)) -> Float {
-    if dir != Ordering::Equal {
-        f.set_prec(600);
-        if f.is_sign_negative() {
-            f.next_down();
-        } else {
-            f.next_up();
-        }
-    }
-    f
-}
-
-fn num(q: Rational, zero_neg: bool) -> Exact {
-    if q == 0 {
-        Exact::Value(In::Zero { neg: zero_neg })
-    } else {
-        Exact::Value(In::Num(near(Float::with_val_round(300, &q, Round::Zero))))
-    }
-}
-
-/// x + y; `rdn` says whether the mode rounds toward −∞ (an exact zero sum is −0 then).
-fn exact_add(x: &Val, y: &Val, rdn: bool) -> Exact {
-    match (x, y) {
-        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => Exact::Value(In::Nan { neg: false }),
-        (Val::Inf { neg: a }, Val::Inf { neg: b }) if a != b => Exact::Invalid,
-        (Val::Inf { neg }, _) | (_, Val::Inf { neg }) => Exact::Value(In::Inf { neg: *neg }),
-        (Val::Zero { neg: a }, Val::Zero { neg: b }) => Exact::Value(In::Zero {
-            neg: if a == b { *a } else { rdn },
-        }),
-        (Val::Zero { .. }, Val::Num(q)) | (Val::Num(q), Val::Zero { .. }) => {
-            Exact::Value(In::Num(q_to_float(q)))
-        }
-        (Val::Num(a), Val::Num(b)) => num(Rational::from(a + b), rdn),
-    }
-}
-
-/// x · y as a value (or invalid).
-fn product(x: &Val, y: &Val) -> Result<Val, ()> {
-    let neg = is_neg(x) != is_neg(y);
-    Ok(match (x, y) {
-        (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => Val::Nan { neg: false },
-        (Val::Inf { .. }, Val::Zero { .. }) | (Val::Zero { .. }, Val::Inf { .. }) => {
-            return Err(());
-        }
-        (Val::Inf { .. }, _) | (_, Val::Inf { .. }) => Val::Inf { neg },
-        (Val::Zero { .. }, _) | (_, Val::Zero { .. }) => Val::Zero { neg },
-        (Val::Num(a), Val::Num(b)) => Val::Num(Rational::from(a * b)),
-    })
-}
-
-fn exact(op: Op, x: &Val, y: &Val, z: &Val, rdn: bool) -> Exact {
-    match op {
-        Op::Add => exact_add(x, y, rdn),
-        Op::Sub => exact_add(x, &neg_val(y), rdn),
-        Op::Mul => match product(x, y) {
-            Err(()) => Exact::Invalid,
-            Ok(Val::Num(q)) => num(q, false),
-            Ok(Val::Nan { .. }) => Exact::Value(In::Nan { neg: false }),
-            Ok(Val::Inf { neg }) => Exact::Value(In::Inf { neg }),
-            Ok(Val::Zero { neg }) => Exact::Value(In::Zero { neg }),
-        },
-        Op::Div => {
-            let neg = is_neg(x) != is_neg(y);
-            match (x, y) {
-                (Val::Nan { .. }, _) | (_, Val::Nan { .. }) => Exact::Value(In::Nan { neg: false }),
-                (Val::Inf { .. }, Val::Inf { .. }) | (Val::Zero { .. }, Val::Zero { .. }) => {
-                    Exact::Invalid
-                }
-                (Val::Inf { .. }, _) => Exact::Value(In::Inf { neg }),
-                (_, Val::Inf { .. }) | (Val::Zero { .. }, _) => Exact::Value(In::Zero { neg }),
-                (Val::Num(_), Val::Zero { .. }) => Exact::DivByZero { neg },
-                (Val::Num(a), Val::Num(b)) => num(Rational::from(a / b), neg),
-            }
-        }
-        Op::Sqrt => match x {
-            Val::Nan { .. } => Exact::Value(In::Nan { neg: false }),
-            Val::Zero { neg } => Exact::Value(In::Zero { neg: *neg }),
-            Val::Inf { neg: false } => Exact::Value(In::Inf { neg: false }),
-            Val::Inf { neg: true } => Exact::Invalid,
-            Val::Num(q) if *q < 0 => Exact::Invalid,
-            Val::Num(q) => Exact::Value(In::Num(near(Float::with_val_round(
-                300,
-                q_to_float(q).sqrt_ref(),
-                Round::Zero,
-            )))),
-        },
-        // 0 · ∞ + c is invalid, also for a quiet NaN c (IEEE 754 §7.2 leaves the flag to
-        // the implementation then; the result is NaN either way, see `expectations`).
-        Op::Fma => match product(x, y) {
-            Err(()) => Exact::Invalid,
-            Ok(p) => exact_add(&p, z, rdn),
-        },
-    }
-}
-
-/// IEEE 754 §6.2.1: in binary interchange formats a NaN is signaling when the first
-/// fraction bit is 0.
-fn signaling(s: &Spec, code: u64) -> bool {
-    s.specials == Specials::Ieee && s.m > 0 && s.is_nan_code(code) && code & (1 << (s.m - 1)) == 0
-}
-
-/// The expected results in every mode and policy. `extra` is added to every flag set.
-fn expectations(s: &Spec, e: &Exact, extra: Status) -> Vec<(Rounding, Overflow, Expect)> {
-    let with = |x: &In, add: Status, replace: Option<Status>| {
-        s.expect_all(x)
-            .into_iter()
-            .map(|(m, p, mut ex)| {
-                ex.flags = match replace {
-                    Some(r) => Some(r | extra),
-                    None => ex.flags.map(|f| f | add | extra),
-                };
-                (m, p, ex)
-            })
-            .collect()
-    };
-    match e {
-        Exact::Value(x) => with(x, Status::OK, None),
-        // NaN and invalid (a format without NaN delivers +0, still invalid).
-        Exact::Invalid => with(&In::Nan { neg: false }, Status::INVALID, None)
-            .into_iter()
-            .map(|(m, p, mut ex)| {
-                if let Want::Nan { .. } = ex.want {
-                    ex.want = Want::Nan { neg: false };
-                }
-                ex.flags = ex.flags.or(Some(Status::INVALID | extra));
-                (m, p, ex)
-            })
-            .collect(),
-        // The exact result is ±∞: only division by zero is signalled.
-        Exact::DivByZero { neg } => with(
-            &In::Inf { neg: *neg },
-            Status::OK,
-            Some(Status::DIV_BY_ZERO),
-        ),
-    }
-}
-
-fn run(f: &FloatFormat, op: Op, c: [u64; 3], mode: Rounding, policy: Overflow) -> StatusAnd<u64> {
-    let r = &mut NoDraw;
-    match op {
-        Op::Add => f.add(c[0], c[1], mode, policy, r),
-        Op::Sub => f.sub(c[0], c[1], mode, policy, r),
-        Op::Mul => f.mul(c[0], c[1], mode, policy, r),
-        Op::Div => f.div(c[0], c[1], mode, policy, r),
-        Op::Sqrt => f.sqrt(c[0], mode, policy, r),
-        Op::Fma => f.fma(c[0], c[1], c[2], mode, policy, r),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
 // The property.
 
 /// How often the cases hit what they aim at, per operation (judged by the oracle).
@@ -876,25 +688,11 @@ fn near_tie(s: &Spec, x: &Float) -> bool {
 
 fn check_case(s: &Spec, op: Op, c: [u64; 3], t: &mut Tally, cov: &mut Coverage) {
     let vals = c.map(|code| s.decode(code));
-    let n = match op {
-        Op::Sqrt => 1,
-        Op::Fma => 3,
-        _ => 2,
-    };
-    let extra = if c[..n].iter().any(|&code| signaling(s, code)) {
-        Status::INVALID
-    } else {
-        Status::OK
-    };
-    let e = exact(op, &vals[0], &vals[1], &vals[2], false);
-    let ex = expectations(s, &e, extra);
-    // Only the sign of an exact zero sum depends on the mode (−0 toward −∞).
-    let ex_rdn = match e {
-        Exact::Value(In::Zero { .. }) if matches!(op, Op::Add | Op::Sub | Op::Fma) => Some(
-            expectations(s, &exact(op, &vals[0], &vals[1], &vals[2], true), extra),
-        ),
-        _ => None,
-    };
+    let Case {
+        exact: e,
+        expect: ex,
+    } = arith::check(s, op, c, vals.each_ref(), t);
+    let n = op.arity();
     // Coverage.
     cov.cases += 1;
     let find = |mode: Rounding| {
@@ -937,38 +735,6 @@ fn check_case(s: &Spec, op: Op, c: [u64; 3], t: &mut Tally, cov: &mut Coverage) 
     }
     cov.overflow += u64::from(flags.contains(Status::OVERFLOW));
     cov.underflow += u64::from(flags.contains(Status::UNDERFLOW));
-
-    for (i, (mode, policy, want)) in ex.iter().enumerate() {
-        let want = match &ex_rdn {
-            Some(r) if *mode == Rounding::TowardNegative => &r[i].2,
-            _ => want,
-        };
-        // fma(0, ∞, qNaN): the invalid flag is the implementation's choice.
-        let mut want = want.clone();
-        if op == Op::Fma
-            && matches!(e, Exact::Invalid)
-            && matches!(vals[2], Val::Nan { .. })
-            && !signaling(s, c[2])
-        {
-            want.flags = None;
-        }
-        let got = run(&s.fmt, op, c, *mode, *policy);
-        t.record(s.check(got, &want), || {
-            format!(
-                "{:?} ({}) {op:?}({:#x}, {:#x}, {:#x}) = {:?} {mode} {policy}",
-                s.fmt,
-                s.name,
-                c[0],
-                c[1],
-                c[2],
-                match &e {
-                    Exact::Value(x) => format!("{x:?}"),
-                    Exact::Invalid => "invalid".into(),
-                    Exact::DivByZero { neg } => format!("divbyzero {neg}"),
-                }
-            )
-        });
-    }
 }
 
 fn check_format(fmt: FloatFormat, seed: u64, t: &mut Tally, cov: &mut [Coverage; 6]) {

@@ -37,6 +37,8 @@
 
 #![allow(dead_code)]
 
+pub mod arith;
+
 use std::cmp::Ordering;
 
 use lowprec::float::Specials;
