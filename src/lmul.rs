@@ -91,7 +91,7 @@ use core::str::FromStr;
 use crate::float::dot::Accumulator;
 use crate::float::slice::Code;
 use crate::float::{Class, Exact, FloatFormat};
-use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd};
 
 /// The paper's offset exponent l(m): the offset is 2^−l(m) for m fraction bits.
 ///
@@ -417,7 +417,7 @@ impl LMul {
         let negative = sa != sb;
         let (ca, cb) = (f.classify(a), f.classify(b));
         let zeroish = |c: Class| matches!(c, Class::Zero | Class::Subnormal);
-        let ne = &mut NoDraw;
+        let ne = &mut NoRandom;
         let rne = Rounding::TiesToEven;
         if ca == Class::Nan || cb == Class::Nan {
             let flags = if f.is_signaling(a) || f.is_signaling(b) {
@@ -525,16 +525,6 @@ impl LMul {
             - 2 * i64::from(f.bias())
             - i64::from(m);
         Exact::from_parts(negative, sig, e as i32)
-    }
-}
-
-/// A random source for the deterministic roundings of [`Mode::Guarded`] (ties to even
-/// never draws).
-struct NoDraw;
-
-impl RandomBits for NoDraw {
-    fn next_u64(&mut self) -> u64 {
-        0
     }
 }
 

@@ -291,6 +291,15 @@ pub trait RandomBits {
     }
 }
 
+/// The random source of deterministic roundings, which never draw (it returns zeros).
+pub(crate) struct NoRandom;
+
+impl RandomBits for NoRandom {
+    fn next_u64(&mut self) -> u64 {
+        0
+    }
+}
+
 impl<R: RandomBits + ?Sized> RandomBits for &mut R {
     #[inline]
     fn next_u64(&mut self) -> u64 {

@@ -6,6 +6,8 @@
 //!   outward to the quantum 2^−F by GMP's floor/ceil — and beyond the format's range, ±∞
 //!   outward or the extreme value inward;
 //! - containment: exact results of random points of the inputs lie inside the output;
+//! - integer functions and cancellation: GMP's floor/ceil/trunc/round of the bounds and
+//!   exact widths;
 //! - the typed `Fx<F>` intervals give the same bounds as the runtime ones.
 
 use proptest::prelude::*;
@@ -202,6 +204,23 @@ proptest! {
             want.0 = Ext::Finite(0);
         }
         prop_assert_eq!(abs, want);
+
+        // Integer functions: the exact integers, rounded outward where the format lacks
+        // them (I ≤ 0: no nonzero integer; unsigned: no −1).
+        let both = |g: fn(Rational) -> Rational| tight(&f, &[g(x0.clone()), g(x1.clone())]);
+        prop_assert_eq!(bounds(ix.floor()), both(|q| q.floor()));
+        prop_assert_eq!(bounds(ix.ceil()), both(|q| q.ceil()));
+        prop_assert_eq!(bounds(ix.trunc()), both(|q| q.trunc()));
+        prop_assert_eq!(bounds(ix.round_ties_to_away()), both(|q| q.round()));
+        prop_assert_eq!(bounds(ix.sign()), both(|q| Rational::from(q.cmp0() as i32)));
+
+        // Cancellation: exact widths decide; the bounds are exact differences rounded.
+        let wide_enough = x1.clone() - &x0 >= y1.clone() - &y0;
+        let entire = (Ext::NegInf, Ext::PosInf);
+        let minus = if wide_enough { tight(&f, &[x0.clone() - &y0, x1.clone() - &y1]) } else { entire };
+        prop_assert_eq!(bounds(ix.cancel_minus(iy)), minus);
+        let plus = if wide_enough { tight(&f, &[x0.clone() + &y1, x1.clone() + &y0]) } else { entire };
+        prop_assert_eq!(bounds(ix.cancel_plus(iy)), plus);
 
         // mid is the nearest value to the exact midpoint (ties to even), rad covers it.
         let (m, r) = ix.mid_rad().unwrap();

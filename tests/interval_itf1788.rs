@@ -24,7 +24,7 @@ use lowprec::interval::{
 };
 
 /// Operations of the suite that lowprec does not build (elementary functions, reverse
-/// operations, rounding to integers, cancellative operations, reductions).
+/// operations, reductions).
 const NOT_BUILT: &[&str] = &[
     "pow",
     "exp",
@@ -46,14 +46,6 @@ const NOT_BUILT: &[&str] = &[
     "asinh",
     "acosh",
     "atanh",
-    "sign",
-    "ceil",
-    "floor",
-    "trunc",
-    "roundTiesToEven",
-    "roundTiesToAway",
-    "cancelPlus",
-    "cancelMinus",
     "sqrRev",
     "sqrRevBin",
     "absRev",
@@ -544,6 +536,14 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
         "sqr" => un!(sqr),
         "sqrt" => un!(sqrt),
         "recip" => un!(recip),
+        "sign" => un!(sign),
+        "ceil" => un!(ceil),
+        "floor" => un!(floor),
+        "trunc" => un!(trunc),
+        "roundTiesToEven" => un!(round_ties_to_even),
+        "roundTiesToAway" => un!(round_ties_to_away),
+        "cancelPlus" => bin!(cancel_plus),
+        "cancelMinus" => bin!(cancel_minus),
         "add" => bin!(add),
         "sub" => bin!(sub),
         "mul" => bin!(mul),

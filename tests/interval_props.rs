@@ -4,7 +4,9 @@
 //!   GMP rational from the endpoints) rounded once outward by MPFR at the format's
 //!   precision;
 //! - containment: random points of the inputs (exact rationals between the bounds) give
-//!   exact results inside the output.
+//!   exact results inside the output;
+//! - the integer functions (floor, ceil, trunc, rounding, sign) and the cancellative
+//!   operations against GMP's rational floor/ceil/trunc/round and exact widths.
 //!
 //! Values stay within ±2^±70 so that MPFR's unbounded exponent range and the formats'
 //! agree (no overflow or subnormal results); the boundaries are covered by ITF1788.
@@ -143,6 +145,41 @@ proptest! {
             let hi = Float::with_val_round(53, Float::with_val(53, x.1).sqrt_ref(), Round::Up).0.to_f64();
             prop_assert_eq!(s, (lo, hi));
         }
+    }
+
+    #[test]
+    fn f64_integer_functions_and_cancellation_are_tight(x in pair(), y in pair(), z in pair()) {
+        let (ix, iy, iz) = (Interval::<f64>::new(x.0, x.1), Interval::new(y.0, y.1), Interval::new(z.0, z.1));
+        let got = |i: Interval<f64>| (i.inf(), i.sup());
+        let [x0, x1] = endpoints(x);
+        let [y0, y1] = endpoints(y);
+        // The integers stay below 2^20: exact in f64.
+        let both = |g: fn(Rational) -> Rational| (g(x0.clone()).to_f64(), g(x1.clone()).to_f64());
+        prop_assert_eq!(got(ix.floor()), both(|q| q.floor()));
+        prop_assert_eq!(got(ix.ceil()), both(|q| q.ceil()));
+        prop_assert_eq!(got(ix.trunc()), both(|q| q.trunc()));
+        prop_assert_eq!(got(ix.round_ties_to_away()), both(|q| q.round()));
+        prop_assert_eq!(got(ix.round_ties_to_even()), both(|q| {
+            let f = q.clone().floor();
+            let d = q - &f;
+            let half = Rational::from((1, 2));
+            let odd = f.numer().is_odd();
+            if d > half || (d == half && odd) { f + 1u32 } else { f }
+        }));
+        let sign = |v: &Rational| f64::from(v.cmp0() as i8);
+        prop_assert_eq!(got(ix.sign()), (sign(&x0), sign(&x1)));
+
+        // Cancellation: defined when wid x ≥ wid y exactly, else the whole line.
+        let entire = (f64::NEG_INFINITY, f64::INFINITY);
+        let wide_enough = x1.clone() - &x0 >= y1.clone() - &y0;
+        let minus = if wide_enough { tight((x0.clone() - &y0, x1.clone() - &y1), 53) } else { entire };
+        prop_assert_eq!(got(ix.cancel_minus(iy)), minus);
+        let plus = if wide_enough { tight((x0.clone() + &y1, x1.clone() + &y0), 53) } else { entire };
+        prop_assert_eq!(got(ix.cancel_plus(iy)), plus);
+        prop_assert_eq!(got(ix.cancel_minus(ix)), (0.0, 0.0));
+        // The inverse of addition: (y + z) cancelMinus y encloses z.
+        let back = got((iy + iz).cancel_minus(iy));
+        prop_assert!(inside(back, &rat(z.0)) && inside(back, &rat(z.1)), "{:?} {:?}", back, z);
     }
 
     #[test]

@@ -417,7 +417,7 @@ impl Wide {
             x,
             crate::Rounding::TiesToEven,
             crate::Overflow::Ieee,
-            &mut super::cast::NoRandom,
+            &mut crate::rounding::NoRandom,
         );
         f64::from_bits(r.value)
     }

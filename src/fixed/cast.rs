@@ -9,17 +9,8 @@
 use super::format::{Family, FixedFormat, OverflowMode, Quantization};
 use crate::float::{Exact, FloatFormat};
 use crate::rounding::{
-    Discarded, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
+    Discarded, NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
 };
-
-/// Never-called random source for the deterministic quantization modes.
-pub(crate) struct NoRandom;
-
-impl RandomBits for NoRandom {
-    fn next_u64(&mut self) -> u64 {
-        0
-    }
-}
 
 /// A value scaled to a target's quantum 2^−F: the sign, ⌊|x|·2^F⌋ and what lies below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

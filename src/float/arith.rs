@@ -12,10 +12,11 @@
 
 use core::cmp::Ordering;
 
-use super::exact::{Exact, Finite, NoRandom};
+use super::exact::{Exact, Finite};
 use super::format::{Class, FloatFormat, Specials};
 use super::wide::U256;
-use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment};
+use crate::rounding::NoRandom;
+use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
 
 /// The exact sum of two nonzero finite exact values (`sticky` clear on both).
 ///
@@ -445,20 +446,8 @@ impl FloatFormat {
         let x = self.decode(a);
         let outcome = match x {
             Exact::Finite(f) if f.exp < 0 => {
-                let (kept, d) = super::exact::split_at(f.sig, f.exp, false, 0);
-                let n = kept + u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
-                let v = if n == 0 {
-                    Exact::Zero {
-                        negative: f.negative,
-                    }
-                } else {
-                    Exact::from_parts(f.negative, n, 0)
-                };
-                let inexact = if d.is_inexact() {
-                    Status::INEXACT
-                } else {
-                    Status::OK
-                };
+                let (v, inexact) = x.round_to_integral(mode, rng);
+                let inexact = if inexact { Status::INEXACT } else { Status::OK };
                 let r = self.round(v, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom);
                 return StatusAnd::new(r.value, r.status | flags | inexact);
             }

@@ -4,8 +4,9 @@
 //! [`FloatFormat::round`] once: there is no intermediate host-float rounding, so
 //! f64 → E4M3FN is correctly rounded (ml_dtypes rounds through f32 first).
 
-use super::exact::{Exact, NoRandom};
+use super::exact::Exact;
 use super::format::FloatFormat;
+use crate::rounding::NoRandom;
 use crate::rounding::{Overflow, RandomBits, Rounding, StatusAnd};
 
 impl FloatFormat {

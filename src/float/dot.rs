@@ -3,6 +3,8 @@
 //! exactly, with one rounding at the end ([`FloatFormat::dot_exact`],
 //! [`FloatFormat::sum_exact`]) through a fixed-size Kulisch accumulator.
 
+use core::cmp::Ordering;
+
 use super::arith::{exact_add, exact_mul};
 use super::exact::{Exact, Finite};
 use super::format::FloatFormat;
@@ -211,6 +213,36 @@ pub(crate) fn accumulate<R: RandomBits + ?Sized>(
     StatusAnd::new(code, status)
 }
 
+/// The sign of the exact sum of finite values (zeros included), or `None` when an
+/// addend is infinite, NaN or inexact (sticky), or their exponents span more than the accumulator (about
+/// 4,200 bits: never for the values of one format).
+pub(crate) fn exact_sum_sign(terms: &[Exact]) -> Option<Ordering> {
+    let mut lo = i64::MAX;
+    let mut hi = i64::MIN;
+    for t in terms {
+        match t {
+            Exact::Finite(f) if !f.sticky => {
+                lo = lo.min(i64::from(f.exp));
+                hi = hi.max(i64::from(f.exp) + 128);
+            }
+            Exact::Zero { .. } => {}
+            _ => return None,
+        }
+    }
+    if lo == i64::MAX {
+        return Some(Ordering::Equal);
+    }
+    // Room for the widest addend and the carries of a handful of them.
+    if hi - lo > (LIMBS as i64 - 1) * 64 {
+        return None;
+    }
+    let mut acc = Kulisch::at(lo);
+    for &t in terms {
+        acc.add(t);
+    }
+    Some(acc.sign())
+}
+
 /// Limbs of the Kulisch accumulator: enough for products of binary64 values
 /// (2 · (1023 + 1074 + 1) = 4196 bits) plus 64 bits of carry headroom.
 const LIMBS: usize = 68;
@@ -232,9 +264,14 @@ struct Kulisch {
 impl Kulisch {
     /// For sums of `terms`-fold products (1: values, 2: products) of format `f`.
     fn new(f: &FloatFormat, terms: i64) -> Self {
+        Self::at(terms * i64::from(f.emin() - f.man_bits() as i32))
+    }
+
+    /// With bit 0 at 2^offset.
+    fn at(offset: i64) -> Self {
         Self {
             limbs: [0; LIMBS],
-            offset: terms * i64::from(f.emin() - f.man_bits() as i32),
+            offset,
             pos_inf: false,
             neg_inf: false,
             nan: false,
@@ -299,6 +336,17 @@ impl Kulisch {
                     break;
                 }
             }
+        }
+    }
+
+    /// The sign of the finite sum so far.
+    fn sign(&self) -> Ordering {
+        if self.limbs[LIMBS - 1] >> 63 == 1 {
+            Ordering::Less
+        } else if self.limbs.iter().any(|&l| l != 0) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
         }
     }
 

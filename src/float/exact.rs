@@ -6,7 +6,7 @@
 
 use super::format::FloatFormat;
 use crate::rounding::{
-    Discarded, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
+    Discarded, NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
 };
 
 /// An exact real value (or ∞/NaN) about to be rounded.
@@ -109,12 +109,40 @@ impl Exact {
     }
 }
 
-/// Never-called random source for the deterministic internal roundings.
-pub(crate) struct NoRandom;
-
-impl RandomBits for NoRandom {
-    fn next_u64(&mut self) -> u64 {
-        0
+impl Exact {
+    /// The value rounded to an integer in `mode` (zeros keep the value's sign; ±∞ and
+    /// NaN are returned as they are), and whether that changed it.
+    ///
+    /// ```
+    /// use lowprec::Rounding;
+    /// use lowprec::float::Exact;
+    /// let x = Exact::from_f64(-2.5);
+    /// let (r, inexact) = x.round_to_integral(Rounding::TiesToEven, &mut lowprec::SplitMix64::new(0));
+    /// assert_eq!((r, inexact), (Exact::from_i128(-2), true));
+    /// let (r, _) = Exact::from_f64(-0.25).round_to_integral(Rounding::TowardPositive, &mut lowprec::SplitMix64::new(0));
+    /// assert_eq!(r, Exact::Zero { negative: true });
+    /// ```
+    pub fn round_to_integral<R: RandomBits + ?Sized>(
+        self,
+        mode: Rounding,
+        rng: &mut R,
+    ) -> (Exact, bool) {
+        let Exact::Finite(f) = self else {
+            return (self, false);
+        };
+        if f.exp >= 0 && !f.sticky {
+            return (self, false);
+        }
+        let (kept, d) = split_at(f.sig, f.exp, f.sticky, 0);
+        let n = kept + u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
+        let v = if n == 0 {
+            Exact::Zero {
+                negative: f.negative,
+            }
+        } else {
+            Exact::from_parts(f.negative, n, 0)
+        };
+        (v, d.is_inexact())
     }
 }
 

@@ -98,8 +98,9 @@
 use core::fmt;
 use core::ops::{Add, BitAnd, BitOr, BitXor, Not, Shl, Shr, Sub};
 
-use super::exact::{Exact, NoRandom};
+use super::exact::Exact;
 use super::format::{FloatFormat, pow2};
+use crate::rounding::NoRandom;
 use crate::rounding::{
     Discarded, Overflow, RandomBits, Rounding, SrKind, Status, Stochastic, round_increment,
 };

@@ -29,9 +29,9 @@ use core::ops::{
     Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Rem, RemAssign, Sub, SubAssign,
 };
 
-use super::exact::NoRandom;
 use super::format::{Class, FloatFormat};
 use super::slice::Code;
+use crate::rounding::NoRandom;
 use crate::rounding::{Overflow, RandomBits, Rounding, StatusAnd};
 
 /// A floating-point format known at compile time: a marker type for [`Fp`].

@@ -14,6 +14,7 @@ use core::cmp::Ordering;
 use core::fmt;
 
 use super::Interval;
+use super::integer::Piecewise;
 use super::scalar::{Scalar, StaticScalar};
 
 /// The 1788 decorations, ordered `ill < trv < def < dac < com`.
@@ -248,6 +249,53 @@ impl<T: Scalar> DecoratedInterval<T> {
         let f = &self.x.format;
         let ok = self.x.is_empty() || T::sign(f, self.x.lo) != Ordering::Less;
         Self::lift(&[&self], self.x.sqrt(), Self::local(ok))
+    }
+    /// 1788 `cancelMinus` (see [`Interval::cancel_minus`]): always `trv`, the result
+    /// is not a function's image.
+    pub fn cancel_minus(self, y: Self) -> Self {
+        Self::cancelled(&self, &y, self.x.cancel_minus(y.x))
+    }
+    /// 1788 `cancelPlus` (see [`Interval::cancel_plus`]): always `trv`.
+    pub fn cancel_plus(self, y: Self) -> Self {
+        Self::cancelled(&self, &y, self.x.cancel_plus(y.x))
+    }
+    fn cancelled(x: &Self, y: &Self, r: Interval<T>) -> Self {
+        if x.is_nai() || y.is_nai() {
+            return Self::nai_in(r.format());
+        }
+        Self {
+            x: r,
+            d: Decoration::Trv,
+        }
+    }
+    /// A piecewise-constant function and its image.
+    fn piecewise(self, g: Piecewise, image: Interval<T>) -> Self {
+        let local = self.x.piecewise_decoration(g, &image);
+        Self::lift(&[&self], image, local)
+    }
+    /// sign(x).
+    pub fn sign(self) -> Self {
+        self.piecewise(Piecewise::Sign, self.x.sign())
+    }
+    /// ⌈x⌉.
+    pub fn ceil(self) -> Self {
+        self.piecewise(Piecewise::Ceil, self.x.ceil())
+    }
+    /// ⌊x⌋.
+    pub fn floor(self) -> Self {
+        self.piecewise(Piecewise::Floor, self.x.floor())
+    }
+    /// x rounded toward zero to an integer.
+    pub fn trunc(self) -> Self {
+        self.piecewise(Piecewise::Trunc, self.x.trunc())
+    }
+    /// x rounded to the nearest integer, ties to even.
+    pub fn round_ties_to_even(self) -> Self {
+        self.piecewise(Piecewise::RoundTiesToEven, self.x.round_ties_to_even())
+    }
+    /// x rounded to the nearest integer, ties away from zero.
+    pub fn round_ties_to_away(self) -> Self {
+        self.piecewise(Piecewise::RoundTiesToAway, self.x.round_ties_to_away())
     }
     /// x × y + z.
     pub fn fma(self, y: Self, z: Self) -> Self {

@@ -47,7 +47,7 @@ use super::scalar::{Dir, Scalar};
 use crate::FloatFormat;
 use crate::fixed::{Family, FixedFormat, FixedFormatError, OverflowMode};
 use crate::float::Exact;
-use crate::rounding::{Overflow, Rounding};
+use crate::rounding::{NoRandom, Overflow, Rounding};
 
 /// How a dense layer's bounds are formed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -528,7 +528,7 @@ pub fn accumulator_range<T: Scalar>(
         if matches!(e, Exact::Inf { .. } | Exact::Nan { .. }) {
             return None;
         }
-        let r = fp64.round(e, Rounding::TiesToEven, Overflow::Ieee, &mut NoRng);
+        let r = fp64.round(e, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom);
         r.status.is_ok().then_some(r.value)
     };
     let one = 1f64.to_bits();
@@ -562,7 +562,7 @@ pub fn accumulator_range<T: Scalar>(
                 Rounding::TowardNegative
             };
             let r = fp64
-                .dot_exact(ws, xs, &fp64, mode, Overflow::Ieee, &mut NoRng)
+                .dot_exact(ws, xs, &fp64, mode, Overflow::Ieee, &mut NoRandom)
                 .ok()?;
             Some(f64::from_bits(r.value))
         };
@@ -612,14 +612,6 @@ pub fn accumulator_range<T: Scalar>(
         };
     }
     Ok(())
-}
-
-/// Never-called random source (the roundings here are deterministic).
-struct NoRng;
-impl crate::RandomBits for NoRng {
-    fn next_u64(&mut self) -> u64 {
-        0
-    }
 }
 
 /// The fewest integer bits `I` of `ap_fixed<W, I>` (`signed`) or `ap_ufixed<W, I>` with

@@ -47,7 +47,8 @@
 //! | `mod.rs` | [`Interval`]: construction, bounds, set operations, numeric functions, relations |
 //! | `scalar.rs` | [`Scalar`]: bounds and directed rounding for each number type; [`Ext`] bounds |
 //! | `fixed.rs` | [`Scalar`] for fixed point ([`FixedFormat`](crate::fixed::FixedFormat), [`Fx`](crate::fixed::Fx)): raw-integer bounds |
-//! | `ops.rs` | arithmetic: +, −, ×, ÷ (and the two-piece division), sqr, √, fma, pown, … |
+//! | `ops.rs` | arithmetic: +, −, ×, ÷ (and the two-piece division), cancellative − and +, sqr, √, fma, pown, … |
+//! | `integer.rs` | the piecewise-constant functions: sign, ceil, floor, trunc, rounding to integers |
 //! | `decorated.rs` | [`DecoratedInterval`] with the 1788 decorations com, dac, def, trv, ill |
 //! | `ibp.rs` | interval bound propagation through dense layers; accumulator range analysis |
 //! | [`text`] | the 1788 text notation `[a, b]`, `[empty]`, `[entire]`, `3.56?1` |
@@ -61,6 +62,7 @@ use core::fmt;
 mod decorated;
 mod fixed;
 pub mod ibp;
+mod integer;
 mod ops;
 mod scalar;
 pub mod text;

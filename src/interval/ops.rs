@@ -132,6 +132,65 @@ impl<T: Scalar> Interval<T> {
         )
     }
 
+    /// 1788 `cancelMinus`: the tightest interval containing every z with y + z = x,
+    /// i.e. `[inf x − inf y, sup x − sup y]`, when x and y are bounded and
+    /// wid x ≥ wid y (compared exactly); empty when x is empty and y bounded or empty;
+    /// entire otherwise. The inverse of addition, where `x − y` would widen.
+    ///
+    /// ```
+    /// use lowprec::interval::Interval;
+    /// let (x, y) = (Interval::<f64>::new(1.0, 2.0), Interval::new(-0.5, 0.25));
+    /// assert_eq!((x + y).cancel_minus(y), x);
+    /// assert_eq!(y.cancel_minus(x), Interval::entire()); // wid y < wid x
+    /// ```
+    pub fn cancel_minus(self, y: Self) -> Self {
+        self.cancel(y, false)
+    }
+
+    /// 1788 `cancelPlus`: `cancelMinus(x, −y)`, the interval z with z − y = x when it
+    /// exists (see [`cancel_minus`](Self::cancel_minus)).
+    ///
+    /// ```
+    /// use lowprec::interval::Interval;
+    /// let (x, y) = (Interval::<f64>::new(1.0, 2.0), Interval::new(-0.5, 0.25));
+    /// assert_eq!((x - y).cancel_plus(y), x);
+    /// ```
+    pub fn cancel_plus(self, y: Self) -> Self {
+        self.cancel(y, true)
+    }
+
+    fn cancel(self, y: Self, plus: bool) -> Self {
+        let y = self.coerce(y);
+        if self.is_empty() && (y.is_empty() || y.is_common()) {
+            return Self::empty_in(self.format);
+        }
+        if !self.is_common() || !y.is_common() {
+            return Self::entire_in(self.format);
+        }
+        let f = &self.format;
+        // wid x − wid y = sup x − inf x − sup y + inf y, its sign exactly.
+        let e = |b| T::to_exact(f, b);
+        let d = [e(self.hi), e(self.lo).neg(), e(y.hi).neg(), e(y.lo)];
+        match crate::float::dot::exact_sum_sign(&d) {
+            Some(Greater | Equal) => {}
+            // Narrower x, or (never for one format's bounds) undecidable: every z.
+            Some(Less) | None => return Self::entire_in(self.format),
+        }
+        if plus {
+            Self::raw(
+                T::add(f, self.lo, y.hi, Dir::Down),
+                T::add(f, self.hi, y.lo, Dir::Up),
+                self.format,
+            )
+        } else {
+            Self::raw(
+                T::sub(f, self.lo, y.lo, Dir::Down),
+                T::sub(f, self.hi, y.hi, Dir::Up),
+                self.format,
+            )
+        }
+    }
+
     /// x × y (also `*`); `[0, 0] × y = [0, 0]` even for unbounded y.
     ///
     /// ```

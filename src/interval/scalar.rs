@@ -20,7 +20,7 @@ use core::cmp::Ordering;
 use core::fmt;
 
 use crate::float::{Class, Exact, FloatFormat, Format, Fp};
-use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd};
 
 /// A rounding direction: toward −∞ (lower bounds) or toward +∞ (upper bounds).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -182,14 +182,6 @@ pub trait StaticScalar: Scalar {
     const FORMAT: Self::Format;
 }
 
-/// Never-called random source: every rounding here is deterministic.
-struct NoRng;
-impl RandomBits for NoRng {
-    fn next_u64(&mut self) -> u64 {
-        0
-    }
-}
-
 const IEEE: Overflow = Overflow::Ieee;
 
 // ---------------------------------------------------------------------------------
@@ -260,8 +252,8 @@ fn two_prod_err(a: f64, b: f64, p: f64) -> f64 {
 
 /// The exact core's result on f64 bit patterns.
 #[inline(never)]
-fn core_f64(op: impl FnOnce(&FloatFormat, &mut NoRng) -> StatusAnd<u64>) -> f64 {
-    f64::from_bits(op(&FloatFormat::FP64, &mut NoRng).value)
+fn core_f64(op: impl FnOnce(&FloatFormat, &mut NoRandom) -> StatusAnd<u64>) -> f64 {
+    f64::from_bits(op(&FloatFormat::FP64, &mut NoRandom).value)
 }
 
 /// a + b rounded up.
@@ -450,7 +442,7 @@ impl Scalar for f64 {
     }
     fn from_exact(_: &(), x: Exact, mode: Rounding) -> f64 {
         let f = FloatFormat::FP64;
-        let r = f.round(x, mode, IEEE, &mut NoRng);
+        let r = f.round(x, mode, IEEE, &mut NoRandom);
         match normalize(&f, r, mode) {
             Ext::NegInf => f64::NEG_INFINITY,
             Ext::PosInf => f64::INFINITY,
@@ -637,7 +629,7 @@ pub(crate) mod codes {
             if negative { -0.0 } else { 0.0 },
             Rounding::TiesToEven,
             IEEE,
-            &mut NoRng,
+            &mut NoRandom,
         );
         normalize(f, z, Rounding::TiesToEven)
     }
@@ -670,7 +662,7 @@ pub(crate) mod codes {
     pub fn add(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.add(x, y, dir.rounding(), IEEE, &mut NoRng), dir)
+                done(f, f.add(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
             }
             (Ext::Finite(_), i) | (i, _) => i,
         }
@@ -680,7 +672,7 @@ pub(crate) mod codes {
     pub fn sub(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.sub(x, y, dir.rounding(), IEEE, &mut NoRng), dir)
+                done(f, f.sub(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
             }
             (Ext::Finite(_), Ext::PosInf) => Ext::NegInf,
             (Ext::Finite(_), Ext::NegInf) => Ext::PosInf,
@@ -692,7 +684,7 @@ pub(crate) mod codes {
     pub fn mul(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.mul(x, y, dir.rounding(), IEEE, &mut NoRng), dir)
+                done(f, f.mul(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
             }
             _ => {
                 let (sa, sb) = (sign(f, a), sign(f, b));
@@ -710,7 +702,7 @@ pub(crate) mod codes {
         let negative = (sign(f, a) == Ordering::Less) != (sign(f, b) == Ordering::Less);
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.div(x, y, dir.rounding(), IEEE, &mut NoRng), dir)
+                done(f, f.div(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
             }
             (Ext::Finite(_), _) => zero(f, negative),
             _ => inf(negative),
@@ -721,7 +713,7 @@ pub(crate) mod codes {
     pub fn fma(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, c: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b, c) {
             (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => {
-                done(f, f.fma(x, y, z, dir.rounding(), IEEE, &mut NoRng), dir)
+                done(f, f.fma(x, y, z, dir.rounding(), IEEE, &mut NoRandom), dir)
             }
             _ => add(f, mul(f, a, b, dir), c, dir),
         }
@@ -730,7 +722,7 @@ pub(crate) mod codes {
     #[inline]
     pub fn sqrt(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
-            Ext::Finite(x) => done(f, f.sqrt(x, dir.rounding(), IEEE, &mut NoRng), dir),
+            Ext::Finite(x) => done(f, f.sqrt(x, dir.rounding(), IEEE, &mut NoRandom), dir),
             i => i,
         }
     }
@@ -739,7 +731,7 @@ pub(crate) mod codes {
     pub fn mid(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                normalize(f, mid_code(f, x, y, &mut NoRng), Rounding::TiesToEven)
+                normalize(f, mid_code(f, x, y, &mut NoRandom), Rounding::TiesToEven)
             }
             _ => zero(f, false),
         }
@@ -758,7 +750,7 @@ pub(crate) mod codes {
     pub fn from_exact(f: &FloatFormat, x: Exact, mode: Rounding) -> Ext<u64> {
         match x {
             Exact::Inf { negative } => inf(negative),
-            _ => normalize(f, f.round(x, mode, IEEE, &mut NoRng), mode),
+            _ => normalize(f, f.round(x, mode, IEEE, &mut NoRandom), mode),
         }
     }
 
