@@ -222,6 +222,36 @@ proptest! {
         let plus = if wide_enough { tight(&f, &[x0.clone() + &y1, x1.clone() + &y0]) } else { entire };
         prop_assert_eq!(bounds(ix.cancel_plus(iy)), plus);
 
+        // Reverse operations with c = x and the x-interval y. sqrRev on y ≥ 0: the piece
+        // [√max(x0, 0), √x1] ∩ y, exactly, bounds rounded outward.
+        let lo = if x0 > 0 { x0.clone() } else { Rational::new() };
+        if y.0 >= 0 {
+            let empty = x1 < 0 || y1.clone() * &y1 < lo || y0.clone() * &y0 > x1;
+            let want = (!empty).then(|| {
+                let l = if y0.clone() * &y0 >= lo { Ext::Finite(y.0) } else { sqrt_bounds(&f, &lo).0 };
+                let h = if y1.clone() * &y1 <= x1 { Ext::Finite(y.1) } else { sqrt_bounds(&f, &x1).1 };
+                (l, h)
+            });
+            let r = ix.sqr_rev_within(iy);
+            prop_assert_eq!((!r.is_empty()).then(|| bounds(r)), want, "sqrRev {:?} {:?}", x, y);
+        }
+        // absRev: the exact pieces [lo, x1] and [−x1, −lo] meet y; a point of y that the
+        // test below can decide: each bound is a value of y or of ±x.
+        let r = ix.abs_rev_within(iy);
+        let holds = |v: &Rational| {
+            let a = v.clone().abs();
+            x1 >= 0 && a >= lo && a <= x1
+        };
+        for v in [&y0, &y1, &px] {
+            if *v >= y0 && *v <= y1 && holds(v) {
+                prop_assert!(inside(&f, bounds(r), v), "absRev {:?} {:?} misses {}", x, y, v);
+            }
+        }
+        if !r.is_empty() {
+            let (Ext::Finite(a), Ext::Finite(b)) = bounds(r) else { panic!("finite") };
+            prop_assert!(holds(&value(&f, a)) && holds(&value(&f, b)), "absRev {:?} {:?}", x, y);
+        }
+
         // mid is the nearest value to the exact midpoint (ties to even), rad covers it.
         let (m, r) = ix.mid_rad().unwrap();
         let Ext::Finite(m) = m else { panic!("finite mid") };

@@ -23,8 +23,8 @@ use lowprec::interval::{
     DecoratedInterval, Decoration, Ext, Interval, Overlap, Scalar, StaticScalar,
 };
 
-/// Operations of the suite that lowprec does not build (elementary functions, reverse
-/// operations, reductions).
+/// Operations of the suite that lowprec does not build (elementary functions and their
+/// reverse operations, pownRev, reductions).
 const NOT_BUILT: &[&str] = &[
     "pow",
     "exp",
@@ -46,10 +46,6 @@ const NOT_BUILT: &[&str] = &[
     "asinh",
     "acosh",
     "atanh",
-    "sqrRev",
-    "sqrRevBin",
-    "absRev",
-    "absRevBin",
     "pownRev",
     "pownRevBin",
     "sinRev",
@@ -60,8 +56,6 @@ const NOT_BUILT: &[&str] = &[
     "tanRevBin",
     "coshRev",
     "coshRevBin",
-    "mulRev",
-    "mulRevTen",
     "powRev1",
     "powRev2",
     "powRev1Bin",
@@ -543,6 +537,24 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
         "roundTiesToEven" => un!(round_ties_to_even),
         "roundTiesToAway" => un!(round_ties_to_away),
         "cancelPlus" => bin!(cancel_plus),
+        "sqrRev" => un!(sqr_rev),
+        "sqrRevBin" => bin!(sqr_rev_within),
+        "absRev" => un!(abs_rev),
+        "absRevBin" => bin!(abs_rev_within),
+        "mulRev" => bin!(mul_rev),
+        "mulRevTen" => {
+            if decorated {
+                let b = need!(deco::<T>(&args[0]));
+                let c = need!(deco::<T>(&args[1]));
+                let x = need!(deco::<T>(&args[2]));
+                Got(vec![dval(b.mul_rev_within(c, x))])
+            } else {
+                let b = need!(bare::<T>(&args[0]));
+                let c = need!(bare::<T>(&args[1]));
+                let x = need!(bare::<T>(&args[2]));
+                Got(vec![ival(b.mul_rev_within(c, x))])
+            }
+        }
         "cancelMinus" => bin!(cancel_minus),
         "add" => bin!(add),
         "sub" => bin!(sub),

@@ -6,7 +6,9 @@
 //! - containment: random points of the inputs (exact rationals between the bounds) give
 //!   exact results inside the output;
 //! - the integer functions (floor, ceil, trunc, rounding, sign) and the cancellative
-//!   operations against GMP's rational floor/ceil/trunc/round and exact widths.
+//!   operations against GMP's rational floor/ceil/trunc/round and exact widths;
+//! - the reverse operations (sqrRev, absRev, mulRev with a zero-free divisor) against
+//!   exact solution sets, with x-intervals that touch rounded roots and quotients.
 //!
 //! Values stay within ±2^±70 so that MPFR's unbounded exponent range and the formats'
 //! agree (no overflow or subnormal results); the boundaries are covered by ITF1788.
@@ -180,6 +182,76 @@ proptest! {
         // The inverse of addition: (y + z) cancelMinus y encloses z.
         let back = got((iy + iz).cancel_minus(iy));
         prop_assert!(inside(back, &rat(z.0)) && inside(back, &rat(z.1)), "{:?} {:?}", back, z);
+    }
+
+    #[test]
+    fn f64_reverse_operations_are_tight(c in pair(), x in pair(), b in pair(), edge in 0u8..6) {
+        // Some x-intervals touch a rounded root: the exact solution set is then one
+        // point or empty.
+        let root = |v: f64, down: bool| {
+            let r = if down { Round::Down } else { Round::Up };
+            Float::with_val_round(53, Float::with_val(53, v.abs()).sqrt_ref(), r).0.to_f64()
+        };
+        let x = match edge {
+            1 => (x.0.min(root(c.0, true)), root(c.0, true)),
+            2 => (root(c.1, false), x.1.max(root(c.1, false))),
+            3 => (-root(c.0, true), x.1.max(-root(c.0, true))),
+            _ => x,
+        };
+        let (ic, ix) = (Interval::<f64>::new(c.0, c.1), Interval::new(x.0, x.1));
+        let got = |i: Interval<f64>| if i.is_empty() { None } else { Some((i.inf(), i.sup())) };
+        let [c0, c1] = endpoints(c);
+        let [x0, x1] = endpoints(x);
+
+        // sqrRev: v ∈ x with v² ∈ c. The nonnegative piece [√lo, √hi] ∩ [a, b], exactly:
+        // comparisons of squares, bounds rounded outward by MPFR.
+        let lo = if c0 > 0 { c0.clone() } else { Rational::new() };
+        let piece = |a: &Rational, b: &Rational| -> Option<(f64, f64)> {
+            if c1 < 0 || *b < 0 || b.clone() * b < lo || (*a >= 0 && a.clone() * a > c1) {
+                return None;
+            }
+            let l = if *a >= 0 && a.clone() * a >= lo { a.to_f64() } else { root(lo.to_f64(), true) };
+            let h = if b.clone() * b <= c1 { b.to_f64() } else { root(c1.to_f64(), false) };
+            Some((l, h))
+        };
+        let right = piece(&x0, &x1);
+        let left = piece(&Rational::from(-&x1), &Rational::from(-&x0)).map(|(l, h)| (-h, -l));
+        let want = match (left, right) {
+            (Some(l), Some(r)) => Some((l.0, r.1)),
+            (l, r) => l.or(r),
+        };
+        prop_assert_eq!(got(ic.sqr_rev_within(ix)), want, "sqrRev {:?} {:?}", c, x);
+
+        // absRev: v ∈ x with |v| ∈ c.
+        let absp = |a: &Rational, b: &Rational| -> Option<(f64, f64)> {
+            let l = a.clone().max(lo.clone());
+            let h = b.clone().min(c1.clone());
+            (c1 >= 0 && l <= h).then(|| (l.to_f64(), h.to_f64()))
+        };
+        let right = absp(&x0, &x1);
+        let left = absp(&Rational::from(-&x1), &Rational::from(-&x0)).map(|(l, h)| (-h, -l));
+        let want = match (left, right) {
+            (Some(l), Some(r)) => Some((l.0, r.1)),
+            (l, r) => l.or(r),
+        };
+        prop_assert_eq!(got(ic.abs_rev_within(ix)), want, "absRev {:?} {:?}", c, x);
+
+        // mulRev with a divisor free of zero: v ∈ x with v·β ∈ c for some β ∈ b, i.e.
+        // v ∈ [min c/b, max c/b] (the four endpoint quotients), exactly.
+        if b.0 > 0.0 || b.1 < 0.0 {
+            let ib = Interval::<f64>::new(b.0, b.1);
+            let q: Vec<Rational> = [&c0, &c1].iter().flat_map(|a| endpoints(b).map(|d| (*a).clone() / d)).collect();
+            let (qlo, qhi) = extremes(q);
+            let (l, h) = (x0.clone().max(qlo), x1.clone().min(qhi));
+            let want = (l <= h).then(|| (round(&l, 53, true), round(&h, 53, false)));
+            prop_assert_eq!(got(ib.mul_rev_within(ic, ix)), want, "mulRev {:?} {:?} {:?}", b, c, x);
+            // A point next to a quotient: it holds a solution iff v·b meets c exactly.
+            let qd = round(&(c0.clone() / rat(b.1)), 53, true);
+            let v = rat(qd);
+            let (pl, ph) = extremes(vec![v.clone() * rat(b.0), v * rat(b.1)]);
+            let r = ib.mul_rev_within(ic, Interval::point(qd));
+            prop_assert_eq!(!r.is_empty(), pl <= c1 && ph >= c0, "mulRev point {:?} {:?} {}", b, c, qd);
+        }
     }
 
     #[test]

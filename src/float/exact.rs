@@ -4,6 +4,8 @@
 //! the true result truncated with a sticky bit below its last significant bit — and
 //! hands it to [`FloatFormat::round`], which rounds it once into the target format.
 
+use core::cmp::Ordering;
+
 use super::format::FloatFormat;
 use crate::rounding::{
     Discarded, NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
@@ -110,6 +112,43 @@ impl Exact {
 }
 
 impl Exact {
+    /// Orders two values (±∞ included, −0 = +0); `None` when one is NaN or carries a
+    /// sticky bit (not an exact value).
+    pub(crate) fn cmp_value(&self, other: &Exact) -> Option<Ordering> {
+        // (sign class: −1, 0, 1; magnitude comparison within the class)
+        let key = |x: &Exact| -> Option<i8> {
+            Some(match *x {
+                Exact::Nan { .. } => return None,
+                Exact::Finite(f) if f.sticky => return None,
+                Exact::Zero { .. } => 0,
+                _ if x.is_sign_negative() => -1,
+                _ => 1,
+            })
+        };
+        let (ka, kb) = (key(self)?, key(other)?);
+        if ka != kb || ka == 0 {
+            return Some(ka.cmp(&kb));
+        }
+        let magnitude = match (self, other) {
+            (Exact::Inf { .. }, Exact::Inf { .. }) => Ordering::Equal,
+            (Exact::Inf { .. }, _) => Ordering::Greater,
+            (_, Exact::Inf { .. }) => Ordering::Less,
+            (Exact::Finite(a), Exact::Finite(b)) => {
+                // The exponents of the leading bits, then the left-aligned significands.
+                let (za, zb) = (a.sig.leading_zeros(), b.sig.leading_zeros());
+                let ta = i64::from(a.exp) - i64::from(za);
+                let tb = i64::from(b.exp) - i64::from(zb);
+                ta.cmp(&tb).then((a.sig << za).cmp(&(b.sig << zb)))
+            }
+            _ => Ordering::Equal,
+        };
+        Some(if ka < 0 {
+            magnitude.reverse()
+        } else {
+            magnitude
+        })
+    }
+
     /// The value rounded to an integer in `mode` (zeros keep the value's sign; ±∞ and
     /// NaN are returned as they are), and whether that changed it.
     ///

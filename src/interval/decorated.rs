@@ -268,6 +268,48 @@ impl<T: Scalar> DecoratedInterval<T> {
             d: Decoration::Trv,
         }
     }
+    /// A reverse-mode result: `trv` (1788 §11.7.1: the result is not the image of a
+    /// function), NaI from NaI.
+    fn reverse(inputs: &[&Self], r: Interval<T>) -> Self {
+        if inputs.iter().any(|i| i.is_nai()) {
+            return Self::nai_in(r.format());
+        }
+        Self {
+            x: r,
+            d: Decoration::Trv,
+        }
+    }
+    /// 1788 `sqrRev(c)` (see [`Interval::sqr_rev`]): `trv`.
+    ///
+    /// ```
+    /// use lowprec::interval::{DecoratedInterval, Decoration, Interval};
+    /// let c = DecoratedInterval::new(Interval::<f64>::new(1.0, 4.0));
+    /// let r = c.sqr_rev();
+    /// assert_eq!((r.interval(), r.decoration()), (Some(Interval::new(-2.0, 2.0)), Decoration::Trv));
+    /// ```
+    pub fn sqr_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.sqr_rev())
+    }
+    /// 1788 `absRev(c)` (see [`Interval::abs_rev`]): `trv`.
+    pub fn abs_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.abs_rev())
+    }
+    /// 1788 `mulRev(b, c)` with b = `self` (see [`Interval::mul_rev`]): `trv`.
+    pub fn mul_rev(self, c: Self) -> Self {
+        Self::reverse(&[&self, &c], self.x.mul_rev(c.x))
+    }
+    /// 1788 `sqrRev(c, x)` (see [`Interval::sqr_rev_within`]): `trv`.
+    pub fn sqr_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.sqr_rev_within(x.x))
+    }
+    /// 1788 `absRev(c, x)` (see [`Interval::abs_rev_within`]): `trv`.
+    pub fn abs_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.abs_rev_within(x.x))
+    }
+    /// 1788 `mulRev(b, c, x)` with b = `self` (see [`Interval::mul_rev_within`]): `trv`.
+    pub fn mul_rev_within(self, c: Self, x: Self) -> Self {
+        Self::reverse(&[&self, &c, &x], self.x.mul_rev_within(c.x, x.x))
+    }
     /// A piecewise-constant function and its image.
     fn piecewise(self, g: Piecewise, image: Interval<T>) -> Self {
         let local = self.x.piecewise_decoration(g, &image);

@@ -49,6 +49,7 @@
 //! | `fixed.rs` | [`Scalar`] for fixed point ([`FixedFormat`](crate::fixed::FixedFormat), [`Fx`](crate::fixed::Fx)): raw-integer bounds |
 //! | `ops.rs` | arithmetic: +, −, ×, ÷ (and the two-piece division), cancellative − and +, sqr, √, fma, pown, … |
 //! | `integer.rs` | the piecewise-constant functions: sign, ceil, floor, trunc, rounding to integers |
+//! | `reverse.rs` | reverse-mode operations: sqrRev, absRev, mulRev (constraint propagation) |
 //! | `decorated.rs` | [`DecoratedInterval`] with the 1788 decorations com, dac, def, trv, ill |
 //! | `ibp.rs` | interval bound propagation through dense layers; accumulator range analysis |
 //! | [`text`] | the 1788 text notation `[a, b]`, `[empty]`, `[entire]`, `3.56?1` |
@@ -64,6 +65,7 @@ mod fixed;
 pub mod ibp;
 mod integer;
 mod ops;
+mod reverse;
 mod scalar;
 pub mod text;
 

@@ -308,7 +308,6 @@ impl<T: Scalar> Interval<T> {
         if self.is_empty() || y.is_empty() {
             return (empty, empty);
         }
-        let zero = T::zero(f);
         let (c0, b0) = (self.contains_zero(), y.contains_zero());
         if c0 && b0 {
             return (Self::entire_in(fm), empty);
@@ -326,7 +325,6 @@ impl<T: Scalar> Interval<T> {
             } else {
                 (T::div(f, c, y.lo, Dir::Up), T::div(f, c, y.hi, Dir::Down))
             };
-            let _ = zero;
             return (Self::raw(ninf, lo_piece, fm), Self::raw(hi_piece, pinf, fm));
         }
         (self.div(y), empty)
@@ -549,7 +547,7 @@ impl<T: Scalar> Interval<T> {
         if n == 1 {
             return self;
         }
-        let (ninf, pinf, zero) = (T::neg_inf(f), T::pos_inf(f), T::zero(f));
+        let (ninf, pinf) = (T::neg_inf(f), T::pos_inf(f));
         let k = n.unsigned_abs();
         let even = k % 2 == 0;
         let pw = |b: T::Bound, dir: Dir| power::<T>(f, b, k, n < 0, dir);
@@ -583,7 +581,6 @@ impl<T: Scalar> Interval<T> {
                 } else {
                     pw(self.lo, Dir::Up)
                 };
-                let _ = zero;
                 Self::raw(pw(self.hi, Dir::Down), up, fm)
             }
             Class::Neg => {
