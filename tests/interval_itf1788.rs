@@ -479,6 +479,17 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
             }
         }};
     }
+    macro_rules! ter {
+        ($m:ident) => {{
+            if decorated {
+                let [x, y, z] = [0, 1, 2].map(|i| deco::<T>(&args[i]));
+                Got(vec![dval(need!(x).$m(need!(y), need!(z)))])
+            } else {
+                let [x, y, z] = [0, 1, 2].map(|i| bare::<T>(&args[i]));
+                Got(vec![ival(need!(x).$m(need!(y), need!(z)))])
+            }
+        }};
+    }
     macro_rules! rel {
         ($m:ident) => {{
             if decorated {
@@ -542,19 +553,7 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
         "absRev" => un!(abs_rev),
         "absRevBin" => bin!(abs_rev_within),
         "mulRev" => bin!(mul_rev),
-        "mulRevTen" => {
-            if decorated {
-                let b = need!(deco::<T>(&args[0]));
-                let c = need!(deco::<T>(&args[1]));
-                let x = need!(deco::<T>(&args[2]));
-                Got(vec![dval(b.mul_rev_within(c, x))])
-            } else {
-                let b = need!(bare::<T>(&args[0]));
-                let c = need!(bare::<T>(&args[1]));
-                let x = need!(bare::<T>(&args[2]));
-                Got(vec![ival(b.mul_rev_within(c, x))])
-            }
-        }
+        "mulRevTen" => ter!(mul_rev_within),
         "cancelMinus" => bin!(cancel_minus),
         "add" => bin!(add),
         "sub" => bin!(sub),
@@ -564,19 +563,7 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
         "max" => bin!(max),
         "intersection" => bin!(intersection),
         "convexHull" => bin!(hull),
-        "fma" => {
-            if decorated {
-                let x = need!(deco::<T>(&args[0]));
-                let y = need!(deco::<T>(&args[1]));
-                let z = need!(deco::<T>(&args[2]));
-                Got(vec![dval(x.fma(y, z))])
-            } else {
-                let x = need!(bare::<T>(&args[0]));
-                let y = need!(bare::<T>(&args[1]));
-                let z = need!(bare::<T>(&args[2]));
-                Got(vec![ival(x.fma(y, z))])
-            }
-        }
+        "fma" => ter!(fma),
         "pown" => {
             let Val::N(k) = args[1] else {
                 return NotApplicable;

@@ -19,7 +19,7 @@ use crate::float::arith::exact_mul;
 impl<T: Scalar> Interval<T> {
     /// `x ∩ piece`, where `piece` is an outward-rounded solution set and `solves` tells
     /// whether a value of the format is an exact solution.
-    fn clip(self, x: Self, solves: impl Fn(T::Bound) -> bool) -> Self {
+    fn clip(self, x: Self, solves: &impl Fn(T::Bound) -> bool) -> Self {
         let r = x.intersection(self);
         if r.is_singleton() && !solves(r.lo) {
             Self::empty_in(self.format)
@@ -56,6 +56,32 @@ impl<T: Scalar> Interval<T> {
     /// assert_eq!(c.sqr_rev_within(Interval::new(-4.0, 0.5)), Interval::new(-4.0, -1.0));
     /// ```
     pub fn sqr_rev_within(self, x: Self) -> Self {
+        let f = &self.format;
+        self.even_rev(
+            x,
+            |lo, hi| {
+                Self::raw(
+                    T::sqrt(f, lo, Dir::Down),
+                    T::sqrt(f, hi, Dir::Up),
+                    self.format,
+                )
+            },
+            |v| {
+                let e = T::to_exact(f, v);
+                exact_mul(e, e).is_ok_and(|sq| self.holds(sq))
+            },
+        )
+    }
+
+    /// The reverse of an even function g ≥ 0 that increases on [0, ∞), with c = `self`:
+    /// `right` maps c ∩ [0, ∞) to the nonnegative solutions (rounded outward), `solves`
+    /// decides a single value exactly; the negative solutions are their mirror image.
+    fn even_rev(
+        self,
+        x: Self,
+        right: impl FnOnce(T::Bound, T::Bound) -> Self,
+        solves: impl Fn(T::Bound) -> bool,
+    ) -> Self {
         let x = self.coerce(x);
         let f = &self.format;
         if self.is_empty() || x.is_empty() || T::sign(f, self.hi) == Less {
@@ -66,16 +92,8 @@ impl<T: Scalar> Interval<T> {
         } else {
             T::zero(f)
         };
-        let right = Self::raw(
-            T::sqrt(f, lo, Dir::Down),
-            T::sqrt(f, self.hi, Dir::Up),
-            self.format,
-        );
-        let solves = |v: T::Bound| {
-            let e = T::to_exact(f, v);
-            exact_mul(e, e).is_ok_and(|sq| self.holds(sq))
-        };
-        right.clip(x, solves).hull(right.neg().clip(x, solves))
+        let right = right(lo, self.hi);
+        right.clip(x, &solves).hull(right.neg().clip(x, &solves))
     }
 
     /// 1788 `absRev(c)` on `self` = c: the hull of `{x : |x| ∈ c}`.
@@ -96,22 +114,15 @@ impl<T: Scalar> Interval<T> {
     /// assert_eq!(c.abs_rev_within(Interval::new(-2.0, 0.5)), Interval::new(-2.0, -1.0));
     /// ```
     pub fn abs_rev_within(self, x: Self) -> Self {
-        let x = self.coerce(x);
         let f = &self.format;
-        if self.is_empty() || x.is_empty() || T::sign(f, self.hi) == Less {
-            return Self::empty_in(self.format);
-        }
-        let lo = if T::sign(f, self.lo) == Greater {
-            self.lo
-        } else {
-            T::zero(f)
-        };
-        let right = Self::raw(lo, self.hi, self.format);
-        let solves = |v: T::Bound| {
-            let e = T::to_exact(f, v);
-            self.holds(if e.is_sign_negative() { e.neg() } else { e })
-        };
-        right.clip(x, solves).hull(right.neg().clip(x, solves))
+        self.even_rev(
+            x,
+            |lo, hi| Self::raw(lo, hi, self.format),
+            |v| {
+                let e = T::to_exact(f, v);
+                self.holds(if e.is_sign_negative() { e.neg() } else { e })
+            },
+        )
     }
 
     /// 1788 `mulRev(b, c)` on `self` = b: the hull of `{x : b·x = c for some b ∈ b,
@@ -160,6 +171,6 @@ impl<T: Scalar> Interval<T> {
                 _ => false,
             }
         };
-        p.clip(x, solves).hull(q.clip(x, solves))
+        p.clip(x, &solves).hull(q.clip(x, &solves))
     }
 }
