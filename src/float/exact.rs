@@ -169,8 +169,10 @@ impl Exact {
         let Exact::Finite(f) = self else {
             return (self, false);
         };
-        if f.exp >= 0 && !f.sticky {
-            return (self, false);
+        if f.exp >= 0 {
+            // An integer already; a sticky part lies below every precision, so the
+            // value keeps it (and is inexact).
+            return (self, f.sticky);
         }
         let (kept, d) = split_at(f.sig, f.exp, f.sticky, 0);
         let n = kept + u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
@@ -484,5 +486,35 @@ impl FloatFormat {
         }
         let sign = if f.negative { self.sign_bit() } else { 0 };
         StatusAnd::new(sign | mag as u64, status)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rounding::SplitMix64;
+
+    /// `cmp_value` against the host's comparison of `f64` values (±0 equal, ±∞ ordered),
+    /// on random bit patterns and on neighbours, which share leading bits.
+    #[test]
+    fn cmp_value_orders_like_the_host() {
+        let mut rng = SplitMix64::new(7);
+        for i in 0..200_000u32 {
+            let a = f64::from_bits(rng.next_u64());
+            let b = match i % 3 {
+                0 => f64::from_bits(rng.next_u64()),
+                1 => f64::from_bits(a.to_bits() ^ (rng.next_u64() & 0xF)),
+                _ => -a,
+            };
+            let got = Exact::from_f64(a).cmp_value(&Exact::from_f64(b));
+            assert_eq!(got, a.partial_cmp(&b), "{a:e} {b:e}");
+        }
+        let sticky = Exact::Finite(Finite {
+            negative: false,
+            sig: 1,
+            exp: 0,
+            sticky: true,
+        });
+        assert_eq!(sticky.cmp_value(&Exact::from_i128(1)), None);
     }
 }
