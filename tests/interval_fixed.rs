@@ -234,6 +234,8 @@ proptest! {
             });
             let r = ix.sqr_rev_within(iy);
             prop_assert_eq!((!r.is_empty()).then(|| bounds(r)), want, "sqrRev {:?} {:?}", x, y);
+            let r = ix.pown_rev_within(iy, 2);
+            prop_assert_eq!((!r.is_empty()).then(|| bounds(r)), want, "pownRev {:?} {:?}", x, y);
         }
         // absRev: the exact pieces [lo, x1] and [−x1, −lo] meet y; a point of y that the
         // test below can decide: each bound is a value of y or of ±x.

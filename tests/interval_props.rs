@@ -8,7 +8,8 @@
 //! - the integer functions (floor, ceil, trunc, rounding, sign) and the cancellative
 //!   operations against GMP's rational floor/ceil/trunc/round and exact widths;
 //! - the reverse operations (sqrRev, absRev, mulRev with a zero-free divisor) against
-//!   exact solution sets, with x-intervals that touch rounded roots and quotients.
+//!   exact solution sets, with x-intervals that touch rounded roots and quotients, and
+//!   pownRev against MPFR's k-th roots.
 //!
 //! Values stay within ±2^±70 so that MPFR's unbounded exponent range and the formats'
 //! agree (no overflow or subnormal results); the boundaries are covered by ITF1788.
@@ -252,6 +253,53 @@ proptest! {
             let r = ib.mul_rev_within(ic, Interval::point(qd));
             prop_assert_eq!(!r.is_empty(), pl <= c1 && ph >= c0, "mulRev point {:?} {:?} {}", b, c, qd);
         }
+    }
+
+    #[test]
+    fn f64_pown_rev_is_tight(c in pair(), which in 0usize..6) {
+        let n: i32 = [2, 3, 5, -2, -3, -5][which];
+        let k = n.unsigned_abs();
+        // |t|^(1/k) or |t|^(−1/k), rounded at 53 bits by MPFR through 400-bit steps
+        // rounded the same way (exact where the root is: 1/t^k then has ≤ 265 bits).
+        let rt = |t: f64, recip: bool, down: bool| -> f64 {
+            let r = if down { Round::Down } else { Round::Up };
+            let mut base = Float::with_val(400, t.abs());
+            if recip {
+                base.recip_round(r);
+            }
+            let root = Float::with_val_round(400, base.root_ref(k), r).0;
+            Float::with_val_round(53, &root, r).0.to_f64()
+        };
+        let inf = f64::INFINITY;
+        let (c0, c1) = c;
+        let want: Option<(f64, f64)> = match (n % 2 == 0, n > 0) {
+            // Odd, positive: an increasing bijection.
+            (false, true) => {
+                let lo = if c0 < 0.0 { -rt(c0, false, false) } else { rt(c0, false, true) };
+                let hi = if c1 < 0.0 { -rt(c1, false, true) } else { rt(c1, false, false) };
+                Some((lo, hi))
+            }
+            (true, true) => (c1 >= 0.0).then(|| (-rt(c1, false, false), rt(c1, false, false))),
+            (true, false) => (c1 > 0.0).then(|| {
+                if c0 <= 0.0 { (-inf, inf) } else { (-rt(c0, true, false), rt(c0, true, false)) }
+            }),
+            // Odd, negative: v^−k has v's sign, decreasing on each side of 0.
+            (false, false) => {
+                let pos = (c1 > 0.0).then(|| {
+                    (rt(c1, true, true), if c0 > 0.0 { rt(c0, true, false) } else { inf })
+                });
+                let neg = (c0 < 0.0).then(|| {
+                    (if c1 < 0.0 { -rt(c1, true, false) } else { -inf }, -rt(c0, true, true))
+                });
+                match (neg, pos) {
+                    (Some(a), Some(b)) => Some((a.0, b.1)),
+                    (a, b) => a.or(b),
+                }
+            }
+        };
+        let r = Interval::<f64>::new(c0, c1).pown_rev(n);
+        let got = (!r.is_empty()).then(|| (r.inf(), r.sup()));
+        prop_assert_eq!(got, want, "pownRev {:?} {}", c, n);
     }
 
     #[test]

@@ -294,6 +294,14 @@ impl<T: Scalar> DecoratedInterval<T> {
     pub fn abs_rev(self) -> Self {
         Self::reverse(&[&self], self.x.abs_rev())
     }
+    /// 1788 `pownRev(c, n)` (see [`Interval::pown_rev`]): `trv`.
+    pub fn pown_rev(self, n: i32) -> Self {
+        Self::reverse(&[&self], self.x.pown_rev(n))
+    }
+    /// 1788 `pownRev(c, x, n)` (see [`Interval::pown_rev_within`]): `trv`.
+    pub fn pown_rev_within(self, x: Self, n: i32) -> Self {
+        Self::reverse(&[&self, &x], self.x.pown_rev_within(x.x, n))
+    }
     /// 1788 `mulRev(b, c)` with b = `self` (see [`Interval::mul_rev`]): `trv`.
     pub fn mul_rev(self, c: Self) -> Self {
         Self::reverse(&[&self, &c], self.x.mul_rev(c.x))

@@ -7,7 +7,7 @@
 //! nine-case tables), which never forms 0·∞ or ∞/∞ and needs two roundings per result
 //! except when both factors straddle zero.
 
-use core::cmp::Ordering::{Equal, Greater, Less};
+use core::cmp::Ordering::{self, Equal, Greater, Less};
 use core::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::Interval;
@@ -755,6 +755,11 @@ impl W {
         }
     }
 
+    /// The exact value m·2^s (m > 0), the exponent kept in range as in [`W::exact`].
+    fn exact_parts(m: u128, s: i64) -> Exact {
+        Exact::from_parts(false, m, s.clamp(-(1 << 30), 1 << 30) as i32)
+    }
+
     fn exact(self, negative: bool) -> Exact {
         // Beyond any format's range either way; keeps the i32 exponent from wrapping.
         let exp = self.exp.clamp(-(1 << 30), 1 << 30) as i32;
@@ -783,7 +788,13 @@ fn mul_128(a: u128, b: u128) -> (u128, u128) {
 }
 
 /// |b|^k (or |b|^−k) with the sign of b^k, rounded in `dir`, for a bound b.
-fn power<T: Scalar>(f: &T::Format, b: T::Bound, k: u32, recip: bool, dir: Dir) -> T::Bound {
+pub(super) fn power<T: Scalar>(
+    f: &T::Format,
+    b: T::Bound,
+    k: u32,
+    recip: bool,
+    dir: Dir,
+) -> T::Bound {
     let negative = T::sign(f, b) == Less && k % 2 == 1;
     let mode = dir.rounding();
     let zero_or_inf = |inf: bool| {
@@ -838,6 +849,87 @@ fn power<T: Scalar>(f: &T::Format, b: T::Bound, k: u32, recip: bool, dir: Dir) -
         r_near
     } else {
         r_far
+    }
+}
+
+/// A bracket end of |t|^(1/k) (of |t|^(−1/k) with `recip`), k ≥ 1: a value at most the
+/// root (`upper` false) or at least it, within 2^−120 relative; exact roots are found
+/// exactly. Bisection on a 128-bit significand: each step compares the candidate's k-th
+/// power, bracketed to 128 bits as in [`power`], with t.
+pub(super) fn root_bound(t: Exact, k: u32, recip: bool, upper: bool) -> Exact {
+    let x = match t {
+        Exact::Finite(x) if x.sig != 0 && !x.sticky => x,
+        Exact::Inf { .. } if recip => return Exact::Zero { negative: false },
+        Exact::Inf { .. } => return Exact::Inf { negative: false },
+        _ if recip => return Exact::Inf { negative: false },
+        _ => return Exact::Zero { negative: false },
+    };
+    let k = k.max(1);
+    let tw = W::from_finite(&Finite {
+        negative: false,
+        ..x
+    });
+    let one = W {
+        sig: 1 << 127,
+        exp: -127,
+    };
+    // log2 t ∈ [l, l + 1); the root lies in (2^(top − 4), 2^(top − 2)] (the upper end
+    // for 1/t^(1/k) with t a power of two), so m·2^s has m in (2^124, 2^126]: at least
+    // 125 bits, and m + 3 cannot overflow.
+    let l = tw.exp + 127;
+    let kk = i64::from(k);
+    let ceil_div = |a: i64| -((-a).div_euclid(kk));
+    let top = if recip { ceil_div(-l) } else { ceil_div(l + 1) } + 2;
+    let s = top - 128;
+    // The candidate m·2^s to the k-th power (times t with `recip`) against t (or 1).
+    let (target, scale) = if recip { (one, Some(tw)) } else { (tw, None) };
+    let cmp = |m: u128| -> Option<Ordering> {
+        let lz = m.leading_zeros();
+        let base = W {
+            sig: m << lz,
+            exp: s - i64::from(lz),
+        };
+        let (mut lo, mut hi) = (one, one);
+        let (mut bl, mut bh) = (base, base);
+        let mut e = k;
+        while e > 0 {
+            if e & 1 == 1 {
+                lo = W::mul(lo, bl, false);
+                hi = W::mul(hi, bh, true);
+            }
+            e >>= 1;
+            if e > 0 {
+                bl = W::mul(bl, bl, false);
+                bh = W::mul(bh, bh, true);
+            }
+        }
+        if let Some(t) = scale {
+            lo = W::mul(lo, t, false);
+            hi = W::mul(hi, t, true);
+        }
+        let order = |a: W, b: W| a.exp.cmp(&b.exp).then(a.sig.cmp(&b.sig));
+        match (order(lo, target), order(hi, target)) {
+            (Equal, Equal) => Some(Equal),
+            (_, Less) => Some(Less),
+            (Greater, _) => Some(Greater),
+            _ => None,
+        }
+    };
+    let mut m = 0u128;
+    for i in (0..127).rev() {
+        let c = m | 1 << i;
+        match cmp(c) {
+            Some(Equal) => return W::exact_parts(c, s),
+            Some(Less) => m = c,
+            Some(Greater) => {}
+            // The power is within 2^−120 of t: keep going, the margin below covers it.
+            None => m = c,
+        }
+    }
+    if upper {
+        W::exact_parts(m + 3, s)
+    } else {
+        W::exact_parts(m.saturating_sub(2), s)
     }
 }
 

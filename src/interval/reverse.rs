@@ -1,7 +1,7 @@
 //! Reverse-mode operations of IEEE 1788 (§10.5.4): for a function g and an interval c,
 //! the tightest interval containing every x (of an optional x-interval) with g(x) ∈ c —
-//! what constraint propagation narrows a variable to. Built: `sqrRev`, `absRev` and
-//! `mulRev` (with and without the x-interval).
+//! what constraint propagation narrows a variable to. Built: `sqrRev`, `absRev`,
+//! `pownRev` and `mulRev` (with and without the x-interval).
 //!
 //! The solution set is at most two intervals with exact real bounds. Each is rounded
 //! outward and intersected with x, which is tight except in one case: when the
@@ -12,6 +12,7 @@
 use core::cmp::Ordering::{self, Greater, Less};
 
 use super::Interval;
+use super::ops::{power, root_bound};
 use super::scalar::{Dir, Scalar};
 use crate::float::Exact;
 use crate::float::arith::exact_mul;
@@ -123,6 +124,120 @@ impl<T: Scalar> Interval<T> {
                 self.holds(if e.is_sign_negative() { e.neg() } else { e })
             },
         )
+    }
+
+    /// 1788 `pownRev(c, n)` on `self` = c: the hull of `{x : xⁿ ∈ c}` (x ≠ 0 for n < 0;
+    /// x⁰ = 1 for every x). The roots are bracketed to 126 bits, so each bound is the
+    /// root rounded once unless it lies within about 2⁻¹²⁰ relative of a value of the
+    /// format without being one, when it is one unit wider (as for [`pown`](Self::pown)).
+    ///
+    /// ```
+    /// use lowprec::interval::Interval;
+    /// assert_eq!(Interval::<f64>::new(8.0, 27.0).pown_rev(3), Interval::new(2.0, 3.0));
+    /// assert_eq!(Interval::<f64>::new(1.0, 16.0).pown_rev(4), Interval::new(-2.0, 2.0));
+    /// assert_eq!(Interval::<f64>::new(0.25, 4.0).pown_rev(-2), Interval::new(-2.0, 2.0));
+    /// ```
+    pub fn pown_rev(self, n: i32) -> Self {
+        self.pown_rev_within(Self::entire_in(self.format), n)
+    }
+
+    /// 1788 `pownRev(c, x, n)`: the hull of `{v ∈ x : vⁿ ∈ c}` with c = `self`.
+    ///
+    /// ```
+    /// use lowprec::interval::Interval;
+    /// let c = Interval::<f64>::new(1.0, 16.0);
+    /// assert_eq!(c.pown_rev_within(Interval::new(-5.0, -1.5), 2), Interval::new(-4.0, -1.5));
+    /// assert!(Interval::<f64>::new(-8.0, -1.0).pown_rev_within(Interval::new(0.0, 9.0), 3).is_empty());
+    /// ```
+    pub fn pown_rev_within(self, x: Self, n: i32) -> Self {
+        let x = self.coerce(x);
+        let f = &self.format;
+        let fm = self.format;
+        if self.is_empty() || x.is_empty() {
+            return Self::empty_in(fm);
+        }
+        if n == 0 {
+            return if self.holds(Exact::from_i128(1)) {
+                x
+            } else {
+                Self::empty_in(fm)
+            };
+        }
+        let (k, recip) = (n.unsigned_abs(), n < 0);
+        // ±|b|^(±1/k) for a bound b, rounded in `dir`.
+        let root = |b: T::Bound, negative: bool, dir: Dir| {
+            let magnitude = T::to_exact(f, b);
+            let magnitude = if magnitude.is_sign_negative() {
+                magnitude.neg()
+            } else {
+                magnitude
+            };
+            let upper = (dir == Dir::Up) != negative;
+            let r = root_bound(magnitude, k, recip, upper);
+            T::from_exact(f, if negative { r.neg() } else { r }, dir.rounding())
+        };
+        // vⁿ lies in [lo, hi] (both roundings of it, or in the open interval between
+        // them when they differ).
+        let solves = |v: T::Bound| {
+            if recip && T::sign(f, v) == Ordering::Equal {
+                return false;
+            }
+            let lo = power::<T>(f, v, k, recip, Dir::Down);
+            let hi = power::<T>(f, v, k, recip, Dir::Up);
+            if T::cmp(f, lo, hi) == Ordering::Equal {
+                self.contains(lo)
+            } else {
+                T::lt(f, self.lo, hi) && T::lt(f, lo, self.hi)
+            }
+        };
+        let sign = |b: T::Bound| T::sign(f, b);
+        let r = |lo, hi| Self::raw(lo, hi, fm);
+        if k % 2 == 0 {
+            if recip && sign(self.hi) != Greater {
+                return Self::empty_in(fm);
+            }
+            // |v|^k (or |v|^−k, decreasing) over c ∩ [0, ∞).
+            return self.even_rev(
+                x,
+                |lo, hi| {
+                    if recip {
+                        r(root(hi, false, Dir::Down), root(lo, false, Dir::Up))
+                    } else {
+                        r(root(lo, false, Dir::Down), root(hi, false, Dir::Up))
+                    }
+                },
+                solves,
+            );
+        }
+        let neg = |b: T::Bound| sign(b) == Less;
+        if !recip {
+            // An increasing bijection of the line.
+            let piece = r(
+                root(self.lo, neg(self.lo), Dir::Down),
+                root(self.hi, neg(self.hi), Dir::Up),
+            );
+            return piece.clip(x, &solves);
+        }
+        // v^−k has the sign of v and decreases on each side of 0.
+        let zero = T::zero(f);
+        let empty = Self::empty_in(fm);
+        let positive = if sign(self.hi) == Greater {
+            let a = if sign(self.lo) == Greater {
+                self.lo
+            } else {
+                zero
+            };
+            r(root(self.hi, false, Dir::Down), root(a, false, Dir::Up)).clip(x, &solves)
+        } else {
+            empty
+        };
+        let negative = if sign(self.lo) == Less {
+            let b = if sign(self.hi) == Less { self.hi } else { zero };
+            r(root(b, true, Dir::Down), root(self.lo, true, Dir::Up)).clip(x, &solves)
+        } else {
+            empty
+        };
+        positive.hull(negative)
     }
 
     /// 1788 `mulRev(b, c)` on `self` = b: the hull of `{x : b·x = c for some b ∈ b,
