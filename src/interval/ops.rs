@@ -755,6 +755,31 @@ impl W {
         }
     }
 
+    /// 1 as a `W`.
+    const ONE: W = W {
+        sig: 1 << 127,
+        exp: -127,
+    };
+
+    /// Bounds of b^k from bounds `lo ≤ b ≤ hi`, by squaring and multiplying, each
+    /// product rounded outward to 128 bits.
+    fn pow(mut bl: W, mut bh: W, k: u32) -> (W, W) {
+        let (mut lo, mut hi) = (W::ONE, W::ONE);
+        let mut e = k;
+        while e > 0 {
+            if e & 1 == 1 {
+                lo = W::mul(lo, bl, false);
+                hi = W::mul(hi, bh, true);
+            }
+            e >>= 1;
+            if e > 0 {
+                bl = W::mul(bl, bl, false);
+                bh = W::mul(bh, bh, true);
+            }
+        }
+        (lo, hi)
+    }
+
     /// The exact value m·2^s (m > 0), the exponent kept in range as in [`W::exact`].
     fn exact_parts(m: u128, s: i64) -> Exact {
         Exact::from_parts(false, m, s.clamp(-(1 << 30), 1 << 30) as i32)
@@ -815,29 +840,13 @@ pub(super) fn power<T: Scalar>(
         _ => return zero_or_inf(recip),
     };
     // Magnitude brackets: lo ≤ |b|^k ≤ hi (of 1/|b| for negative powers).
-    let (mut bl, mut bh) = if recip {
+    let (bl, bh) = if recip {
         (W::recip(&x, false), W::recip(&x, true))
     } else {
         let base = W::from_finite(&x);
         (base, base)
     };
-    let one = W {
-        sig: 1 << 127,
-        exp: -127,
-    };
-    let (mut lo, mut hi) = (one, one);
-    let mut e = k;
-    while e > 0 {
-        if e & 1 == 1 {
-            lo = W::mul(lo, bl, false);
-            hi = W::mul(hi, bh, true);
-        }
-        e >>= 1;
-        if e > 0 {
-            bl = W::mul(bl, bl, false);
-            bh = W::mul(bh, bh, true);
-        }
-    }
+    let (lo, hi) = W::pow(bl, bh, k);
     // The magnitude bound that is outward for this direction and sign.
     let outward_up = (dir == Dir::Up) != negative;
     let (near, far) = if outward_up { (lo, hi) } else { (hi, lo) };
@@ -869,10 +878,7 @@ pub(super) fn root_bound(t: Exact, k: u32, recip: bool, upper: bool) -> Exact {
         negative: false,
         ..x
     });
-    let one = W {
-        sig: 1 << 127,
-        exp: -127,
-    };
+    let one = W::ONE;
     // log2 t ∈ [l, l + 1); the root lies in (2^(top − 4), 2^(top − 2)] (the upper end
     // for 1/t^(1/k) with t a power of two), so m·2^s has m in (2^124, 2^126]: at least
     // 125 bits, and m + 3 cannot overflow.
@@ -889,20 +895,7 @@ pub(super) fn root_bound(t: Exact, k: u32, recip: bool, upper: bool) -> Exact {
             sig: m << lz,
             exp: s - i64::from(lz),
         };
-        let (mut lo, mut hi) = (one, one);
-        let (mut bl, mut bh) = (base, base);
-        let mut e = k;
-        while e > 0 {
-            if e & 1 == 1 {
-                lo = W::mul(lo, bl, false);
-                hi = W::mul(hi, bh, true);
-            }
-            e >>= 1;
-            if e > 0 {
-                bl = W::mul(bl, bl, false);
-                bh = W::mul(bh, bh, true);
-            }
-        }
+        let (mut lo, mut hi) = W::pow(base, base, k);
         if let Some(t) = scale {
             lo = W::mul(lo, t, false);
             hi = W::mul(hi, t, true);
