@@ -20,15 +20,15 @@
 use std::fs;
 use std::path::PathBuf;
 
-use lowprec::Rounding;
 use lowprec::float::formats::{Bf16, E4m3fn, Fp16};
 use lowprec::float::{Exact, Fp};
 use lowprec::interval::{
     DecoratedInterval, Decoration, Ext, Interval, Overlap, Scalar, StaticScalar,
 };
+use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
 
-/// Operations of the suite that lowprec does not build (elementary functions and their
-/// reverse operations, reductions).
+/// Operations of the suite that lowprec does not build: the elementary functions and
+/// their reverse operations.
 const NOT_BUILT: &[&str] = &[
     "pow",
     "exp",
@@ -62,10 +62,6 @@ const NOT_BUILT: &[&str] = &[
     "powRev2",
     "powRev1Bin",
     "powRev2Bin",
-    "sum_nearest",
-    "sum_abs_nearest",
-    "sum_sqr_nearest",
-    "dot_nearest",
 ];
 
 // ----- the .itl syntax -----------------------------------------------------------------
@@ -81,7 +77,8 @@ enum Val {
     B(bool),
     W(String),
     S(String),
-    A,
+    /// A vector of numbers (the reductions' arguments).
+    A(Vec<f64>),
 }
 
 struct Case {
@@ -163,8 +160,12 @@ fn value(tok: &str) -> Val {
     if let Some(s) = tok.strip_prefix('"') {
         return Val::S(s.trim_end_matches('"').to_string());
     }
-    if tok.starts_with('{') {
-        return Val::A;
+    if let Some(inner) = tok.strip_prefix('{') {
+        let inner = inner.trim_end_matches('}');
+        let xs = inner
+            .split(',')
+            .map(|x| num(x.trim()).unwrap_or_else(|| panic!("bad number in {tok}")));
+        return Val::A(xs.collect());
     }
     match tok {
         "true" => return Val::B(true),
@@ -576,6 +577,38 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
             } else {
                 Got(vec![ival(need!(bare::<T>(&args[0])).pown(k))])
             }
+        }
+        // The 1788 reductions, correctly rounded binary64 results: lowprec's exact
+        // (Kulisch) sums and dot products in binary64.
+        "sum_nearest" | "sum_abs_nearest" | "sum_sqr_nearest" | "dot_nearest" => {
+            if !T::is_f64() {
+                return NotApplicable;
+            }
+            let codes = |i: usize| match &args[i] {
+                Val::A(xs) => xs.iter().map(|x| x.to_bits()).collect::<Vec<u64>>(),
+                _ => panic!("{op} takes vectors"),
+            };
+            let fp64 = FloatFormat::FP64;
+            let (mode, policy, rng) = (
+                Rounding::TiesToEven,
+                Overflow::Ieee,
+                &mut SplitMix64::new(0),
+            );
+            let x = codes(0);
+            let r = match op {
+                "sum_nearest" => fp64.sum_exact(&x, &fp64, mode, policy, rng),
+                "sum_abs_nearest" => {
+                    let abs: Vec<u64> = x.iter().map(|c| c & !(1 << 63)).collect();
+                    fp64.sum_exact(&abs, &fp64, mode, policy, rng)
+                }
+                "sum_sqr_nearest" => fp64
+                    .dot_exact(&x, &x, &fp64, mode, policy, rng)
+                    .expect("equal lengths"),
+                _ => fp64
+                    .dot_exact(&x, &codes(1), &fp64, mode, policy, rng)
+                    .expect("equal lengths"),
+            };
+            Got(vec![Val::N(f64::from_bits(r.value))])
         }
         "pownRev" => {
             let Val::N(k) = args[1] else {
