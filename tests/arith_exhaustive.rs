@@ -1,5 +1,5 @@
-//! Every operand pair of every ≤ 8-bit preset through add, sub, mul and div (and every
-//! operand through sqrt), and a million random operand triples per format through fma,
+//! Every operand pair of every ≤ 8-bit preset through add, sub, mul, div and compare
+//! (and every operand through sqrt), and a million random operand triples per format through fma,
 //! in every deterministic rounding mode and overflow policy, against the MPFR oracle of
 //! `tests/oracle`: the exact result is computed with rational arithmetic (the IEEE 754
 //! special cases written out from the standard, `oracle::arith`) and rounded by the
@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 use oracle::arith::{self, Exact, Op};
 use oracle::{In, Spec, Tally, Val};
-use rug::Float;
+use rug::{Float, Rational};
 
 /// Random fma triples per format.
 const FMA_TRIPLES: usize = 1_000_000;
@@ -23,13 +23,20 @@ static FMA_TIES: AtomicU64 = AtomicU64::new(0);
 static FMA_ZEROS: AtomicU64 = AtomicU64::new(0);
 
 /// The formats of at most 8 bits: the presets and one of each other kind (P3109 signed
-/// and unsigned, no subnormals, a 6-bit P3109 format).
+/// and unsigned, no subnormals, a 6-bit P3109 format, signed without zero).
 fn small_formats() -> Vec<FloatFormat> {
     FloatFormat::PRESETS
         .iter()
         .map(|&(_, f)| f)
         .chain(
-            ["binary8p3se", "binary8p1ue", "e3m2:nosub", "binary6p3sf"].map(|s| s.parse().unwrap()),
+            [
+                "binary8p3se",
+                "binary8p1ue",
+                "e3m2:nosub",
+                "binary6p3sf",
+                "e4m3:nozero:nosub",
+            ]
+            .map(|s| s.parse().unwrap()),
         )
         .filter(|f| f.width() <= 8)
         .collect()
@@ -70,10 +77,33 @@ fn all_pairs(fmt: FloatFormat) -> Tally {
             for op in [Op::Add, Op::Sub, Op::Mul, Op::Div] {
                 arith::check(&spec, op, [a, b, 0], [x, y, x], &mut tally);
             }
+            let want = value_order(x, y);
+            tally.record(
+                if fmt.partial_cmp(a, b) == want {
+                    Ok(())
+                } else {
+                    Err(format!("got {:?}, want {want:?}", fmt.partial_cmp(a, b)))
+                },
+                || format!("{fmt} compare({a:#x}, {b:#x})"),
+            );
         }
         arith::check(&spec, Op::Sqrt, [a, 0, 0], [x, x, x], &mut tally);
     }
     tally
+}
+
+/// The IEEE 754 comparison of two decoded values (NaN unordered, −0 = +0).
+fn value_order(x: &Val, y: &Val) -> Option<std::cmp::Ordering> {
+    let key = |v: &Val| -> Option<(i8, Rational)> {
+        Some(match v {
+            Val::Nan { .. } => return None,
+            Val::Inf { neg: true } => (-1, Rational::new()),
+            Val::Inf { neg: false } => (1, Rational::new()),
+            Val::Zero { .. } => (0, Rational::new()),
+            Val::Num(q) => (0, q.clone()),
+        })
+    };
+    Some(key(x)?.cmp(&key(y)?))
 }
 
 /// Random triples: three in four uniform over all codes; one in four with an addend of

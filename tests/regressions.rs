@@ -185,3 +185,73 @@ fn stochastic_rounding_of_binary64_quotients_and_roots() {
     assert_eq!(sr64(8191, |m, w| f.div(one, d, m, ov, w)), below + 1);
     assert_eq!(sr64(8192, |m, w| f.div(one, d, m, ov, w)), below);
 }
+
+/// `fuzz/regressions/interval/sqr-of-interval-holding-zero-without-zero`: in a format
+/// without zero (here unsigned, like E8M0) an interval can still hold 0 as a real; its
+/// square's lower bound is 0 rounded down — below every value of an unsigned format
+/// without zero, so −∞ — not the square of a rounded zero ([+∞, +∞] before).
+#[test]
+fn sqr_of_an_interval_holding_zero_in_a_format_without_zero() {
+    use lowprec::interval::{Ext, Interval};
+    let f: FloatFormat = "e6m4:nozero:unsigned:nosub".parse().unwrap();
+    // [−∞, 2^emin] (code 0 is the smallest value).
+    let x = Interval::<FloatFormat>::from_bounds_in(f, Ext::NegInf, Ext::Finite(0)).unwrap();
+    assert!(x.sqr().is_entire());
+    assert!(x.pown(2).is_entire());
+    // Signed: 0 rounded down is −2^emin, up +2^emin.
+    let g: FloatFormat = "e6m4:nozero:nosub".parse().unwrap();
+    let y = Interval::<FloatFormat>::from_bounds_in(g, Ext::Finite(g.sign_bit()), Ext::Finite(0))
+        .unwrap();
+    assert_eq!(y.sqr().inf(), Ext::Finite(g.sign_bit()));
+    assert_eq!(y.sqrt().inf(), Ext::Finite(g.sign_bit()));
+}
+
+/// Found by the `interval` fuzz target: a finite value divided by −∞ is a zero, which a
+/// signed format without zero must round in the bound's direction (it gave +∞).
+#[test]
+fn division_by_infinity_in_a_format_without_zero() {
+    use lowprec::interval::{Ext, Interval};
+    let f: FloatFormat = "e11m46:nozero:nosub".parse().unwrap();
+    let minus_tiny = Ext::Finite(f.sign_bit()); // −2^emin
+    let x = Interval::<FloatFormat>::from_bounds_in(f, Ext::NegInf, minus_tiny).unwrap();
+    // x ÷ x = [+0, +∞] rounded outward: [−2^emin, +∞].
+    assert_eq!((x / x).inf(), minus_tiny);
+    assert_eq!((x / x).sup(), Ext::PosInf);
+}
+
+/// Found by the `interval` fuzz target: [1, 1] (x⁰, the dividend of 1/x) in a format
+/// where 1 is not a value must be rounded outward, not down at both ends.
+#[test]
+fn one_outside_the_range_is_rounded_outward() {
+    use lowprec::interval::{Ext, Interval};
+    // Every value is at least 2^100.
+    let f: FloatFormat = "e4m3:nozero:nosub:bias=-100".parse().unwrap();
+    let x = Interval::<FloatFormat>::from_bounds_in(f, Ext::Finite(0), Ext::Finite(1)).unwrap();
+    let one = x.pown(0);
+    assert!(!one.is_empty());
+    assert_eq!(one.sup(), Ext::Finite(0)); // 2^100, the smallest value above 1
+}
+
+/// Found by the `interval` fuzz target: `FloatFormat::partial_cmp` called +2^emin and
+/// −2^emin of a signed format without zero equal (both magnitude code 0).
+#[test]
+fn smallest_values_of_a_signed_format_without_zero_are_ordered() {
+    let f: FloatFormat = "e4m3:nozero:nosub".parse().unwrap();
+    assert_eq!(
+        f.partial_cmp(0, f.sign_bit()),
+        Some(core::cmp::Ordering::Greater)
+    );
+}
+
+/// An interval bound given as `Ext::Finite` of a code that is not a finite value (an
+/// infinity or NaN code) is an error, not a silently wrong interval.
+#[test]
+fn finite_bounds_must_be_values() {
+    use lowprec::interval::{Ext, Interval, IntervalError};
+    let f = FloatFormat::FP16;
+    let inf = 0x7c00;
+    assert_eq!(
+        Interval::<FloatFormat>::from_bounds_in(f, Ext::Finite(0), Ext::Finite(inf)),
+        Err(IntervalError::NotAValue)
+    );
+}

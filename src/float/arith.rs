@@ -482,13 +482,15 @@ impl FloatFormat {
         if self.is_nan(a) || self.is_nan(b) {
             return None;
         }
+        // Without a zero, magnitude code 0 is the smallest value: keys start at 1.
+        let offset = i128::from(!self.has_zero());
         let key = |c: u64| {
             let (neg, mag) = self.split(c);
             // Magnitude codes are ordered like their values (zeros share the key 0).
             let mag = if matches!(self.classify(c), Class::Zero) {
                 0
             } else {
-                i128::from(mag)
+                i128::from(mag) + offset
             };
             if neg { -mag } else { mag }
         };

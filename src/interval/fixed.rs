@@ -131,7 +131,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn zero_bound(_f: &FixedFormat) -> Bound {
+    pub fn zero_bound(_f: &FixedFormat, _dir: Dir) -> Bound {
         Ext::Finite(0)
     }
 

@@ -191,7 +191,7 @@ pub fn dense<T: Scalar>(
                     continue;
                 };
                 // Centre enclosure [cl, ch] of W·mid + b, and radius bound r ≥ |W|·rad.
-                let (mut cl, mut ch, mut r) = (bias, bias, T::zero(f));
+                let (mut cl, mut ch, mut r) = (bias, bias, T::zero(f, Dir::Up));
                 let mut nan = false;
                 for (&wij, xj) in w[i * n..(i + 1) * n].iter().zip(x) {
                     let Some(wb) = T::bound(f, wij) else {
@@ -278,12 +278,11 @@ pub fn relu<T: Scalar>(y: &mut [Interval<T>]) {
             continue;
         }
         let f = &yi.format;
-        let z = T::zero(f);
         if T::sign(f, yi.lo) == Ordering::Less {
-            yi.lo = z;
+            yi.lo = T::zero(f, Dir::Down);
         }
         if T::sign(f, yi.hi) == Ordering::Less {
-            yi.hi = z;
+            yi.hi = T::zero(f, Dir::Up);
         }
     }
 }

@@ -31,8 +31,10 @@ impl<T: Scalar> Interval<T> {
             if !T::is_finite(f, b) {
                 return b;
             }
-            let (n, _) = T::to_exact(f, b).round_to_integral(mode, &mut NoRandom);
-            T::from_exact(f, n, dir.rounding())
+            match T::to_exact(f, b).round_to_integral(mode, &mut NoRandom).0 {
+                Exact::Zero { .. } => T::zero(f, dir),
+                n => T::from_exact(f, n, dir.rounding()),
+            }
         })
     }
 
@@ -47,7 +49,7 @@ impl<T: Scalar> Interval<T> {
         self.monotone_image(|f, b, dir| {
             let s = match T::sign(f, b) {
                 Ordering::Less => -1,
-                Ordering::Equal => 0,
+                Ordering::Equal => return T::zero(f, dir),
                 Ordering::Greater => 1,
             };
             T::from_exact(f, Exact::from_i128(s), dir.rounding())

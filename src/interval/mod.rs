@@ -103,12 +103,16 @@ pub enum IntervalError {
     Nan,
     /// The lower bound exceeds the upper one, or a bound is an infinity on the wrong side.
     Order,
+    /// A finite bound is not a value of the format (an infinity or NaN code, or a raw
+    /// integer beyond a fixed-point range).
+    NotAValue,
 }
 
 impl fmt::Display for IntervalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             IntervalError::Nan => "an interval bound is NaN",
+            IntervalError::NotAValue => "a finite bound is not a value of the format",
             IntervalError::Order => {
                 "the bounds do not form an interval (lower > upper or ±∞ misplaced)"
             }
@@ -236,6 +240,10 @@ impl<T: Scalar> Interval<T> {
         hi: T::Bound,
     ) -> Result<Self, IntervalError> {
         let f = &format;
+        let foreign = |b: T::Bound| T::is_finite(f, b) && T::bound(f, T::value(f, b)) != Some(b);
+        if foreign(lo) || foreign(hi) {
+            return Err(IntervalError::NotAValue);
+        }
         if T::le(f, lo, hi) && lo != T::pos_inf(f) && hi != T::neg_inf(f) {
             Ok(Self::raw(lo, hi, format))
         } else {
@@ -357,7 +365,7 @@ impl<T: Scalar> Interval<T> {
     pub fn inf(&self) -> T::Bound {
         let f = &self.format;
         if T::sign(f, self.lo) == Ordering::Equal && !self.is_empty() {
-            T::neg(f, T::zero(f), Dir::Down)
+            T::neg(f, T::zero(f, Dir::Up), Dir::Down)
         } else {
             self.lo
         }
@@ -373,7 +381,7 @@ impl<T: Scalar> Interval<T> {
     pub fn sup(&self) -> T::Bound {
         let f = &self.format;
         if T::sign(f, self.hi) == Ordering::Equal && !self.is_empty() {
-            T::zero(f)
+            T::zero(f, Dir::Up)
         } else {
             self.hi
         }
@@ -395,7 +403,7 @@ impl<T: Scalar> Interval<T> {
         let (lf, hf) = (T::is_finite(f, self.lo), T::is_finite(f, self.hi));
         Some(match (lf, hf) {
             (true, true) => T::mid(f, self.lo, self.hi),
-            (false, false) => T::zero(f),
+            (false, false) => T::zero(f, Dir::Up),
             (false, true) => T::neg(f, T::max_finite(f), Dir::Down),
             (true, false) => T::max_finite(f),
         })
@@ -469,7 +477,7 @@ impl<T: Scalar> Interval<T> {
         } else if T::sign(f, self.hi) == Ordering::Less {
             T::neg(f, self.hi, Dir::Down)
         } else {
-            T::zero(f)
+            T::zero(f, Dir::Down)
         })
     }
 

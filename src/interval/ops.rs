@@ -81,10 +81,23 @@ impl<T: Scalar> Interval<T> {
         if T::lt(&self.format, a, b) { b } else { a }
     }
 
+    /// [1, 1], rounded outward where 1 is not a value of the format.
+    fn one(format: T::Format) -> Self {
+        let one = |mode| T::from_exact(&format, Exact::from_i128(1), mode);
+        Self::raw(
+            one(Rounding::TowardNegative),
+            one(Rounding::TowardPositive),
+            format,
+        )
+    }
+
     #[inline(always)]
     fn zero_interval(format: T::Format) -> Self {
-        let z = T::zero(&format);
-        Self::raw(z, z, format)
+        Self::raw(
+            T::zero(&format, Dir::Down),
+            T::zero(&format, Dir::Up),
+            format,
+        )
     }
 
     /// x + y (also `+`).
@@ -343,9 +356,7 @@ impl<T: Scalar> Interval<T> {
     /// assert_eq!(Interval::<f64>::new(2.0, 4.0).recip(), Interval::new(0.25, 0.5));
     /// ```
     pub fn recip(self) -> Self {
-        let f = &self.format;
-        let one = T::from_exact(f, Exact::from_i128(1), Rounding::TowardNegative);
-        Self::raw(one, one, self.format).div(self)
+        Self::one(self.format).div(self)
     }
 
     /// −x (also unary `-`).
@@ -428,9 +439,9 @@ impl<T: Scalar> Interval<T> {
     pub fn sqr(self) -> Self {
         let f = &self.format;
         match self.even_bases() {
-            Some((lo, hi)) => Self::raw(
-                T::mul(f, lo, lo, Dir::Down),
-                T::mul(f, hi, hi, Dir::Up),
+            Some((near, far)) => Self::raw(
+                near.map_or(T::zero(f, Dir::Down), |b| T::mul(f, b, b, Dir::Down)),
+                T::mul(f, far, far, Dir::Up),
                 self.format,
             ),
             None => self,
@@ -439,16 +450,17 @@ impl<T: Scalar> Interval<T> {
 
     /// The bounds whose even powers are the smallest and the largest over x: the
     /// mignitude and magnitude, but kept with their signs — in two's complement fixed
-    /// point −min is beyond the range, while min² is not (`None` for the empty set).
-    fn even_bases(&self) -> Option<(T::Bound, T::Bound)> {
+    /// point −min is beyond the range, while min² is not (`None` for the empty set). The
+    /// first is `None` when x holds 0 inside (the smallest power is 0).
+    fn even_bases(&self) -> Option<(Option<T::Bound>, T::Bound)> {
         if self.is_empty() {
             return None;
         }
         let f = &self.format;
         Some(if T::sign(f, self.lo) != Less {
-            (self.lo, self.hi)
+            (Some(self.lo), self.hi)
         } else if T::sign(f, self.hi) != Greater {
-            (self.hi, self.lo)
+            (Some(self.hi), self.lo)
         } else {
             // −lo rounded up exceeds hi exactly when |lo| > hi (hi is a value ≥ |lo|
             // otherwise).
@@ -457,7 +469,7 @@ impl<T: Scalar> Interval<T> {
             } else {
                 self.hi
             };
-            (T::zero(f), far)
+            (None, far)
         })
     }
 
@@ -477,7 +489,7 @@ impl<T: Scalar> Interval<T> {
         let lo = if T::sign(f, self.lo) == Greater {
             T::sqrt(f, self.lo, Dir::Down)
         } else {
-            T::zero(f)
+            T::zero(f, Dir::Down)
         };
         Self::raw(lo, T::sqrt(f, self.hi, Dir::Up), self.format)
     }
@@ -541,8 +553,7 @@ impl<T: Scalar> Interval<T> {
             return self;
         }
         if n == 0 {
-            let one = T::from_exact(f, Exact::from_i128(1), Rounding::TowardNegative);
-            return Self::raw(one, one, fm);
+            return Self::one(fm);
         }
         if n == 1 {
             return self;
@@ -553,10 +564,11 @@ impl<T: Scalar> Interval<T> {
         let pw = |b: T::Bound, dir: Dir| power::<T>(f, b, k, n < 0, dir);
         if n > 0 {
             if even {
-                let Some((lo, hi)) = self.even_bases() else {
+                let Some((near, far)) = self.even_bases() else {
                     return self;
                 };
-                return Self::raw(pw(lo, Dir::Down), pw(hi, Dir::Up), fm);
+                let lo = near.map_or(T::zero(f, Dir::Down), |b| pw(b, Dir::Down));
+                return Self::raw(lo, pw(far, Dir::Up), fm);
             }
             return Self::raw(pw(self.lo, Dir::Down), pw(self.hi, Dir::Up), fm);
         }
@@ -564,15 +576,14 @@ impl<T: Scalar> Interval<T> {
         match self.class() {
             Class::Zero => Self::empty_in(fm),
             _ if even => {
-                let Some((lo, hi)) = self.even_bases() else {
+                let Some((near, far)) = self.even_bases() else {
                     return self;
                 };
-                let up = if T::sign(f, lo) == Equal {
-                    pinf
-                } else {
-                    pw(lo, Dir::Up)
+                let up = match near {
+                    Some(b) if T::sign(f, b) != Equal => pw(b, Dir::Up),
+                    _ => pinf,
                 };
-                Self::raw(pw(hi, Dir::Down), up, fm)
+                Self::raw(pw(far, Dir::Down), up, fm)
             }
             Class::Mixed => Self::entire_in(fm),
             Class::Pos => {
@@ -830,8 +841,12 @@ pub(super) fn power<T: Scalar>(
                 T::pos_inf(f)
             }
         } else {
-            let z = T::zero(f);
-            if negative { T::neg(f, z, dir) } else { z }
+            // 0 rounded in `dir` (a −0 keeps its sign where the format has one).
+            if negative {
+                T::neg(f, T::zero(f, dir.flip()), dir)
+            } else {
+                T::zero(f, dir)
+            }
         }
     };
     let x = match T::to_exact(f, b) {

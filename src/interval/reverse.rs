@@ -62,7 +62,7 @@ impl<T: Scalar> Interval<T> {
             x,
             |lo, hi| {
                 Self::raw(
-                    T::sqrt(f, lo, Dir::Down),
+                    lo.map_or(T::zero(f, Dir::Down), |l| T::sqrt(f, l, Dir::Down)),
                     T::sqrt(f, hi, Dir::Up),
                     self.format,
                 )
@@ -74,13 +74,14 @@ impl<T: Scalar> Interval<T> {
         )
     }
 
-    /// The reverse of an even function g ≥ 0 that increases on [0, ∞), with c = `self`:
-    /// `right` maps c ∩ [0, ∞) to the nonnegative solutions (rounded outward), `solves`
-    /// decides a single value exactly; the negative solutions are their mirror image.
+    /// The reverse of an even function g ≥ 0 that is monotone on [0, ∞), with
+    /// c = `self`: `right` maps the bounds of c ∩ [0, ∞) (`None` for a lower bound of
+    /// exactly 0) to the nonnegative solutions, rounded outward; `solves` decides a
+    /// single value exactly; the negative solutions are their mirror image.
     fn even_rev(
         self,
         x: Self,
-        right: impl FnOnce(T::Bound, T::Bound) -> Self,
+        right: impl FnOnce(Option<T::Bound>, T::Bound) -> Self,
         solves: impl Fn(T::Bound) -> bool,
     ) -> Self {
         let x = self.coerce(x);
@@ -88,11 +89,7 @@ impl<T: Scalar> Interval<T> {
         if self.is_empty() || x.is_empty() || T::sign(f, self.hi) == Less {
             return Self::empty_in(self.format);
         }
-        let lo = if T::sign(f, self.lo) == Greater {
-            self.lo
-        } else {
-            T::zero(f)
-        };
+        let lo = (T::sign(f, self.lo) == Greater).then_some(self.lo);
         let right = right(lo, self.hi);
         right.clip(x, &solves).hull(right.neg().clip(x, &solves))
     }
@@ -118,7 +115,7 @@ impl<T: Scalar> Interval<T> {
         let f = &self.format;
         self.even_rev(
             x,
-            |lo, hi| Self::raw(lo, hi, self.format),
+            |lo, hi| Self::raw(lo.unwrap_or(T::zero(f, Dir::Down)), hi, self.format),
             |v| {
                 let e = T::to_exact(f, v);
                 self.holds(if e.is_sign_negative() { e.neg() } else { e })
@@ -165,16 +162,19 @@ impl<T: Scalar> Interval<T> {
         }
         let (k, recip) = (n.unsigned_abs(), n < 0);
         // ±|b|^(±1/k) for a bound b, rounded in `dir`.
-        let root = |b: T::Bound, negative: bool, dir: Dir| {
-            let magnitude = T::to_exact(f, b);
-            let magnitude = if magnitude.is_sign_negative() {
-                magnitude.neg()
-            } else {
-                magnitude
-            };
+        // (`None`: a bound of exactly 0.)
+        let root = |b: Option<T::Bound>, negative: bool, dir: Dir| {
+            let magnitude = b.map_or(Exact::from_i128(0), |b| {
+                let e = T::to_exact(f, b);
+                if e.is_sign_negative() { e.neg() } else { e }
+            });
             let upper = (dir == Dir::Up) != negative;
-            let r = root_bound(magnitude, k, recip, upper);
-            T::from_exact(f, if negative { r.neg() } else { r }, dir.rounding())
+            match root_bound(magnitude, k, recip, upper) {
+                // 0 rounded in `dir`, as in `pown`.
+                Exact::Zero { .. } if negative => T::neg(f, T::zero(f, dir.flip()), dir),
+                Exact::Zero { .. } => T::zero(f, dir),
+                r => T::from_exact(f, if negative { r.neg() } else { r }, dir.rounding()),
+            }
         };
         // vⁿ lies in [lo, hi] (both roundings of it, or in the open interval between
         // them when they differ).
@@ -201,9 +201,9 @@ impl<T: Scalar> Interval<T> {
                 x,
                 |lo, hi| {
                     if recip {
-                        r(root(hi, false, Dir::Down), root(lo, false, Dir::Up))
+                        r(root(Some(hi), false, Dir::Down), root(lo, false, Dir::Up))
                     } else {
-                        r(root(lo, false, Dir::Down), root(hi, false, Dir::Up))
+                        r(root(lo, false, Dir::Down), root(Some(hi), false, Dir::Up))
                     }
                 },
                 solves,
@@ -213,27 +213,26 @@ impl<T: Scalar> Interval<T> {
         if !recip {
             // An increasing bijection of the line.
             let piece = r(
-                root(self.lo, neg(self.lo), Dir::Down),
-                root(self.hi, neg(self.hi), Dir::Up),
+                root(Some(self.lo), neg(self.lo), Dir::Down),
+                root(Some(self.hi), neg(self.hi), Dir::Up),
             );
             return piece.clip(x, &solves);
         }
         // v^−k has the sign of v and decreases on each side of 0.
-        let zero = T::zero(f);
         let empty = Self::empty_in(fm);
         let positive = if sign(self.hi) == Greater {
-            let a = if sign(self.lo) == Greater {
-                self.lo
-            } else {
-                zero
-            };
-            r(root(self.hi, false, Dir::Down), root(a, false, Dir::Up)).clip(x, &solves)
+            let a = (sign(self.lo) == Greater).then_some(self.lo);
+            r(
+                root(Some(self.hi), false, Dir::Down),
+                root(a, false, Dir::Up),
+            )
+            .clip(x, &solves)
         } else {
             empty
         };
         let negative = if sign(self.lo) == Less {
-            let b = if sign(self.hi) == Less { self.hi } else { zero };
-            r(root(b, true, Dir::Down), root(self.lo, true, Dir::Up)).clip(x, &solves)
+            let b = (sign(self.hi) == Less).then_some(self.hi);
+            r(root(b, true, Dir::Down), root(Some(self.lo), true, Dir::Up)).clip(x, &solves)
         } else {
             empty
         };

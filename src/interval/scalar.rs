@@ -164,8 +164,10 @@ pub trait Scalar: Copy + fmt::Debug + 'static {
     fn from_exact(f: &Self::Format, x: Exact, mode: Rounding) -> Self::Bound;
     /// The largest finite value.
     fn max_finite(f: &Self::Format) -> Self::Bound;
-    /// +0.
-    fn zero(f: &Self::Format) -> Self::Bound;
+    /// 0 rounded in `dir`: +0 in every format with a zero; in a format without one
+    /// (`Specials::NoZero`) the smallest value above it, or the largest below it (−2^emin,
+    /// or −∞ when unsigned).
+    fn zero(f: &Self::Format, dir: Dir) -> Self::Bound;
     /// Whether two descriptors are the same format.
     #[inline(always)]
     fn same_format(a: &Self::Format, b: &Self::Format) -> bool {
@@ -452,7 +454,7 @@ impl Scalar for f64 {
     fn max_finite(_: &()) -> f64 {
         f64::MAX
     }
-    fn zero(_: &()) -> f64 {
+    fn zero(_: &(), _: Dir) -> f64 {
         0.0
     }
     fn precision(_: &()) -> u32 {
@@ -651,7 +653,7 @@ pub(crate) mod codes {
                     // −c < 0 has no code in an unsigned format.
                     match dir {
                         Dir::Down => Ext::NegInf,
-                        Dir::Up => zero(f, false),
+                        Dir::Up => zero_bound(f, Dir::Up),
                     }
                 }
             }
@@ -704,7 +706,10 @@ pub(crate) mod codes {
             (Ext::Finite(x), Ext::Finite(y)) => {
                 done(f, f.div(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
             }
-            (Ext::Finite(_), _) => zero(f, negative),
+            // A finite value over ±∞: a (signed) zero, rounded in `dir` where the
+            // format has no zero.
+            (Ext::Finite(_), _) if f.has_zero() => zero(f, negative),
+            (Ext::Finite(_), _) => zero_bound(f, dir),
             _ => inf(negative),
         }
     }
@@ -733,7 +738,7 @@ pub(crate) mod codes {
             (Ext::Finite(x), Ext::Finite(y)) => {
                 normalize(f, mid_code(f, x, y, &mut NoRandom), Rounding::TiesToEven)
             }
-            _ => zero(f, false),
+            _ => zero_bound(f, Dir::Up),
         }
     }
 
@@ -760,8 +765,16 @@ pub(crate) mod codes {
     }
 
     #[inline]
-    pub fn zero_bound(f: &FloatFormat) -> Ext<u64> {
-        zero(f, false)
+    pub fn zero_bound(f: &FloatFormat, dir: Dir) -> Ext<u64> {
+        if f.has_zero() {
+            return zero(f, false);
+        }
+        // Code 0 is the smallest value 2^emin of a format without zero.
+        match dir {
+            Dir::Up => Ext::Finite(0),
+            Dir::Down if f.is_signed() => Ext::Finite(f.sign_bit()),
+            Dir::Down => Ext::NegInf,
+        }
     }
 
     #[inline]
@@ -870,8 +883,8 @@ macro_rules! ext_scalar_body {
             lift($ops::max_finite(&($fmt)(f)), $from)
         }
         #[inline]
-        fn zero(f: &Self::Format) -> Self::Bound {
-            lift($ops::zero_bound(&($fmt)(f)), $from)
+        fn zero(f: &Self::Format, dir: Dir) -> Self::Bound {
+            lift($ops::zero_bound(&($fmt)(f), dir), $from)
         }
         #[inline]
         fn precision(f: &Self::Format) -> u32 {
@@ -1027,7 +1040,7 @@ impl Scalar for f32 {
     fn max_finite(_: &()) -> f32 {
         f32::MAX
     }
-    fn zero(_: &()) -> f32 {
+    fn zero(_: &(), _: Dir) -> f32 {
         0.0
     }
     fn precision(_: &()) -> u32 {
