@@ -170,10 +170,110 @@ macro_rules! run_format {
     }};
 }
 
+/// The directed operations of `Interval<f32>` (binary64 arithmetic rounded once more,
+/// `lowprec::interval::Scalar for f32`) against SoftFloat's binary32 operations rounded
+/// toward ±∞. Operands are finite or infinite, never NaN (interval bounds); what the
+/// `Scalar` contract leaves out is skipped: results SoftFloat calls invalid (∞ − ∞,
+/// 0 · ∞, √−x), divisions by zero, and fma with an infinite operand (intervals compute
+/// those as a product and a sum). Zeros compare equal whatever their signs. Half of the pairs have exponents 20 to 70 apart, where
+/// the binary64 sum (or fma) rounds onto a binary32 and the error term decides.
+fn interval_f32_matches_softfloat(n: usize) -> u64 {
+    use lowprec::interval::{Dir, Scalar};
+    let mut rng = SplitMix64::new(1788);
+    let finite = |rng: &mut SplitMix64| loop {
+        let x = F32::from_bits(operand(rng, 32, 23) as u32);
+        if !x.is_nan() {
+            return x;
+        }
+    };
+    let mut checked = 0;
+    for i in 0..n {
+        let x = finite(&mut rng);
+        let mut y = finite(&mut rng);
+        let z = finite(&mut rng);
+        if i % 2 == 0 {
+            // y = ±x·2^−k·(1 + small), k in 20..70: sums whose binary64 rounding is a
+            // binary32 only because the small part was rounded away.
+            let k = 20 + rng.next_u64() % 50;
+            let xv = f32::from_bits(x.to_bits());
+            let tweak = 1.0 + (rng.next_u64() % 1024) as f32 * f32::EPSILON;
+            let yv = xv
+                * tweak
+                * (2f32).powi(-(k as i32))
+                * if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
+            y = F32::from_bits(yv.to_bits());
+        }
+        let (a, b, c) = (
+            f32::from_bits(x.to_bits()),
+            f32::from_bits(y.to_bits()),
+            f32::from_bits(z.to_bits()),
+        );
+        for (dir, sfm) in [
+            (Dir::Up, RoundingMode::TowardPositive),
+            (Dir::Down, RoundingMode::TowardNegative),
+        ] {
+            let cases: [(&str, bool, F32, f32); 6] = [
+                (
+                    "add",
+                    false,
+                    x.add(y, sfm),
+                    <f32 as Scalar>::add(&(), a, b, dir),
+                ),
+                (
+                    "sub",
+                    false,
+                    x.sub(y, sfm),
+                    <f32 as Scalar>::sub(&(), a, b, dir),
+                ),
+                (
+                    "mul",
+                    false,
+                    x.mul(y, sfm),
+                    <f32 as Scalar>::mul(&(), a, b, dir),
+                ),
+                (
+                    "div",
+                    b == 0.0,
+                    x.div(y, sfm),
+                    <f32 as Scalar>::div(&(), a, b, dir),
+                ),
+                (
+                    "fma",
+                    !(a.is_finite() && b.is_finite() && c.is_finite()),
+                    x.fused_mul_add(y, z, sfm),
+                    <f32 as Scalar>::fma(&(), a, b, c, dir),
+                ),
+                (
+                    "sqrt",
+                    false,
+                    x.sqrt(sfm),
+                    <f32 as Scalar>::sqrt(&(), a, dir),
+                ),
+            ];
+            for (op, skip, want, got) in cases {
+                if skip || want.is_nan() {
+                    continue;
+                }
+                checked += 1;
+                // Bounds are reals: −0 and +0 are the same bound.
+                let want = f32::from_bits(want.to_bits());
+                assert!(
+                    want.to_bits() == got.to_bits() || (want == 0.0 && got == 0.0),
+                    "interval f32 {op}({a:e}, {b:e}, {c:e}) {dir:?}: SoftFloat {want:e}, lowprec {got:e}",
+                );
+            }
+        }
+    }
+    checked
+}
+
 #[test]
 fn ieee_formats_match_softfloat() {
     let n16 = run_format!(F16, FloatFormat::FP16, 16u32, 10u32, 1_000_000usize, 16);
     let n32 = run_format!(F32, FloatFormat::FP32, 32u32, 23u32, 1_000_000usize, 32);
     let n64 = run_format!(F64, FloatFormat::FP64, 64u32, 52u32, 1_000_000usize, 64);
     println!("SoftFloat: {n16} fp16, {n32} fp32, {n64} fp64 operations checked with flags");
+    // SoftFloat's state is global: the interval check runs in the same test.
+    let ni = interval_f32_matches_softfloat(1_000_000);
+    println!("SoftFloat: {ni} directed binary32 interval-bound operations checked");
 }
