@@ -190,6 +190,7 @@ impl FloatFormat {
     }
 
     /// Whether a code is a NaN.
+    #[inline]
     pub const fn is_nan(&self, code: u64) -> bool {
         matches!(self.classify(code), Class::Nan)
     }
@@ -477,7 +478,7 @@ impl FloatFormat {
     }
 
     /// IEEE 754 comparison: `None` when either is NaN; −0 == +0.
-    #[inline]
+    #[inline(always)]
     pub fn partial_cmp(&self, a: u64, b: u64) -> Option<Ordering> {
         if self.is_nan(a) || self.is_nan(b) {
             return None;

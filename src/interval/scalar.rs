@@ -518,7 +518,7 @@ fn mid_code<R: RandomBits>(f: &FloatFormat, a: u64, b: u64, rng: &mut R) -> Stat
 /// a bound: infinity and NaN codes (NaN is how formats without ∞ overflow outward, and
 /// how unsigned formats refuse negative values rounded down) become ±∞ in the rounding's
 /// direction; an overflow saturated at ±max in the outward direction (MX formats) too.
-#[inline]
+#[inline(always)]
 fn normalize(f: &FloatFormat, r: StatusAnd<u64>, mode: Rounding) -> Ext<u64> {
     let up = match mode {
         Rounding::TowardPositive => Some(true),
@@ -566,7 +566,7 @@ fn normalize(f: &FloatFormat, r: StatusAnd<u64>, mode: Rounding) -> Ext<u64> {
 pub(crate) mod codes {
     use super::*;
 
-    #[inline]
+    #[inline(always)]
     pub fn bound(f: &FloatFormat, c: u64) -> Option<Ext<u64>> {
         let c = c & f.code_mask();
         match f.classify(c) {
@@ -580,7 +580,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn value(f: &FloatFormat, b: Ext<u64>) -> u64 {
         match b {
             Ext::Finite(c) => c,
@@ -593,7 +593,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn cmp(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>) -> Ordering {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => f.partial_cmp(x, y).unwrap_or(Ordering::Equal),
@@ -609,7 +609,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn sign(f: &FloatFormat, a: Ext<u64>) -> Ordering {
         match a {
             Ext::NegInf => Ordering::Less,
@@ -641,12 +641,12 @@ pub(crate) mod codes {
         normalize(f, z, Rounding::TiesToEven)
     }
 
-    #[inline]
+    #[inline(always)]
     fn done(f: &FloatFormat, r: StatusAnd<u64>, dir: Dir) -> Ext<u64> {
         normalize(f, r, dir.rounding())
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn neg(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
             Ext::NegInf => Ext::PosInf,
@@ -665,7 +665,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn add(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -675,7 +675,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn sub(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -687,7 +687,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn mul(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
@@ -704,7 +704,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn div(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         let negative = (sign(f, a) == Ordering::Less) != (sign(f, b) == Ordering::Less);
         match (a, b) {
@@ -719,7 +719,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn fma(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, c: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b, c) {
             (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => {
@@ -729,7 +729,7 @@ pub(crate) mod codes {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn sqrt(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
             Ext::Finite(x) => done(f, f.sqrt(x, dir.rounding(), IEEE, &mut NoRandom), dir),
@@ -796,67 +796,67 @@ pub(crate) mod codes {
 /// `$from`).
 macro_rules! ext_scalar_body {
     ($ops:ident, $fmt:expr, $val_in:expr, $val_out:expr, $to:expr, $from:expr) => {
-        #[inline]
+        #[inline(always)]
         fn neg_inf(_f: &Self::Format) -> Self::Bound {
             Ext::NegInf
         }
-        #[inline]
+        #[inline(always)]
         fn pos_inf(_f: &Self::Format) -> Self::Bound {
             Ext::PosInf
         }
-        #[inline]
+        #[inline(always)]
         fn bound(f: &Self::Format, v: Self::Value) -> Option<Self::Bound> {
             $ops::bound(&($fmt)(f), ($val_in)(f, v)).map(|b| lift(b, $from))
         }
-        #[inline]
+        #[inline(always)]
         fn value(f: &Self::Format, b: Self::Bound) -> Self::Value {
             ($val_out)(f, $ops::value(&($fmt)(f), lower(b, $to)))
         }
-        #[inline]
+        #[inline(always)]
         fn cmp(f: &Self::Format, a: Self::Bound, b: Self::Bound) -> Ordering {
             $ops::cmp(&($fmt)(f), lower(a, $to), lower(b, $to))
         }
-        #[inline]
+        #[inline(always)]
         fn sign(f: &Self::Format, a: Self::Bound) -> Ordering {
             $ops::sign(&($fmt)(f), lower(a, $to))
         }
-        #[inline]
+        #[inline(always)]
         fn is_finite(_f: &Self::Format, a: Self::Bound) -> bool {
             a.is_finite()
         }
-        #[inline]
+        #[inline(always)]
         fn neg(f: &Self::Format, a: Self::Bound, dir: Dir) -> Self::Bound {
             lift($ops::neg(&($fmt)(f), lower(a, $to), dir), $from)
         }
-        #[inline]
+        #[inline(always)]
         fn add(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 $ops::add(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
-        #[inline]
+        #[inline(always)]
         fn sub(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 $ops::sub(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
-        #[inline]
+        #[inline(always)]
         fn mul(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 $ops::mul(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
-        #[inline]
+        #[inline(always)]
         fn div(f: &Self::Format, a: Self::Bound, b: Self::Bound, dir: Dir) -> Self::Bound {
             lift(
                 $ops::div(&($fmt)(f), lower(a, $to), lower(b, $to), dir),
                 $from,
             )
         }
-        #[inline]
+        #[inline(always)]
         fn fma(
             f: &Self::Format,
             a: Self::Bound,
@@ -1017,6 +1017,14 @@ fn ext_f32(b: Ext<u64>) -> f32 {
 
 const FP32: FloatFormat = FloatFormat::FP32;
 
+/// The exact core's result on binary32 bounds, kept out of line: the binary64 path
+/// handles all but zeros, infinities and overflow.
+#[cold]
+#[inline(never)]
+fn f32_core(op: impl FnOnce(&FloatFormat) -> Ext<u64>) -> f32 {
+    ext_f32(op(&FP32))
+}
+
 impl Scalar for f32 {
     type Value = f32;
     type Bound = f32;
@@ -1061,7 +1069,7 @@ impl Scalar for f32 {
         let (x, y) = (f64::from(a), f64::from(b));
         let s = x + y;
         f32_directed(s, dir, || two_sum_err(x, y, s))
-            .unwrap_or_else(|| ext_f32(codes::add(&FP32, f32_ext(a), f32_ext(b), dir)))
+            .unwrap_or_else(|| f32_core(|f| codes::add(f, f32_ext(a), f32_ext(b), dir)))
     }
     #[inline(always)]
     fn sub(&f: &(), a: f32, b: f32, dir: Dir) -> f32 {
@@ -1071,7 +1079,7 @@ impl Scalar for f32 {
     fn mul(_: &(), a: f32, b: f32, dir: Dir) -> f32 {
         // 24 × 24 significant bits: the binary64 product is exact.
         f32_directed(f64::from(a) * f64::from(b), dir, || 0.0)
-            .unwrap_or_else(|| ext_f32(codes::mul(&FP32, f32_ext(a), f32_ext(b), dir)))
+            .unwrap_or_else(|| f32_core(|f| codes::mul(f, f32_ext(a), f32_ext(b), dir)))
     }
     #[inline(always)]
     fn div(_: &(), a: f32, b: f32, dir: Dir) -> f32 {
@@ -1081,14 +1089,14 @@ impl Scalar for f32 {
         // a factor 2 of x, so x − q·y is exact (Sterbenz); x/y − q has the sign of
         // (x − q·y)·y.
         f32_directed(q, dir, || if y > 0.0 { x - q * y } else { q * y - x })
-            .unwrap_or_else(|| ext_f32(codes::div(&FP32, f32_ext(a), f32_ext(b), dir)))
+            .unwrap_or_else(|| f32_core(|f| codes::div(f, f32_ext(a), f32_ext(b), dir)))
     }
     fn fma(_: &(), a: f32, b: f32, c: f32, dir: Dir) -> f32 {
         let p = f64::from(a) * f64::from(b); // exact
         let z = f64::from(c);
         let s = p + z;
         f32_directed(s, dir, || two_sum_err(p, z, s))
-            .unwrap_or_else(|| ext_f32(codes::fma(&FP32, f32_ext(a), f32_ext(b), f32_ext(c), dir)))
+            .unwrap_or_else(|| f32_core(|f| codes::fma(f, f32_ext(a), f32_ext(b), f32_ext(c), dir)))
     }
     fn sqrt(_: &(), a: f32, dir: Dir) -> f32 {
         #[cfg(feature = "std")]
@@ -1101,7 +1109,7 @@ impl Scalar for f32 {
                 return r;
             }
         }
-        ext_f32(codes::sqrt(&FP32, f32_ext(a), dir))
+        f32_core(|f| codes::sqrt(f, f32_ext(a), dir))
     }
     fn mid(_: &(), a: f32, b: f32) -> f32 {
         ext_f32(codes::mid(&FP32, f32_ext(a), f32_ext(b)))
