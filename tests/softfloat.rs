@@ -175,8 +175,9 @@ macro_rules! run_format {
 /// toward ±∞. Operands are finite or infinite, never NaN (interval bounds); what the
 /// `Scalar` contract leaves out is skipped: results SoftFloat calls invalid (∞ − ∞,
 /// 0 · ∞, √−x), divisions by zero, and fma with an infinite operand (intervals compute
-/// those as a product and a sum). Zeros compare equal whatever their signs. Half of the pairs have exponents 20 to 70 apart, where
-/// the binary64 sum (or fma) rounds onto a binary32 and the error term decides.
+/// those as a product and a sum). Zeros compare equal whatever their signs (bounds are
+/// reals). Half of the pairs have exponents 20 to 70 apart, where the binary64 sum (or
+/// fma) rounds onto a binary32 and the error term decides.
 fn interval_f32_matches_softfloat(n: usize) -> u64 {
     use lowprec::interval::{Dir, Scalar};
     let mut rng = SplitMix64::new(1788);

@@ -1072,8 +1072,8 @@ impl Scalar for f32 {
             .unwrap_or_else(|| f32_core(|f| codes::add(f, f32_ext(a), f32_ext(b), dir)))
     }
     #[inline(always)]
-    fn sub(&f: &(), a: f32, b: f32, dir: Dir) -> f32 {
-        Self::add(&f, a, -b, dir)
+    fn sub(f: &(), a: f32, b: f32, dir: Dir) -> f32 {
+        Self::add(f, a, -b, dir)
     }
     #[inline(always)]
     fn mul(_: &(), a: f32, b: f32, dir: Dir) -> f32 {
