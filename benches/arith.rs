@@ -96,7 +96,7 @@ fn bench_format<F: Format, A: Float>(c: &mut Criterion, name: &str, soft: bool) 
     let mut g = c.benchmark_group(format!("add_{name}"));
     g.throughput(Throughput::Elements(N as u64));
     run!(g, "lowprec", 0u64, |i: usize| f
-        .add(a[i], b[i], rne, ov, &mut rng)
+        .add_with(a[i], b[i], lowprec::Round::new(rne, ov), &mut rng)
         .value);
     run!(g, "lowprec-typed", 0u64, |i: usize| (ta[i] + tb[i])
         .to_bits()
@@ -115,7 +115,7 @@ fn bench_format<F: Format, A: Float>(c: &mut Criterion, name: &str, soft: bool) 
     let mut g = c.benchmark_group(format!("mul_{name}"));
     g.throughput(Throughput::Elements(N as u64));
     run!(g, "lowprec", 0u64, |i: usize| f
-        .mul(a[i], b[i], rne, ov, &mut rng)
+        .mul_with(a[i], b[i], lowprec::Round::new(rne, ov), &mut rng)
         .value);
     run!(g, "lowprec-typed", 0u64, |i: usize| (ta[i] * tb[i])
         .to_bits()
@@ -134,7 +134,7 @@ fn bench_format<F: Format, A: Float>(c: &mut Criterion, name: &str, soft: bool) 
     let mut g = c.benchmark_group(format!("fma_{name}"));
     g.throughput(Throughput::Elements(N as u64));
     run!(g, "lowprec", 0u64, |i: usize| f
-        .fma(a[i], b[i], d[i], rne, ov, &mut rng)
+        .fma_with(a[i], b[i], d[i], lowprec::Round::new(rne, ov), &mut rng)
         .value);
     run!(g, "lowprec-typed", 0u64, |i: usize| ta[i]
         .mul_add(tb[i], td[i])

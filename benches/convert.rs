@@ -9,6 +9,7 @@
 //! cargo bench --bench convert
 //! ```
 
+use lowprec::Round;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -62,33 +63,73 @@ fn convert(c: &mut Criterion) {
         ("e4m3fn_sr", Rounding::SR),
     ] {
         g.bench_function(name, |b| {
-            b.iter(|| slice::encode_f32(&e4m3fn, black_box(&x32), &mut u8s, mode, ieee, &mut rng))
+            b.iter(|| {
+                slice::encode_f32_with(
+                    &e4m3fn,
+                    black_box(&x32),
+                    &mut u8s,
+                    Round::new(mode, ieee),
+                    &mut rng,
+                )
+            })
         });
     }
     g.bench_function("e4m3fn_rne_satfinite", |b| {
         let sat = Overflow::SatFinite;
-        b.iter(|| slice::encode_f32(&e4m3fn, black_box(&x32), &mut u8s, rne, sat, &mut rng))
+        b.iter(|| {
+            slice::encode_f32_with(
+                &e4m3fn,
+                black_box(&x32),
+                &mut u8s,
+                Round::new(rne, sat),
+                &mut rng,
+            )
+        })
     });
     g.bench_function("fp16_rne", |b| {
-        b.iter(|| slice::encode_f32(&fp16, black_box(&x32), &mut u16s, rne, ieee, &mut rng))
+        b.iter(|| {
+            slice::encode_f32_with(
+                &fp16,
+                black_box(&x32),
+                &mut u16s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+        })
     });
     g.bench_function("half_f16", |b| {
         let mut h = vec![f16::ZERO; N];
         b.iter(|| h.convert_from_f32_slice(black_box(&x32)))
     });
     g.bench_function("bf16_rne", |b| {
-        b.iter(|| slice::encode_f32(&bf, black_box(&x32), &mut u16s, rne, ieee, &mut rng))
+        b.iter(|| {
+            slice::encode_f32_with(
+                &bf,
+                black_box(&x32),
+                &mut u16s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+        })
     });
     g.bench_function("half_bf16", |b| {
         let mut h = vec![bf16::ZERO; N];
         b.iter(|| h.convert_from_f32_slice(black_box(&x32)))
     });
     g.bench_function("quantize_fp16_rne", |b| {
-        b.iter(|| slice::quantize_f32_to(&fp16, black_box(&x32), &mut f32s, rne, ieee, &mut rng))
+        b.iter(|| {
+            slice::quantize_f32_to_with(
+                &fp16,
+                black_box(&x32),
+                &mut f32s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+        })
     });
     // The data's binary16 codes, for both decoders.
     let mut h16 = vec![0u16; N];
-    slice::encode_f32(&fp16, &x32, &mut h16, rne, ieee, &mut rng).unwrap();
+    slice::encode_f32_with(&fp16, &x32, &mut h16, Round::new(rne, ieee), &mut rng).unwrap();
     g.bench_function("decode_fp16", |b| {
         b.iter(|| slice::decode_to_f32(&fp16, black_box(&h16), &mut f32s))
     });
@@ -102,7 +143,9 @@ fn convert(c: &mut Criterion) {
     g.bench_function("exact_scalar_e4m3fn_rne", |b| {
         b.iter(|| {
             for (s, d) in black_box(&x32).iter().zip(u8s.iter_mut()) {
-                *d = e4m3fn.from_f32(*s, rne, ieee, &mut rng).value as u8;
+                *d = e4m3fn
+                    .from_f32_with(*s, Round::new(rne, ieee), &mut rng)
+                    .value as u8;
             }
         })
     });
@@ -112,10 +155,26 @@ fn convert(c: &mut Criterion) {
     g.throughput(Throughput::Elements(N as u64));
     g.bench_function("quantize_e5m10_sr", |b| {
         let sr = Rounding::SR;
-        b.iter(|| slice::quantize_f64_to(&fp16, black_box(&x64), &mut f64s, sr, ieee, &mut rng))
+        b.iter(|| {
+            slice::quantize_f64_to_with(
+                &fp16,
+                black_box(&x64),
+                &mut f64s,
+                Round::new(sr, ieee),
+                &mut rng,
+            )
+        })
     });
     g.bench_function("e5m10_rne", |b| {
-        b.iter(|| slice::encode_f64(&fp16, black_box(&x64), &mut u16s, rne, ieee, &mut rng))
+        b.iter(|| {
+            slice::encode_f64_with(
+                &fp16,
+                black_box(&x64),
+                &mut u16s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+        })
     });
     g.finish();
 }

@@ -44,6 +44,7 @@
 //!
 //! Runs in a few seconds in release mode.
 
+use lowprec::Round;
 use lowprec::lmul::{LMul, offset_exponent};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 
@@ -155,9 +156,16 @@ fn methods() -> Vec<Method> {
                 name: format!("{label}, {mname}"),
                 run: Box::new(move |x, y| {
                     let rng = &mut SplitMix64::new(0);
-                    let a = f.from_f32(x, mode, Overflow::Ieee, rng).value;
-                    let b = f.from_f32(y, mode, Overflow::Ieee, rng).value;
-                    f.to_f64(f.mul(a, b, mode, Overflow::Ieee, rng).value)
+                    let a = f
+                        .from_f32_with(x, Round::new(mode, Overflow::Ieee), rng)
+                        .value;
+                    let b = f
+                        .from_f32_with(y, Round::new(mode, Overflow::Ieee), rng)
+                        .value;
+                    f.to_f64(
+                        f.mul_with(a, b, Round::new(mode, Overflow::Ieee), rng)
+                            .value,
+                    )
                 }),
             });
         }
@@ -168,9 +176,16 @@ fn methods() -> Vec<Method> {
         run: Box::new(move |x, y| {
             let rng = &mut SplitMix64::new(0);
             let m = Rounding::TiesToEven;
-            let a = bf16.from_f32(x, m, Overflow::Ieee, rng).value;
-            let b = bf16.from_f32(y, m, Overflow::Ieee, rng).value;
-            bf16.to_f64(bf16.mul(a, b, m, Overflow::Ieee, rng).value)
+            let a = bf16
+                .from_f32_with(x, Round::new(m, Overflow::Ieee), rng)
+                .value;
+            let b = bf16
+                .from_f32_with(y, Round::new(m, Overflow::Ieee), rng)
+                .value;
+            bf16.to_f64(
+                bf16.mul_with(a, b, Round::new(m, Overflow::Ieee), rng)
+                    .value,
+            )
         }),
     });
     v

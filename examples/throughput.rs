@@ -15,6 +15,7 @@
 //! shape of weights and activations: about 1.2 % of them are E4M3FN subnormals. The `f64`
 //! data are the same draws at full `f64` precision, so stochastic rounding is never exact.
 
+use lowprec::Round;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -150,7 +151,14 @@ fn main() {
     row(
         "lowprec_f32_e4m3fn_rne",
         measure(pick("lowprec_f32_e4m3fn_rne"), reps, || {
-            slice::encode_f32(&e4m3fn, black_box(&x32), &mut u8s, rne, ieee, &mut rng).unwrap();
+            slice::encode_f32_with(
+                &e4m3fn,
+                black_box(&x32),
+                &mut u8s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut u8s);
         }),
     );
@@ -158,7 +166,14 @@ fn main() {
         "lowprec_f32_e4m3fn_rne_satfinite",
         measure(pick("lowprec_f32_e4m3fn_rne_satfinite"), reps, || {
             let sat = Overflow::SatFinite;
-            slice::encode_f32(&e4m3fn, black_box(&x32), &mut u8s, rne, sat, &mut rng).unwrap();
+            slice::encode_f32_with(
+                &e4m3fn,
+                black_box(&x32),
+                &mut u8s,
+                Round::new(rne, sat),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut u8s);
         }),
     );
@@ -166,19 +181,25 @@ fn main() {
         "lowprec_f32_e4m3fn_rtz",
         measure(pick("lowprec_f32_e4m3fn_rtz"), reps, || {
             let rtz = Rounding::TowardZero;
-            slice::encode_f32(&e4m3fn, black_box(&x32), &mut u8s, rtz, ieee, &mut rng).unwrap();
+            slice::encode_f32_with(
+                &e4m3fn,
+                black_box(&x32),
+                &mut u8s,
+                Round::new(rtz, ieee),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut u8s);
         }),
     );
     row(
         "lowprec_f32_e4m3fn_sr",
         measure(pick("lowprec_f32_e4m3fn_sr"), reps, || {
-            slice::encode_f32(
+            slice::encode_f32_with(
                 &e4m3fn,
                 black_box(&x32),
                 &mut u8s,
-                Rounding::SR,
-                ieee,
+                Round::new(Rounding::SR, ieee),
                 &mut rng,
             )
             .unwrap();
@@ -189,7 +210,14 @@ fn main() {
     row(
         "lowprec_f32_fp16_rne",
         measure(pick("lowprec_f32_fp16_rne"), reps, || {
-            slice::encode_f32(&fp16, black_box(&x32), &mut u16s, rne, ieee, &mut rng).unwrap();
+            slice::encode_f32_with(
+                &fp16,
+                black_box(&x32),
+                &mut u16s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut u16s);
         }),
     );
@@ -204,7 +232,14 @@ fn main() {
     row(
         "lowprec_f32_bf16_rne",
         measure(pick("lowprec_f32_bf16_rne"), reps, || {
-            slice::encode_f32(&bf, black_box(&x32), &mut u16s, rne, ieee, &mut rng).unwrap();
+            slice::encode_f32_with(
+                &bf,
+                black_box(&x32),
+                &mut u16s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut u16s);
         }),
     );
@@ -218,7 +253,14 @@ fn main() {
     row(
         "lowprec_quantize_f32_fp16_rne",
         measure(pick("lowprec_quantize_f32_fp16_rne"), reps, || {
-            slice::quantize_f32_to(&fp16, black_box(&x32), &mut f32s, rne, ieee, &mut rng).unwrap();
+            slice::quantize_f32_to_with(
+                &fp16,
+                black_box(&x32),
+                &mut f32s,
+                Round::new(rne, ieee),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut f32s);
         }),
     );
@@ -226,7 +268,14 @@ fn main() {
         "lowprec_quantize_f64_e5m10_sr",
         measure(pick("lowprec_quantize_f64_e5m10_sr"), reps, || {
             let sr = Rounding::SR;
-            slice::quantize_f64_to(&fp16, black_box(&x64), &mut f64s, sr, ieee, &mut rng).unwrap();
+            slice::quantize_f64_to_with(
+                &fp16,
+                black_box(&x64),
+                &mut f64s,
+                Round::new(sr, ieee),
+                &mut rng,
+            )
+            .unwrap();
             black_box(&mut f64s);
         }),
     );
@@ -241,7 +290,9 @@ fn main() {
         "exact_scalar_f32_e4m3fn_rne",
         measure(pick("exact_scalar") / 16, 1, || {
             for (s, d) in x32[..n / 16].iter().zip(u8s.iter_mut()) {
-                *d = e4m3fn.from_f32(*s, rne, ieee, &mut rng).value as u8;
+                *d = e4m3fn
+                    .from_f32_with(*s, Round::new(rne, ieee), &mut rng)
+                    .value as u8;
             }
             black_box(&mut u8s);
         }),

@@ -6,7 +6,7 @@
 
 use lowprec::float::{Class, Exact};
 use lowprec::rounding::{SrKind, Stochastic};
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+use lowprec::{FloatFormat, NoRandom, Overflow, Round, Rounding, SplitMix64};
 
 fn main() {
     println!("lowprec tour: exact low-precision floating point, rounded once\n");
@@ -35,7 +35,7 @@ fn value(f: &FloatFormat, code: u64) -> String {
 /// Rounds `x` (exactly, from its decimal text) and shows the code and its value.
 fn show(f: &FloatFormat, x: &str, mode: Rounding, overflow: Overflow) -> String {
     let exact: Exact = x.parse().expect("a valid number");
-    let r = f.round(exact, mode, overflow, &mut SplitMix64::new(0));
+    let r = f.round(exact, Round::new(mode, overflow), &mut NoRandom);
     let digits = f.width().div_ceil(4) as usize;
     format!("{:#0w$x} = {}", r.value, value(f, r.value), w = digits + 2)
 }
@@ -140,7 +140,7 @@ fn rounding_modes() {
     for (mode, what) in modes {
         let mut rng = SplitMix64::new(1);
         let sum: f64 = (0..n)
-            .map(|_| f.to_f64(f.round(x, mode, Overflow::Ieee, &mut rng).value))
+            .map(|_| f.to_f64(f.round(x, Round::new(mode, Overflow::Ieee), &mut rng).value))
             .sum();
         let mean = sum / f64::from(n);
         let label = match mode {
@@ -192,7 +192,6 @@ fn peer_defects() {
     let ieee = Overflow::Ieee;
     let fp16 = FloatFormat::FP16;
     let e4m3fn = FloatFormat::E4M3FN;
-    let mut rng = SplitMix64::new(0);
 
     println!("  pychop 0.6.2, fp16, round to nearest:");
     println!(
@@ -214,8 +213,8 @@ fn peer_defects() {
     );
 
     let x = 1.0 + 2f64.powi(-4) + 2f64.powi(-40);
-    let direct = e4m3fn.from_f64(x, rne, ieee, &mut rng).value;
-    let via_f32 = e4m3fn.from_f32(x as f32, rne, ieee, &mut rng).value;
+    let direct = e4m3fn.from_f64(x);
+    let via_f32 = e4m3fn.from_f32(x as f32);
     println!(
         "  ml_dtypes 0.6, float64 -> E4M3FN of 1 + 2^-4 + 2^-40 (just above the midpoint of 1 and 1.125):"
     );

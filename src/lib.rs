@@ -6,27 +6,34 @@
 //! policy, each result computed exactly and rounded once.
 //!
 //! ```
-//! use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64};
+//! use lowprec::{FloatFormat, NoRandom, Overflow, Rounding, SplitMix64, Status};
+//! use lowprec::float::{Fp, formats::Bf16};
 //!
 //! let fmt: FloatFormat = "e4m3fn".parse()?;          // OCP FP8 E4M3FN
-//! let mut rng = SplitMix64::new(42);                  // only stochastic modes draw from it
 //!
-//! // One correct rounding from f64, with IEEE status flags.
-//! let r = fmt.from_f64(0.3, Rounding::TiesToEven, Overflow::Ieee, &mut rng);
-//! assert_eq!(r.value, 0x2A);                          // code 0x2A
-//! assert_eq!(fmt.to_f64(r.value), 0.3125);            // its exact value
-//! assert!(r.status.contains(lowprec::Status::INEXACT));
+//! // One correct rounding from f64: to nearest, ties to even, by default.
+//! let code = fmt.from_f64(0.3);
+//! assert_eq!(code, 0x2A);                             // code 0x2A
+//! assert_eq!(fmt.to_f64(code), 0.3125);               // its exact value
 //!
 //! // Overflow follows the standard: E4M3FN has no infinity, so 500 is NaN...
-//! let nan = fmt.from_f64(500.0, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value;
-//! assert_eq!(nan, 0x7F);
-//! // ...unless the conversion saturates, as OCP "satfinite" does.
-//! let sat = fmt.from_f64(500.0, Rounding::TiesToEven, Overflow::SatFinite, &mut rng).value;
-//! assert_eq!(fmt.to_f64(sat), 448.0);
+//! assert_eq!(fmt.from_f64(500.0), 0x7F);
+//! // ...unless the conversion saturates, as OCP "satfinite" does. The `_with` forms
+//! // take any mode and overflow policy and return the IEEE status flags.
+//! let sat = fmt.from_f64_with(500.0, Overflow::SatFinite, &mut NoRandom);
+//! assert_eq!(fmt.to_f64(sat.value), 448.0);
+//! assert_eq!(sat.status, Status::OVERFLOW | Status::INEXACT);
 //!
-//! // Quantize a slice in place ("chop"), here with stochastic rounding.
+//! // Typed values: the format is part of the type, the operators round to nearest.
+//! let x = Fp::<Bf16>::from(3.14159_f32);
+//! assert_eq!((x * x).to_f32(), 9.875);
+//! assert_eq!(half::bf16::from(x), half::bf16::from_f32(3.14159));
+//!
+//! // Quantize a slice in place ("chop"), here with stochastic rounding: only the
+//! // stochastic modes ask for a random source.
 //! let mut xs = [0.1f32, 1.0, 3.3];
-//! lowprec::float::slice::quantize_f32(&fmt, &mut xs, Rounding::SR, Overflow::Ieee, &mut rng);
+//! let mut rng = SplitMix64::new(42);
+//! lowprec::float::slice::quantize_f32_with(&fmt, &mut xs, Rounding::SR, &mut rng);
 //! assert_eq!(xs[1], 1.0);
 //! # Ok::<(), lowprec::FormatError>(())
 //! ```
@@ -60,4 +67,11 @@ pub mod lmul;
 pub mod rounding;
 
 pub use float::{FloatFormat, FormatError};
-pub use rounding::{Overflow, RandomBits, Rounding, SplitMix64, Status, StatusAnd};
+pub use rounding::{
+    NoRandom, Overflow, RandomBits, Round, Rounding, SplitMix64, Status, StatusAnd,
+};
+
+/// The README's examples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

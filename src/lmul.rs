@@ -85,6 +85,7 @@
 //! assert_eq!(val(lm.mul(0, 0).value), 4.25); // no guards in the paper's form
 //! ```
 
+use crate::rounding::Round;
 use core::fmt;
 use core::str::FromStr;
 
@@ -425,18 +426,26 @@ impl LMul {
             } else {
                 Status::OK
             };
-            let r = f.round(Exact::Nan { negative: false }, rne, self.overflow, ne);
+            let r = f.round(
+                Exact::Nan { negative: false },
+                Round::new(rne, self.overflow),
+                ne,
+            );
             return StatusAnd::new(r.value, r.status | flags);
         }
         if ca == Class::Infinite || cb == Class::Infinite {
             if zeroish(ca) || zeroish(cb) {
-                let r = f.round(Exact::Nan { negative: false }, rne, self.overflow, ne);
+                let r = f.round(
+                    Exact::Nan { negative: false },
+                    Round::new(rne, self.overflow),
+                    ne,
+                );
                 return StatusAnd::new(r.value, r.status | Status::INVALID);
             }
-            return f.round(Exact::Inf { negative }, rne, self.overflow, ne);
+            return f.round(Exact::Inf { negative }, Round::new(rne, self.overflow), ne);
         }
         if zeroish(ca) || zeroish(cb) {
-            return f.round(Exact::Zero { negative }, rne, self.overflow, ne);
+            return f.round(Exact::Zero { negative }, Round::new(rne, self.overflow), ne);
         }
         // Both normal. The exact integer S = |x| + |y| − C: its bits above M are the
         // biased exponent (a fraction carry included), its low M bits the fraction.
@@ -450,7 +459,7 @@ impl LMul {
         }
         if s < min_normal {
             if f.has_zero() {
-                let r = f.round(Exact::Zero { negative }, rne, self.overflow, ne);
+                let r = f.round(Exact::Zero { negative }, Round::new(rne, self.overflow), ne);
                 return StatusAnd::new(r.value, r.status | Status::UNDERFLOW | Status::INEXACT);
             }
             // A format without zero (E8M0): the value lies in (0, 2^emin), so the nearest
@@ -461,7 +470,11 @@ impl LMul {
         }
         // Beyond the largest finite value: the value (2^M + fraction)·2^(⌊S/2^M⌋ − bias − M)
         // with an unbounded exponent, rounded by the core with the overflow policy.
-        f.round(self.unbounded_value(negative, s), rne, self.overflow, ne)
+        f.round(
+            self.unbounded_value(negative, s),
+            Round::new(rne, self.overflow),
+            ne,
+        )
     }
 
     /// The value of the magnitude integer `s` read with an unbounded exponent field.
@@ -484,13 +497,13 @@ impl LMul {
     /// [`Mode::Guarded`]).
     ///
     /// ```
-    /// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+    /// use lowprec::{FloatFormat, NoRandom, Round};
     /// use lowprec::lmul::LMul;
     /// let f = FloatFormat::FP32;
     /// let lm = LMul::paper(f);
     /// let x = u64::from(1.75f32.to_bits());
     /// let eq1 = lm.eq1(x, x);
-    /// let v = FloatFormat::FP64.round(eq1, Rounding::TiesToEven, Overflow::Ieee, &mut SplitMix64::new(0));
+    /// let v = FloatFormat::FP64.round(eq1, Round::default(), &mut NoRandom);
     /// assert_eq!(f64::from_bits(v.value), 2.5625); // Eq. 1
     /// assert_eq!(f32::from_bits(lm.mul(x, x).value as u32), 3.125); // the bit form
     /// ```
@@ -702,12 +715,7 @@ mod tests {
         let to_f64 = |e: Exact| {
             f64::from_bits(
                 FloatFormat::FP64
-                    .round(
-                        e,
-                        Rounding::TiesToEven,
-                        Overflow::Ieee,
-                        &mut SplitMix64::new(0),
-                    )
+                    .round(e, Round::NEAREST_EVEN, &mut SplitMix64::new(0))
                     .value,
             )
         };

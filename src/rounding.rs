@@ -29,12 +29,11 @@ use core::str::FromStr;
 /// | [`Stochastic`](Rounding::Stochastic) | P3109 stochastic | — | 5, 6 |
 ///
 /// ```
-/// use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64};
+/// use lowprec::{FloatFormat, NoRandom, Rounding};
 /// let e4m3 = FloatFormat::E4M3FN;
-/// let mut rng = SplitMix64::new(0);
 /// // 1.0625 lies exactly between 1.0 and 1.125 in E4M3FN.
-/// let even = e4m3.from_f64(1.0625, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value;
-/// let away = e4m3.from_f64(1.0625, Rounding::TiesToAway, Overflow::Ieee, &mut rng).value;
+/// let even = e4m3.from_f64(1.0625);
+/// let away = e4m3.from_f64_with(1.0625, Rounding::TiesToAway, &mut NoRandom).value;
 /// assert_eq!((e4m3.to_f64(even), e4m3.to_f64(away)), (1.0, 1.125));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -274,6 +273,91 @@ impl FromStr for Overflow {
     }
 }
 
+/// How to round a result: a [`Rounding`] mode and an [`Overflow`] policy.
+///
+/// Every `_with` operation of the crate takes one (anything that converts into it: a
+/// `Rounding` alone keeps the default overflow, an `Overflow` alone keeps ties-to-even,
+/// and a `(Rounding, Overflow)` pair sets both). The default is what the plain operations
+/// use: round to nearest, ties to even, with the format's standard overflow
+/// ([`Overflow::Ieee`]: ±∞, or NaN where the format has no infinity).
+///
+/// Random bits are asked for separately, by the `_with` operations' last argument, and
+/// only stochastic modes draw from it; deterministic callers pass [`&mut NoRandom`](NoRandom).
+///
+/// ```
+/// use lowprec::{FloatFormat, NoRandom, Overflow, Round, Rounding};
+/// let e5m2 = FloatFormat::E5M2;
+/// assert_eq!(Round::default(), Round::new(Rounding::TiesToEven, Overflow::Ieee));
+/// // The one-call form is the default rounding...
+/// assert_eq!(e5m2.from_f64(1e6), e5m2.inf_code().unwrap());
+/// // ...and the `_with` form takes any mode and policy, and returns the flags.
+/// let sat = e5m2.from_f64_with(1e6, Overflow::SatFinite, &mut NoRandom);
+/// assert_eq!(e5m2.to_f64(sat.value), 57344.0);
+/// assert!(sat.status.contains(lowprec::Status::OVERFLOW));
+/// let down = e5m2.from_f64_with(0.3, Rounding::TowardNegative, &mut NoRandom);
+/// assert_eq!(e5m2.to_f64(down.value), 0.25);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Round {
+    /// The rounding mode.
+    pub mode: Rounding,
+    /// The overflow policy.
+    pub overflow: Overflow,
+}
+
+impl Round {
+    /// Round to nearest, ties to even, with IEEE overflow: the default.
+    pub const NEAREST_EVEN: Round = Round::new(Rounding::TiesToEven, Overflow::Ieee);
+
+    /// A mode and an overflow policy.
+    #[inline]
+    pub const fn new(mode: Rounding, overflow: Overflow) -> Self {
+        Self { mode, overflow }
+    }
+
+    /// The same mode with another overflow policy.
+    #[inline]
+    pub const fn with_overflow(self, overflow: Overflow) -> Self {
+        Self { overflow, ..self }
+    }
+
+    /// The same overflow policy with another mode.
+    #[inline]
+    pub const fn with_mode(self, mode: Rounding) -> Self {
+        Self { mode, ..self }
+    }
+}
+
+impl From<Rounding> for Round {
+    /// The mode with the default overflow policy.
+    #[inline]
+    fn from(mode: Rounding) -> Self {
+        Self::new(mode, Overflow::Ieee)
+    }
+}
+
+impl From<Overflow> for Round {
+    /// Ties-to-even with the given overflow policy.
+    #[inline]
+    fn from(overflow: Overflow) -> Self {
+        Self::new(Rounding::TiesToEven, overflow)
+    }
+}
+
+impl From<(Rounding, Overflow)> for Round {
+    #[inline]
+    fn from((mode, overflow): (Rounding, Overflow)) -> Self {
+        Self::new(mode, overflow)
+    }
+}
+
+impl fmt::Display for Round {
+    /// The command-line names, `mode/overflow` (`rne/ieee`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.mode, self.overflow)
+    }
+}
+
 /// A source of uniformly distributed random bits for stochastic rounding.
 ///
 /// Implement it for your own generator (a hardware LFSR model, a counter-based
@@ -291,8 +375,23 @@ pub trait RandomBits {
     }
 }
 
-/// The random source of deterministic roundings, which never draw (it returns zeros).
-pub(crate) struct NoRandom;
+/// The random source for deterministic roundings: it never needs to be drawn from.
+///
+/// Pass `&mut NoRandom` to a `_with` method when the mode is deterministic; a deterministic
+/// mode never asks its source for bits. If a stochastic mode is used with it anyway, every
+/// draw is zero, which makes each stochastic rule a fixed (biased) rounding: variants
+/// [`Proportional`](SrKind::Proportional) and [`Equal`](SrKind::Equal) then round every
+/// inexact value away from zero, `P3109A`/`B`/`C` round by their fraction alone.
+///
+/// ```
+/// use lowprec::{FloatFormat, NoRandom, Overflow, Round, Rounding};
+/// let e4m3 = FloatFormat::E4M3FN;
+/// let how = Round::new(Rounding::TowardZero, Overflow::SatFinite);
+/// let r = e4m3.from_f64_with(1000.0, how, &mut NoRandom);
+/// assert_eq!(e4m3.to_f64(r.value), 448.0);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NoRandom;
 
 impl RandomBits for NoRandom {
     fn next_u64(&mut self) -> u64 {

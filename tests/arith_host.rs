@@ -3,6 +3,7 @@
 //! rounded), on random bit patterns and on operands chosen near overflow, underflow,
 //! cancellation and halfway cases.
 
+use lowprec::Round;
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 
 const RNE: Rounding = Rounding::TiesToEven;
@@ -57,15 +58,35 @@ fn binary32_matches_hardware() {
                 f32::from_bits(got as u32)
             );
         };
-        check("add", x + y, f.add(a, b, RNE, IEEE, &mut sr).value);
-        check("sub", x - y, f.sub(a, b, RNE, IEEE, &mut sr).value);
-        check("mul", x * y, f.mul(a, b, RNE, IEEE, &mut sr).value);
-        check("div", x / y, f.div(a, b, RNE, IEEE, &mut sr).value);
-        check("sqrt", x.sqrt(), f.sqrt(a, RNE, IEEE, &mut sr).value);
+        check(
+            "add",
+            x + y,
+            f.add_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "sub",
+            x - y,
+            f.sub_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "mul",
+            x * y,
+            f.mul_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "div",
+            x / y,
+            f.div_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "sqrt",
+            x.sqrt(),
+            f.sqrt_with(a, Round::new(RNE, IEEE), &mut sr).value,
+        );
         check(
             "fma",
             x.mul_add(y, z),
-            f.fma(a, b, c, RNE, IEEE, &mut sr).value,
+            f.fma_with(a, b, c, Round::new(RNE, IEEE), &mut sr).value,
         );
         check("rem", libm_remainder32(x, y), f.remainder(a, b).value);
         assert_eq!(x.partial_cmp(&y), f.partial_cmp(a, b), "cmp({x:e}, {y:e})");
@@ -164,19 +185,35 @@ fn binary64_matches_hardware() {
                 f64::from_bits(got)
             );
         };
-        check("add", x + y, f.add(a, b, RNE, IEEE, &mut sr).value);
-        check("sub", x - y, f.sub(a, b, RNE, IEEE, &mut sr).value);
-        check("mul", x * y, f.mul(a, b, RNE, IEEE, &mut sr).value);
-        check("div", x / y, f.div(a, b, RNE, IEEE, &mut sr).value);
+        check(
+            "add",
+            x + y,
+            f.add_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "sub",
+            x - y,
+            f.sub_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "mul",
+            x * y,
+            f.mul_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
+        check(
+            "div",
+            x / y,
+            f.div_with(a, b, Round::new(RNE, IEEE), &mut sr).value,
+        );
         check(
             "sqrt",
             x.abs().sqrt(),
-            f.sqrt(f.abs(a), RNE, IEEE, &mut sr).value,
+            f.sqrt_with(f.abs(a), Round::new(RNE, IEEE), &mut sr).value,
         );
         check(
             "fma",
             x.mul_add(y, z),
-            f.fma(a, b, c, RNE, IEEE, &mut sr).value,
+            f.fma_with(a, b, c, Round::new(RNE, IEEE), &mut sr).value,
         );
     }
 }

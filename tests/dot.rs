@@ -4,6 +4,7 @@
 
 mod oracle;
 
+use lowprec::Round;
 use lowprec::float::dot::Accumulator;
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 use oracle::{In, NoDraw, Spec, Val, Want};
@@ -61,8 +62,7 @@ fn sequential_dot_and_sum_match_step_by_step_mpfr() {
                 for round_products in [false, true] {
                     let acc = Accumulator {
                         format: facc,
-                        rounding: mode,
-                        overflow: Overflow::SatFinite,
+                        round: Round::new(mode, Overflow::SatFinite),
                         round_products,
                     };
                     for _ in 0..40 {
@@ -80,7 +80,7 @@ fn sequential_dot_and_sum_match_step_by_step_mpfr() {
                                 rational(&sin.decode(x.into())) * rational(&sin.decode(y.into()));
                             if round_products {
                                 let Want::Code(c) =
-                                    sacc.expect(&exact_in(&p), mode, acc.overflow).want
+                                    sacc.expect(&exact_in(&p), mode, acc.round.overflow).want
                                 else {
                                     panic!("finite product rounded to NaN")
                                 };
@@ -94,7 +94,8 @@ fn sequential_dot_and_sum_match_step_by_step_mpfr() {
                             } else {
                                 exact_in(&t)
                             };
-                            let Want::Code(c) = sacc.expect(&x, mode, acc.overflow).want else {
+                            let Want::Code(c) = sacc.expect(&x, mode, acc.round.overflow).want
+                            else {
                                 panic!("finite sum rounded to NaN")
                             };
                             s = c;
@@ -109,7 +110,7 @@ fn sequential_dot_and_sum_match_step_by_step_mpfr() {
                             // sum(x) is dot(x, 1).
                             let sum = fin.sum(&a, &acc, &mut NoDraw).value;
                             let one = fin
-                                .from_f64(1.0, Rounding::TiesToEven, Overflow::Ieee, &mut NoDraw)
+                                .from_f64_with(1.0, Round::NEAREST_EVEN, &mut NoDraw)
                                 .value as u16;
                             let via_dot =
                                 fin.dot(&a, &vec![one; n], &acc, &mut NoDraw).unwrap().value;
@@ -158,7 +159,7 @@ fn exact_dot_and_sum_match_the_rational_sum() {
                 Rounding::TowardZero,
             ] {
                 let got = fin
-                    .dot_exact(&a, &b, &out, mode, Overflow::Ieee, &mut NoDraw)
+                    .dot_exact(&a, &b, &out, Round::new(mode, Overflow::Ieee), &mut NoDraw)
                     .unwrap();
                 if exact == 0 {
                     // The sign of an exact zero is a convention (documented on dot_exact).
@@ -177,8 +178,7 @@ fn exact_dot_and_sum_match_the_rational_sum() {
             let exact_sum: Rational = a.iter().map(|&x| rational(&sin.decode(x))).sum();
             if exact_sum != 0 {
                 let want = sout.expect(&exact_in(&exact_sum), Rounding::TiesToEven, Overflow::Ieee);
-                let got =
-                    fin.sum_exact(&a, &out, Rounding::TiesToEven, Overflow::Ieee, &mut NoDraw);
+                let got = fin.sum_exact(&a, &out, Round::NEAREST_EVEN, &mut NoDraw);
                 assert!(sout.check(got, &want).is_ok(), "{fin} sum_exact {a:x?}");
             }
         }

@@ -16,9 +16,10 @@
 mod hls;
 
 use hls::{Rng, Script, Unit, build, cpp_type, tokens};
+use lowprec::Round;
 use lowprec::fixed::{Family, FixedFormat, OverflowMode, Quantization};
 use lowprec::float::Exact;
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+use lowprec::{FloatFormat, SplitMix64};
 
 /// (W, I, signed).
 const TYPES: &[(u32, i32, bool)] = &[
@@ -102,12 +103,7 @@ fn variants(w: u32, i: i32, signed: bool) -> Vec<FixedFormat> {
 /// The double nearest to (−1)^neg · m · 2^e.
 fn dbl(neg: bool, m: u128, e: i32) -> f64 {
     let x = Exact::from_parts(neg, m, e);
-    let r = FloatFormat::FP64.round(
-        x,
-        Rounding::TiesToEven,
-        Overflow::Ieee,
-        &mut SplitMix64::new(0),
-    );
+    let r = FloatFormat::FP64.round(x, Round::NEAREST_EVEN, &mut SplitMix64::new(0));
     f64::from_bits(r.value)
 }
 

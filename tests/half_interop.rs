@@ -9,6 +9,7 @@
 //! 2^32 patterns instead (about ten minutes on two cores).
 
 use half::{bf16, f16};
+use lowprec::Round;
 use lowprec::float::{Class, bf16_from_f32, f16_from_f32};
 use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
 
@@ -218,7 +219,7 @@ fn every_f16_and_bf16_code_through_the_half_interop() {
         }
         let to = FloatFormat::FP16.to_f16(code);
         let back = FloatFormat::FP16
-            .from_f16(h, rne, Overflow::Ieee, &mut rng)
+            .from_f16_with(h, Round::new(rne, Overflow::Ieee), &mut rng)
             .value;
         if h.is_nan() {
             if !to.is_nan() || FloatFormat::FP16.classify(back) != Class::Nan {
@@ -244,7 +245,7 @@ fn every_f16_and_bf16_code_through_the_half_interop() {
         }
         let to = FloatFormat::BF16.to_bf16(code);
         let back = FloatFormat::BF16
-            .from_bf16(b, rne, Overflow::Ieee, &mut rng)
+            .from_bf16_with(b, Round::new(rne, Overflow::Ieee), &mut rng)
             .value;
         if b.is_nan() {
             if !to.is_nan() || FloatFormat::BF16.classify(back) != Class::Nan {
@@ -261,7 +262,7 @@ fn every_f16_and_bf16_code_through_the_half_interop() {
         }
         // Across: bf16 → f16 and f16 → bf16 (one rounding of an exact f32 value in half).
         let l = FloatFormat::FP16
-            .from_bf16(b, rne, Overflow::Ieee, &mut rng)
+            .from_bf16_with(b, Round::new(rne, Overflow::Ieee), &mut rng)
             .value as u16;
         let r = f16::from_f32(b.to_f32());
         if !same(l, f16::from_bits(l).is_nan(), r.to_bits(), r.is_nan()) {
@@ -271,7 +272,7 @@ fn every_f16_and_bf16_code_through_the_half_interop() {
             ));
         }
         let l = FloatFormat::BF16
-            .from_f16(h, rne, Overflow::Ieee, &mut rng)
+            .from_f16_with(h, Round::new(rne, Overflow::Ieee), &mut rng)
             .value as u16;
         let r = bf16::from_f32(h.to_f32());
         if !same(l, bf16::from_bits(l).is_nan(), r.to_bits(), r.is_nan()) {
@@ -362,7 +363,10 @@ fn from_f64_just_off_ties_half_misrounds_lowprec_does_not() {
             });
             for (x, want) in [(above, hi), (below, lo)] {
                 n += 1;
-                let got = fmt.to_f64(fmt.from_f64(x, rne, Overflow::Ieee, &mut rng).value);
+                let got = fmt.to_f64(
+                    fmt.from_f64_with(x, Round::new(rne, Overflow::Ieee), &mut rng)
+                        .value,
+                );
                 assert_eq!(
                     got,
                     want,

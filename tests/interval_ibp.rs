@@ -18,6 +18,7 @@
 //!   symmetric-saturating) never overflow when the HLS accumulation runs on adversarial
 //!   and sampled inputs, and one integer bit fewer would not hold the range.
 
+use lowprec::Round;
 use lowprec::fixed::modes::{AP_RND_CONV, AP_SAT, AP_TRN};
 use lowprec::fixed::{ApFixed, Fixed, FixedFormat, Fx, OverflowMode};
 use lowprec::float::formats::Bf16;
@@ -241,7 +242,13 @@ fn exact_acc(w: &[f64], x: &[f64], b: f64, mode: Rounding) -> f64 {
     xs.push(b.to_bits());
     let f = FloatFormat::FP64;
     let r = f
-        .dot_exact(&ws, &xs, &f, mode, Overflow::Ieee, &mut SplitMix64::new(0))
+        .dot_exact(
+            &ws,
+            &xs,
+            &f,
+            Round::new(mode, Overflow::Ieee),
+            &mut SplitMix64::new(0),
+        )
         .unwrap();
     f64::from_bits(r.value)
 }
@@ -369,25 +376,15 @@ fn interval_weights_contain_point_weight_results() {
     let wr: Vec<u64> = w
         .iter()
         .map(|&v| {
-            f.from_f64(
-                v,
-                Rounding::TiesToEven,
-                Overflow::Ieee,
-                &mut SplitMix64::new(0),
-            )
-            .value
+            f.from_f64_with(v, Round::NEAREST_EVEN, &mut SplitMix64::new(0))
+                .value
         })
         .collect();
     let br: Vec<u64> = b
         .iter()
         .map(|&v| {
-            f.from_f64(
-                v,
-                Rounding::TiesToEven,
-                Overflow::Ieee,
-                &mut SplitMix64::new(0),
-            )
-            .value
+            f.from_f64_with(v, Round::NEAREST_EVEN, &mut SplitMix64::new(0))
+                .value
         })
         .collect();
     let mut yr = vec![Interval::<FloatFormat>::empty_in(f); 3];

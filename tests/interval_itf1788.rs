@@ -17,6 +17,7 @@
 //! those operations are listed by name in [`NOT_BUILT`], and a case of any other
 //! unknown operation fails the test.
 
+use lowprec::Round;
 use std::fs;
 use std::path::PathBuf;
 
@@ -596,16 +597,16 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
             );
             let x = codes(0);
             let r = match op {
-                "sum_nearest" => fp64.sum_exact(&x, &fp64, mode, policy, rng),
+                "sum_nearest" => fp64.sum_exact(&x, &fp64, Round::new(mode, policy), rng),
                 "sum_abs_nearest" => {
                     let abs: Vec<u64> = x.iter().map(|c| c & !(1 << 63)).collect();
-                    fp64.sum_exact(&abs, &fp64, mode, policy, rng)
+                    fp64.sum_exact(&abs, &fp64, Round::new(mode, policy), rng)
                 }
                 "sum_sqr_nearest" => fp64
-                    .dot_exact(&x, &x, &fp64, mode, policy, rng)
+                    .dot_exact(&x, &x, &fp64, Round::new(mode, policy), rng)
                     .expect("equal lengths"),
                 _ => fp64
-                    .dot_exact(&x, &codes(1), &fp64, mode, policy, rng)
+                    .dot_exact(&x, &codes(1), &fp64, Round::new(mode, policy), rng)
                     .expect("equal lengths"),
             };
             Got(vec![Val::N(f64::from_bits(r.value))])

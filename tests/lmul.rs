@@ -4,6 +4,7 @@
 //! property tests of the guarded mode (sign symmetry, commutativity, no NaN from finite
 //! inputs, error within the analytic bound).
 
+use lowprec::Round;
 use lowprec::float::dot::Accumulator;
 use lowprec::float::{Class, Exact};
 use lowprec::lmul::{self, LMul, LmulError, Mode, Operand, offset_exponent};
@@ -164,8 +165,12 @@ fn guarded_8_bit_exhaustive_against_value_model() {
             for k in [f.man_bits(), 1] {
                 let lm = LMul::guarded(f, overflow).with_k(k);
                 let round = |x: Exact| {
-                    f.round(x, Rounding::TiesToEven, overflow, &mut SplitMix64::new(0))
-                        .value
+                    f.round(
+                        x,
+                        Round::new(Rounding::TiesToEven, overflow),
+                        &mut SplitMix64::new(0),
+                    )
+                    .value
                 };
                 for a in 0..=255u64 {
                     for b in 0..=255u64 {
@@ -227,12 +232,7 @@ fn eq1_agrees_with_the_bit_form_without_carry_and_differs_with_it() {
     let fp64 = |x: Exact| {
         f64::from_bits(
             FloatFormat::FP64
-                .round(
-                    x,
-                    Rounding::TiesToEven,
-                    Overflow::Ieee,
-                    &mut SplitMix64::new(0),
-                )
+                .round(x, Round::NEAREST_EVEN, &mut SplitMix64::new(0))
                 .value,
         )
     };
@@ -269,13 +269,8 @@ fn eq1_agrees_with_the_bit_form_without_carry_and_differs_with_it() {
 
 /// The codes of `fmt` with value 1.
 fn one(f: &FloatFormat) -> u64 {
-    f.from_f64(
-        1.0,
-        Rounding::TiesToEven,
-        Overflow::Ieee,
-        &mut SplitMix64::new(0),
-    )
-    .value
+    f.from_f64_with(1.0, Round::NEAREST_EVEN, &mut SplitMix64::new(0))
+        .value
 }
 
 /// `lmul::dot` is `FloatFormat::dot` over the L-Mul products times one: the same
@@ -304,8 +299,7 @@ fn dot_is_the_core_dot_of_the_products() {
                         let lm = LMul::new(fin, mode, Overflow::SatFinite);
                         let acc = Accumulator {
                             format: facc,
-                            rounding,
-                            overflow: Overflow::Ieee,
+                            round: Round::new(rounding, Overflow::Ieee),
                             round_products,
                         };
                         for len in [0usize, 1, 7, 64] {
@@ -454,7 +448,7 @@ fn shape_errors_are_typed_and_write_nothing() {
 fn paper_accumulator_is_fp8_e4m3() {
     assert_eq!(lmul::PAPER_FP8_ACCUMULATOR.format, FloatFormat::E4M3FN);
     assert_eq!(lmul::DEFAULT_ACCUMULATOR.format, FloatFormat::FP32);
-    assert_eq!(lmul::DEFAULT_ACCUMULATOR.rounding, Rounding::TiesToEven);
+    assert_eq!(lmul::DEFAULT_ACCUMULATOR.round, Round::default());
 }
 
 // ---------------------------------------------------------------------------------------

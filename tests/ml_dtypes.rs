@@ -16,8 +16,9 @@
 
 mod pyoracle;
 
+use lowprec::Round;
 use lowprec::float::{Class, Specials};
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, SplitMix64, Status};
 use pyoracle::{
     ExactQueries, TempDir, next_down, next_down_f32, next_up, next_up_f32, read, run, same_f64,
     write, write_text,
@@ -41,8 +42,6 @@ const FORMATS: [(&str, FloatFormat); 13] = [
     ("bfloat16", FloatFormat::BF16),
     ("float16", FloatFormat::FP16),
 ];
-
-const RNE: Rounding = Rounding::TiesToEven;
 
 /// Whether NaN codes of the format carry a sign that conversions keep.
 fn signed_nan(f: &FloatFormat) -> bool {
@@ -141,7 +140,7 @@ fn every_code_decodes_like_ml_dtypes() {
                     Class::Subnormal | Class::Normal => m64.is_finite() && m64 != 0.0,
                 };
                 // Every non-NaN code is canonical: its value converts back to it.
-                let back = f.from_f64(m64, RNE, Overflow::Ieee, &mut rng);
+                let back = f.from_f64_with(m64, Round::NEAREST_EVEN, &mut rng);
                 class_ok
                     && l64.to_bits() == m64.to_bits()
                     && l32.to_bits() == m32.to_bits()
@@ -152,7 +151,7 @@ fn every_code_decodes_like_ml_dtypes() {
                 failures.push(format!(
                     "{name} code {code:#x}: ml_dtypes {m64:e} (f32 {m32:e}), lowprec {l64:e} \
                      (f32 {l32:e}, {class:?}, back to {:#x})",
-                    f.from_f64(m64, RNE, Overflow::Ieee, &mut rng).value
+                    f.from_f64_with(m64, Round::NEAREST_EVEN, &mut rng).value
                 ));
             }
         }
@@ -345,7 +344,7 @@ fn f32_inputs_round_like_ml_dtypes() {
         let mut nan_inputs = 0usize;
         let mut sample_every = 0usize;
         for (i, (&x, &m)) in xs.iter().zip(ml).enumerate() {
-            let res = f.from_f32(x, RNE, Overflow::Ieee, &mut r);
+            let res = f.from_f32_with(x, Round::NEAREST_EVEN, &mut r);
             total += 1;
             if x.is_nan() && !f.has_nan() {
                 // No NaN in the format: not a rounding question for the exact oracle.
@@ -520,7 +519,11 @@ fn f64_inputs_expose_ml_dtypes_double_rounding() {
     let e4m3fn = FloatFormat::E4M3FN;
     let mut rng = SplitMix64::new(0);
     let ml_pinned = tables[0].1[ml_codes[FORMATS.len()][0] as usize];
-    let lp_pinned = e4m3fn.to_f64(e4m3fn.from_f64(pinned, RNE, Overflow::Ieee, &mut rng).value);
+    let lp_pinned = e4m3fn.to_f64(
+        e4m3fn
+            .from_f64_with(pinned, Round::NEAREST_EVEN, &mut rng)
+            .value,
+    );
     assert_eq!(
         ml_pinned, 1.0,
         "ml_dtypes rounds 1 + 2^-4 + 2^-40 through f32 onto the tie, then to 1.0"
@@ -541,7 +544,7 @@ fn f64_inputs_expose_ml_dtypes_double_rounding() {
         for (i, &x) in xs.iter().enumerate() {
             total += 1;
             let want = exact[g][i];
-            let lp = f.from_f64(x, RNE, Overflow::Ieee, &mut rng).value;
+            let lp = f.from_f64_with(x, Round::NEAREST_EVEN, &mut rng).value;
             let lv = t64[lp as usize];
             if !same_f64(lv, want) {
                 failures.push(format!(

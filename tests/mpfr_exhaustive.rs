@@ -15,6 +15,7 @@
 
 mod oracle;
 
+use lowprec::Round;
 use lowprec::float::{Class, Exact};
 use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64, Status};
 use oracle::{Expect, In, NoDraw, POLICIES, Spec, Table, Tally, Val, Want};
@@ -207,12 +208,12 @@ fn every_code_decodes_and_round_trips() {
                         Val::Inf { neg } => s.expect_special(&In::Inf { neg: *neg }, policy),
                         Val::Zero { neg } => s.expect_special(&In::Zero { neg: *neg }, policy),
                     };
-                    let got = f.round(f.decode(code), mode, policy, &mut NoDraw);
+                    let got = f.round(f.decode(code), Round::new(mode, policy), &mut NoDraw);
                     t.record(s.check(got, &want), || {
                         format!("{} round trip {mode} {policy}", ctx())
                     });
                     if matches!(v, Val::Num(_)) {
-                        let got = f.from_f64(x, mode, policy, &mut NoDraw);
+                        let got = f.from_f64_with(x, Round::new(mode, policy), &mut NoDraw);
                         t.record(s.check(got, &want), || {
                             format!("{} from_f64(to_f64) {mode} {policy}", ctx())
                         });
@@ -284,7 +285,10 @@ fn check_inputs(
         for (mode, policy, e) in s.expect_all(&input) {
             let ctx = || format!("{} x = {x:e} ({x:?}) {mode} {policy}", s.name);
             t.record(
-                s.check(f.from_f64(x, mode, policy, &mut NoDraw), &e),
+                s.check(
+                    f.from_f64_with(x, Round::new(mode, policy), &mut NoDraw),
+                    &e,
+                ),
                 || format!("{} from_f64", ctx()),
             );
             if is_f32 {
@@ -298,7 +302,10 @@ fn check_inputs(
                     x as f32
                 };
                 t.record(
-                    s.check(f.from_f32(x32, mode, policy, &mut NoDraw), &e),
+                    s.check(
+                        f.from_f32_with(x32, Round::new(mode, policy), &mut NoDraw),
+                        &e,
+                    ),
                     || format!("{} from_f32", ctx()),
                 );
             }
@@ -485,9 +492,12 @@ fn every_code_into_every_small_format() {
         for code in 0..=src.code_mask() {
             let input = val_to_in(&src.decode(code));
             for (mode, policy, e) in dst.expect_all(&input) {
-                let got = dst
-                    .fmt
-                    .convert_from(&src.fmt, code, mode, policy, &mut NoDraw);
+                let got = dst.fmt.convert_from_with(
+                    &src.fmt,
+                    code,
+                    Round::new(mode, policy),
+                    &mut NoDraw,
+                );
                 t.record(dst.check(got, &e), || {
                     format!("{} {code:#x} into {} {mode} {policy}", src.name, dst.name)
                 });

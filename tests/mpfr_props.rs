@@ -10,6 +10,7 @@
 
 mod oracle;
 
+use lowprec::Round;
 use std::cell::Cell;
 
 use lowprec::float::{Exact, Finite, Specials};
@@ -85,12 +86,12 @@ impl Entry {
     fn round(self, f: &FloatFormat, mode: Rounding, policy: Overflow) -> StatusAnd<u64> {
         let r = &mut NoDraw;
         match self {
-            Entry::Exact(x) => f.round(x, mode, policy, r),
-            Entry::F64(x) => f.from_f64(x, mode, policy, r),
-            Entry::F32(x) => f.from_f32(x, mode, policy, r),
-            Entry::I64(x) => f.from_i64(x, mode, policy, r),
-            Entry::U64(x) => f.from_u64(x, mode, policy, r),
-            Entry::I128(x) => f.from_i128(x, mode, policy, r),
+            Entry::Exact(x) => f.round(x, Round::new(mode, policy), r),
+            Entry::F64(x) => f.from_f64_with(x, Round::new(mode, policy), r),
+            Entry::F32(x) => f.from_f32_with(x, Round::new(mode, policy), r),
+            Entry::I64(x) => f.from_i64_with(x, Round::new(mode, policy), r),
+            Entry::U64(x) => f.from_u64_with(x, Round::new(mode, policy), r),
+            Entry::I128(x) => f.from_i128_with(x, Round::new(mode, policy), r),
         }
     }
 }

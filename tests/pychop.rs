@@ -17,6 +17,7 @@
 
 mod pyoracle;
 
+use lowprec::Round;
 use lowprec::float::Class;
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 use pyoracle::{ExactQueries, TempDir, next_down, next_up, read, run, same_f64, write, write_text};
@@ -352,7 +353,11 @@ fn deterministic_modes_against_pychop() {
             let mut disagree = 0usize;
             for (i, (&x, &y)) in xs.iter().zip(&py).enumerate() {
                 total += 1;
-                let lp = value(&f, f.from_f64(x, rounding, Overflow::Ieee, &mut rng).value);
+                let lp = value(
+                    &f,
+                    f.from_f64_with(x, Round::new(rounding, Overflow::Ieee), &mut rng)
+                        .value,
+                );
                 let same = same_f64(lp, y);
                 disagree += usize::from(!same);
                 if !same || i % 256 == 0 {
@@ -482,7 +487,8 @@ fn pychop_defects_of_references_pinned() {
         let py: Vec<f64> = read(&tmp.file(&format!("y{i}")));
         let lp = value(
             &f,
-            f.from_f64(*x, mode(*r).0, Overflow::Ieee, &mut rng).value,
+            f.from_f64_with(*x, Round::new(mode(*r).0, Overflow::Ieee), &mut rng)
+                .value,
         );
         assert_eq!(
             py[0], *py_expected,

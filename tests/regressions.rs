@@ -2,6 +2,7 @@
 //! Each test names the input and states the correct behaviour from the format and
 //! rounding definitions.
 
+use lowprec::Round;
 use lowprec::{FloatFormat, FormatError, Overflow, Rounding, SplitMix64, Status};
 
 /// `fuzz/regressions/parse/p3109-non-ascii-panic`: a P3109-looking name with a multi-byte
@@ -49,12 +50,11 @@ fn stochastic_encode_with_nothing_to_discard() {
     for fmt in [FloatFormat::FP32, fnuz] {
         let xs = [1.5f32, -3.0e-39, 123456.79, f32::MIN_POSITIVE];
         let mut codes = [0u32; 4];
-        lowprec::float::slice::encode_f32(
+        lowprec::float::slice::encode_f32_with(
             &fmt,
             &xs,
             &mut codes,
-            Rounding::SR,
-            Overflow::Ieee,
+            Round::new(Rounding::SR, Overflow::Ieee),
             &mut rng,
         )
         .unwrap();
@@ -72,17 +72,11 @@ fn stochastic_encode_with_nothing_to_discard() {
 fn infinity_into_a_format_without_infinity() {
     let f = FloatFormat::E4M3FN;
     let mut rng = SplitMix64::new(0);
-    let r = f.from_f64(
-        f64::INFINITY,
-        Rounding::TiesToEven,
-        Overflow::Ieee,
-        &mut rng,
-    );
+    let r = f.from_f64_with(f64::INFINITY, Round::NEAREST_EVEN, &mut rng);
     assert_eq!((r.value, r.status), (0x7F, Status::INVALID));
-    let r = f.from_f64(
+    let r = f.from_f64_with(
         f64::NEG_INFINITY,
-        Rounding::TiesToEven,
-        Overflow::SatFinite,
+        Round::new(Rounding::TiesToEven, Overflow::SatFinite),
         &mut rng,
     );
     assert_eq!((r.value, r.status), (0xFE, Status::INEXACT));
@@ -101,7 +95,7 @@ fn arithmetic_in_a_format_without_normal_numbers() {
     let mut rng = SplitMix64::new(0);
     let (rne, ieee) = (Rounding::TiesToEven, Overflow::Ieee);
     let add = |a, b, rng: &mut SplitMix64| {
-        let r = f.add(a, b, rne, ieee, rng);
+        let r = f.add_with(a, b, Round::new(rne, ieee), rng);
         (r.value, r.status)
     };
     assert_eq!(add(1, 1, &mut rng), (2, Status::OK)); // 0.5 + 0.5 = 1
@@ -109,9 +103,9 @@ fn arithmetic_in_a_format_without_normal_numbers() {
     assert_eq!(add(0x9, 2, &mut rng), (1, Status::OK)); // −0.5 + 1 = 0.5
     // 1.5 + 1.5 = 3 lies beyond the midpoint 1.75 of max and the next grid point 2.
     assert_eq!(add(3, 3, &mut rng), (4, Status::OVERFLOW | Status::INEXACT));
-    let r = f.mul(2, 3, rne, ieee, &mut rng); // 1 · 1.5
+    let r = f.mul_with(2, 3, Round::new(rne, ieee), &mut rng); // 1 · 1.5
     assert_eq!((r.value, r.status), (3, Status::OK));
-    let r = f.fma(3, 3, 0xB, rne, ieee, &mut rng); // 1.5 · 1.5 − 1.5 = 0.75: a tie, even 1
+    let r = f.fma_with(3, 3, 0xB, Round::new(rne, ieee), &mut rng); // 1.5 · 1.5 − 1.5 = 0.75: a tie, even 1
     assert_eq!(
         (r.value, r.status),
         (2, Status::UNDERFLOW | Status::INEXACT)
@@ -151,11 +145,23 @@ fn stochastic_rounding_of_host_sums_reads_the_whole_fraction() {
     let (a, b, one) = (0x3f81, 0x1d40, 0x3f80);
     for (r, want) in [(5, 0x3f82), (6, 0x3f81)] {
         let ov = Overflow::Ieee;
-        assert_eq!(sr64(r, |m, w| f.add(a, b, m, ov, w)), want, "add r = {r}");
-        assert_eq!(sr64(r, |m, w| f.sub(a, b | 0x8000, m, ov, w)), want);
-        assert_eq!(sr64(r, |m, w| f.fma(a, one, b, m, ov, w)), want);
+        assert_eq!(
+            sr64(r, |m, w| f.add_with(a, b, Round::new(m, ov), w)),
+            want,
+            "add r = {r}"
+        );
+        assert_eq!(
+            sr64(r, |m, w| f.sub_with(a, b | 0x8000, Round::new(m, ov), w)),
+            want
+        );
+        assert_eq!(
+            sr64(r, |m, w| f.fma_with(a, one, b, Round::new(m, ov), w)),
+            want
+        );
         // −a − b rounds the magnitude the same way.
-        let neg = sr64(r, |m, w| f.add(a | 0x8000, b | 0x8000, m, ov, w));
+        let neg = sr64(r, |m, w| {
+            f.add_with(a | 0x8000, b | 0x8000, Round::new(m, ov), w)
+        });
         assert_eq!(neg, want | 0x8000);
     }
 }
@@ -173,17 +179,31 @@ fn stochastic_rounding_of_binary64_quotients_and_roots() {
     let two = 2f64.to_bits();
     let sqrt2 = 0x3ff6_a09e_667f_3bcc;
     assert_eq!(
-        sr64(0x908b_2fb1_366e_a957, |m, w| f.sqrt(two, m, ov, w)),
+        sr64(0x908b_2fb1_366e_a957, |m, w| f.sqrt_with(
+            two,
+            Round::new(m, ov),
+            w
+        )),
         sqrt2 + 1
     );
     assert_eq!(
-        sr64(0x908b_2fb1_366e_a958, |m, w| f.sqrt(two, m, ov, w)),
+        sr64(0x908b_2fb1_366e_a958, |m, w| f.sqrt_with(
+            two,
+            Round::new(m, ov),
+            w
+        )),
         sqrt2
     );
     let (one, d) = (1f64.to_bits(), 0x3ff0_0000_0000_0001);
     let below = 0x3fef_ffff_ffff_fffe; // 1 − 2^-52
-    assert_eq!(sr64(8191, |m, w| f.div(one, d, m, ov, w)), below + 1);
-    assert_eq!(sr64(8192, |m, w| f.div(one, d, m, ov, w)), below);
+    assert_eq!(
+        sr64(8191, |m, w| f.div_with(one, d, Round::new(m, ov), w)),
+        below + 1
+    );
+    assert_eq!(
+        sr64(8192, |m, w| f.div_with(one, d, Round::new(m, ov), w)),
+        below
+    );
 }
 
 /// `fuzz/regressions/interval/sqr-of-interval-holding-zero-without-zero`: in a format

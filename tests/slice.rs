@@ -33,6 +33,7 @@
 //! kernels (f32 → E4M3FN, fp16, bf16, round-to-nearest-even) are also compared with the
 //! exact path directly on all 2^32 inputs.
 
+use lowprec::Round;
 use lowprec::float::Class;
 use lowprec::float::slice::{self, Code, SliceError};
 use lowprec::rounding::{SrKind, Stochastic};
@@ -350,7 +351,7 @@ macro_rules! host {
                 ov: Overflow,
                 rng: &mut dyn RandomBits,
             ) -> u64 {
-                fmt.$from(x, mode, ov, rng).value
+                fmt.$from(x, Round::new(mode, ov), rng).value
             }
             fn value(fmt: &FloatFormat, code: u64) -> u64 {
                 fmt.$to(code).to_bits() as u64
@@ -363,7 +364,7 @@ macro_rules! host {
                 ov: Overflow,
                 rng: &mut dyn RandomBits,
             ) -> Result<(), SliceError> {
-                slice::$enc(fmt, src, dst, mode, ov, rng)
+                slice::$enc(fmt, src, dst, Round::new(mode, ov), rng)
             }
             fn quantize_to(
                 fmt: &FloatFormat,
@@ -373,7 +374,7 @@ macro_rules! host {
                 ov: Overflow,
                 rng: &mut dyn RandomBits,
             ) -> Result<(), SliceError> {
-                slice::$qto(fmt, src, dst, mode, ov, rng)
+                slice::$qto(fmt, src, dst, Round::new(mode, ov), rng)
             }
             fn quantize(
                 fmt: &FloatFormat,
@@ -382,7 +383,7 @@ macro_rules! host {
                 ov: Overflow,
                 rng: &mut dyn RandomBits,
             ) {
-                slice::$q(fmt, xs, mode, ov, rng)
+                slice::$q(fmt, xs, Round::new(mode, ov), rng)
             }
             fn decode<C: Code>(
                 fmt: &FloatFormat,
@@ -398,22 +399,22 @@ host!(
     f32,
     u32,
     "f32",
-    from_f32,
+    from_f32_with,
     to_f32,
-    encode_f32,
-    quantize_f32_to,
-    quantize_f32,
+    encode_f32_with,
+    quantize_f32_to_with,
+    quantize_f32_with,
     decode_to_f32
 );
 host!(
     f64,
     u64,
     "f64",
-    from_f64,
+    from_f64_with,
     to_f64,
-    encode_f64,
-    quantize_f64_to,
-    quantize_f64,
+    encode_f64_with,
+    quantize_f64_to_with,
+    quantize_f64_with,
     decode_to_f64
 );
 
@@ -719,12 +720,11 @@ fn stochastic_slices_are_unbiased() {
     let xs = vec![1.0f64 + 2f64.powi(-12); 100_000];
     let mut out = vec![0f64; xs.len()];
     let mut rng = SplitMix64::new(11);
-    slice::quantize_f64_to(
+    slice::quantize_f64_to_with(
         &FloatFormat::FP16,
         &xs,
         &mut out,
-        Rounding::SR,
-        Overflow::Ieee,
+        Round::new(Rounding::SR, Overflow::Ieee),
         &mut rng,
     )
     .unwrap();
@@ -857,7 +857,10 @@ fn every_length_and_code_type() {
                     let want: Vec<u64> = {
                         let mut r = SplitMix64::new(len as u64);
                         src.iter()
-                            .map(|&x| fmt.from_f32(x, mode, Overflow::Ieee, &mut r).value)
+                            .map(|&x| {
+                                fmt.from_f32_with(x, Round::new(mode, Overflow::Ieee), &mut r)
+                                    .value
+                            })
                             .collect()
                     };
                     macro_rules! narrow {
@@ -865,12 +868,11 @@ fn every_length_and_code_type() {
                             if fmt.width() <= <$c>::BITS {
                                 let mut dst = vec![0 as $c; len];
                                 let mut r = SplitMix64::new(len as u64);
-                                slice::encode_f32(
+                                slice::encode_f32_with(
                                     &fmt,
                                     src,
                                     &mut dst,
-                                    mode,
-                                    Overflow::Ieee,
+                                    Round::new(mode, Overflow::Ieee),
                                     &mut r,
                                 )
                                 .unwrap();
@@ -888,11 +890,10 @@ fn every_length_and_code_type() {
                     narrow!(u64);
                     // In place.
                     let mut q = src.to_vec();
-                    slice::quantize_f32(
+                    slice::quantize_f32_with(
                         &fmt,
                         &mut q,
-                        mode,
-                        Overflow::Ieee,
+                        Round::new(mode, Overflow::Ieee),
                         &mut SplitMix64::new(len as u64),
                     );
                     assert!(
@@ -906,14 +907,16 @@ fn every_length_and_code_type() {
                     let mut r = SplitMix64::new(len as u64);
                     let want64: Vec<u64> = src64
                         .iter()
-                        .map(|&x| fmt.from_f64(x, mode, Overflow::Ieee, &mut r).value)
+                        .map(|&x| {
+                            fmt.from_f64_with(x, Round::new(mode, Overflow::Ieee), &mut r)
+                                .value
+                        })
                         .collect();
                     let mut q64 = src64.to_vec();
-                    slice::quantize_f64(
+                    slice::quantize_f64_with(
                         &fmt,
                         &mut q64,
-                        mode,
-                        Overflow::Ieee,
+                        Round::new(mode, Overflow::Ieee),
                         &mut SplitMix64::new(len as u64),
                     );
                     assert!(
@@ -923,12 +926,11 @@ fn every_length_and_code_type() {
                         "{name} {mode} len {len} f64 in place"
                     );
                     let mut codes = vec![0u64; len];
-                    slice::encode_f64(
+                    slice::encode_f64_with(
                         &fmt,
                         src64,
                         &mut codes,
-                        mode,
-                        Overflow::Ieee,
+                        Round::new(mode, Overflow::Ieee),
                         &mut SplitMix64::new(len as u64),
                     )
                     .unwrap();
@@ -952,14 +954,7 @@ fn errors() {
     let mut rng = SplitMix64::new(0);
     let src = [1.0f32, 2.0, 3.0];
     let mut short = [7u16; 2];
-    let e = slice::encode_f32(
-        &fmt,
-        &src,
-        &mut short,
-        Rounding::TiesToEven,
-        Overflow::Ieee,
-        &mut rng,
-    );
+    let e = slice::encode_f32_with(&fmt, &src, &mut short, Round::NEAREST_EVEN, &mut rng);
     assert_eq!(e, Err(SliceError::LengthMismatch { src: 3, dst: 2 }));
     assert_eq!(short, [7, 7], "nothing is written on error");
     assert_eq!(
@@ -967,14 +962,7 @@ fn errors() {
         "slice lengths differ: source has 3 elements, destination 2"
     );
     let mut narrow = [0u8; 3];
-    let e = slice::encode_f32(
-        &fmt,
-        &src,
-        &mut narrow,
-        Rounding::TiesToEven,
-        Overflow::Ieee,
-        &mut rng,
-    );
+    let e = slice::encode_f32_with(&fmt, &src, &mut narrow, Round::NEAREST_EVEN, &mut rng);
     assert_eq!(
         e,
         Err(SliceError::CodeTooNarrow {
@@ -987,12 +975,11 @@ fn errors() {
         "a 16-bit format does not fit in 8-bit codes"
     );
     // The width check comes first: a too-narrow code type is reported even for equal lengths.
-    let e = slice::encode_f64(
+    let e = slice::encode_f64_with(
         &FloatFormat::FP32,
         &[1.0],
         &mut [0u16],
-        Rounding::TiesToEven,
-        Overflow::Ieee,
+        Round::NEAREST_EVEN,
         &mut rng,
     );
     assert_eq!(
@@ -1004,25 +991,11 @@ fn errors() {
     );
     let mut dst = [0f32; 2];
     assert_eq!(
-        slice::quantize_f32_to(
-            &fmt,
-            &src,
-            &mut dst,
-            Rounding::TiesToEven,
-            Overflow::Ieee,
-            &mut rng
-        ),
+        slice::quantize_f32_to_with(&fmt, &src, &mut dst, Round::NEAREST_EVEN, &mut rng),
         Err(SliceError::LengthMismatch { src: 3, dst: 2 })
     );
     assert_eq!(
-        slice::quantize_f64_to(
-            &fmt,
-            &[1.0],
-            &mut [],
-            Rounding::TiesToEven,
-            Overflow::Ieee,
-            &mut rng
-        ),
+        slice::quantize_f64_to_with(&fmt, &[1.0], &mut [], Round::NEAREST_EVEN, &mut rng),
         Err(SliceError::LengthMismatch { src: 1, dst: 0 })
     );
     assert_eq!(
@@ -1037,14 +1010,18 @@ fn errors() {
         })
     );
     // Empty slices are fine everywhere.
-    slice::quantize_f32(&fmt, &mut [], Rounding::SR, Overflow::Ieee, &mut rng);
+    slice::quantize_f32_with(
+        &fmt,
+        &mut [],
+        Round::new(Rounding::SR, Overflow::Ieee),
+        &mut rng,
+    );
     assert_eq!(
-        slice::encode_f64::<u64, _>(
+        slice::encode_f64_with::<u64, _>(
             &FloatFormat::FP64,
             &[],
             &mut [],
-            Rounding::SR,
-            Overflow::Ieee,
+            Round::new(Rounding::SR, Overflow::Ieee),
             &mut rng
         ),
         Ok(())
@@ -1059,12 +1036,11 @@ fn deterministic_modes_leave_the_generator_alone() {
     let xs: Vec<f32> = (0..1000).map(|i| i as f32 * 0.013 - 6.0).collect();
     let mut codes = vec![0u8; xs.len()];
     for mode in Rounding::DETERMINISTIC {
-        slice::encode_f32(
+        slice::encode_f32_with(
             &FloatFormat::E4M3FN,
             &xs,
             &mut codes,
-            mode,
-            Overflow::Ieee,
+            Round::new(mode, Overflow::Ieee),
             &mut rng,
         )
         .unwrap();
@@ -1085,7 +1061,10 @@ fn deterministic_modes_leave_the_generator_alone() {
 /// must be the input's (a zero of a format without −0 has none). NaN and ±∞ inputs must
 /// give the exact path's results.
 fn monotone_sweep(name: &str, fmt: &FloatFormat, mode: Rounding, ov: Overflow) {
-    let exact = |x: f64| fmt.from_f64(x, mode, ov, &mut SplitMix64::new(0)).value;
+    let exact = |x: f64| {
+        fmt.from_f64_with(x, Round::new(mode, ov), &mut SplitMix64::new(0))
+            .value
+    };
     // Per code: its rank, and 0/1 for its sign bit or 2 for a zero without a sign.
     let codes = 1usize << fmt.width();
     let rank: Vec<u32> = (0..codes as u64)
@@ -1133,8 +1112,10 @@ fn monotone_sweep(name: &str, fmt: &FloatFormat, mode: Rounding, ov: Overflow) {
                     for (i, x) in xs.iter_mut().enumerate() {
                         *x = f32::from_bits(sbit | (hi * chunk + i as u32));
                     }
-                    slice::encode_f32(fmt, &xs, &mut cs, mode, ov, &mut rng).unwrap();
-                    slice::quantize_f32_to(fmt, &xs, &mut vs, mode, ov, &mut rng).unwrap();
+                    slice::encode_f32_with(fmt, &xs, &mut cs, Round::new(mode, ov), &mut rng)
+                        .unwrap();
+                    slice::quantize_f32_to_with(fmt, &xs, &mut vs, Round::new(mode, ov), &mut rng)
+                        .unwrap();
                     let mut ok = true;
                     for i in 0..xs.len() {
                         let (a, c, v) = (xs[i].to_bits() & 0x7FFF_FFFF, cs[i], vs[i].to_bits());
@@ -1237,19 +1218,16 @@ fn long_all_f32_inputs_direct() {
                         for (i, x) in xs.iter_mut().enumerate() {
                             *x = f32::from_bits(hi * chunk + i as u32);
                         }
-                        slice::encode_f32(
+                        slice::encode_f32_with(
                             &fmt,
                             &xs,
                             &mut codes,
-                            Rounding::TiesToEven,
-                            Overflow::Ieee,
+                            Round::NEAREST_EVEN,
                             &mut rng,
                         )
                         .unwrap();
                         for (x, c) in xs.iter().zip(&codes) {
-                            let e = fmt
-                                .from_f32(*x, Rounding::TiesToEven, Overflow::Ieee, &mut rng)
-                                .value;
+                            let e = fmt.from_f32_with(*x, Round::NEAREST_EVEN, &mut rng).value;
                             assert_eq!(*c as u64, e, "{name}: x = {:#x}", x.to_bits());
                         }
                     }

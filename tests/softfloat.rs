@@ -5,6 +5,7 @@
 //! SoftFloat keeps its rounding mode and flags in global state, so every comparison
 //! runs inside one test function, one operation after another.
 
+use lowprec::Round;
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
 use softfloat_wrapper::{ExceptionFlags, F16, F32, F64, Float, RoundingMode};
 
@@ -122,32 +123,32 @@ macro_rules! run_format {
             c.check(
                 &ctx("add"),
                 soft(|| x.add(y, sfm)),
-                f.add(a, b, mode, ov, &mut unused),
+                f.add_with(a, b, Round::new(mode, ov), &mut unused),
             );
             c.check(
                 &ctx("sub"),
                 soft(|| x.sub(y, sfm)),
-                f.sub(a, b, mode, ov, &mut unused),
+                f.sub_with(a, b, Round::new(mode, ov), &mut unused),
             );
             c.check(
                 &ctx("mul"),
                 soft(|| x.mul(y, sfm)),
-                f.mul(a, b, mode, ov, &mut unused),
+                f.mul_with(a, b, Round::new(mode, ov), &mut unused),
             );
             c.check(
                 &ctx("div"),
                 soft(|| x.div(y, sfm)),
-                f.div(a, b, mode, ov, &mut unused),
+                f.div_with(a, b, Round::new(mode, ov), &mut unused),
             );
             c.check(
                 &ctx("sqrt"),
                 soft(|| x.sqrt(sfm)),
-                f.sqrt(a, mode, ov, &mut unused),
+                f.sqrt_with(a, Round::new(mode, ov), &mut unused),
             );
             c.check(
                 &ctx("fma"),
                 soft(|| x.fused_mul_add(y, z, sfm)),
-                f.fma(a, b, c3, mode, ov, &mut unused),
+                f.fma_with(a, b, c3, Round::new(mode, ov), &mut unused),
             );
             c.check(&ctx("rem"), soft(|| x.rem(y, sfm)), f.remainder(a, b));
             // SoftFloat's roundToInt here is the non-signalling variant: compare values.

@@ -13,6 +13,7 @@
 
 mod oracle;
 
+use lowprec::Round;
 use lowprec::float::{Exact, Finite};
 use lowprec::rounding::{Discarded, SrKind, Stochastic, round_increment};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
@@ -481,7 +482,11 @@ fn every_rule_inside_round_between_every_pair_of_neighbours() {
                             };
                             for (i, policy) in POLICIES.into_iter().enumerate() {
                                 let want = &wants[usize::from(up)][i];
-                                let got = s.fmt.round(x, mode, policy, &mut Scripted::new(r, n));
+                                let got = s.fmt.round(
+                                    x,
+                                    Round::new(mode, policy),
+                                    &mut Scripted::new(r, n),
+                                );
                                 t.record(s.check(got, want), || {
                                     format!(
                                         "{name} x = {}{xq} ({lo}..{hi}) {kind:?} r={r} {policy}",
@@ -504,7 +509,7 @@ fn count_up(f: &FloatFormat, x: f64, hi: u64, mode: Rounding, trials: u32, seed:
     let mut rng = SplitMix64::new(seed);
     let mut ups = 0;
     for _ in 0..trials {
-        let r = f.from_f64(x, mode, Overflow::Ieee, &mut rng);
+        let r = f.from_f64_with(x, Round::new(mode, Overflow::Ieee), &mut rng);
         ups += u32::from(r.value == hi);
     }
     ups
@@ -613,7 +618,12 @@ fn slice_kernel_stochastic_rounding_is_unbiased() {
         let n = 200_000;
         let mut xs = vec![x32; n];
         let mut rng = SplitMix64::new(3000 + i as u64);
-        lowprec::float::slice::quantize_f32(&f, &mut xs, Rounding::SR, Overflow::Ieee, &mut rng);
+        lowprec::float::slice::quantize_f32_with(
+            &f,
+            &mut xs,
+            Round::new(Rounding::SR, Overflow::Ieee),
+            &mut rng,
+        );
         let ups = xs.iter().filter(|&&y| f64::from(y) == vhi).count() as u32;
         let downs = xs.iter().filter(|&&y| f64::from(y) == vlo).count();
         t.record(
@@ -668,7 +678,9 @@ fn exact_values_are_never_changed() {
                             Val::Inf { neg } => s.expect_special(&In::Inf { neg: *neg }, policy),
                             Val::Zero { neg } => s.expect_special(&In::Zero { neg: *neg }, policy),
                         };
-                        let got = s.fmt.round(s.fmt.decode(code), mode, policy, &mut rng);
+                        let got =
+                            s.fmt
+                                .round(s.fmt.decode(code), Round::new(mode, policy), &mut rng);
                         t.record(s.check(got, &want), || {
                             format!("{name} code {code:#x} {kind:?}/{bits} {policy}")
                         });

@@ -77,12 +77,12 @@ fn run<R: RandomBits>(
 ) -> StatusAnd<u64> {
     let ov = Overflow::Ieee;
     match op {
-        Op::Add => f.add(c[0], c[1], mode, ov, rng),
-        Op::Sub => f.sub(c[0], c[1], mode, ov, rng),
-        Op::Mul => f.mul(c[0], c[1], mode, ov, rng),
-        Op::Div => f.div(c[0], c[1], mode, ov, rng),
-        Op::Fma => f.fma(c[0], c[1], c[2], mode, ov, rng),
-        Op::Sqrt => f.sqrt(c[0], mode, ov, rng),
+        Op::Add => f.add_with(c[0], c[1], lowprec::Round::new(mode, ov), rng),
+        Op::Sub => f.sub_with(c[0], c[1], lowprec::Round::new(mode, ov), rng),
+        Op::Mul => f.mul_with(c[0], c[1], lowprec::Round::new(mode, ov), rng),
+        Op::Div => f.div_with(c[0], c[1], lowprec::Round::new(mode, ov), rng),
+        Op::Fma => f.fma_with(c[0], c[1], c[2], lowprec::Round::new(mode, ov), rng),
+        Op::Sqrt => f.sqrt_with(c[0], lowprec::Round::new(mode, ov), rng),
     }
 }
 
@@ -718,7 +718,7 @@ fn operations_draw_like_round_of_the_exact_result() {
                     };
                     let before = a.1;
                     let got = run(&fmt, op, codes, mode, &mut a);
-                    let want = fmt.round(x, mode, Overflow::Ieee, &mut b);
+                    let want = fmt.round(x, lowprec::Round::new(mode, Overflow::Ieee), &mut b);
                     assert_eq!(
                         (got.value, got.status),
                         (want.value, want.status),

@@ -20,6 +20,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use lowprec::Round;
 use lowprec::float::{Exact, Finite, Specials};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status, StatusAnd};
 use lowprec_fuzz::{Bytes, format, mode};
@@ -390,12 +391,12 @@ fuzz_target!(|data: &[u8]| {
 
     let [a, c1, c2] = codes;
     let got: StatusAnd<u64> = match op {
-        0 => fmt.add(a, c1, mode, overflow, &mut r1),
-        1 => fmt.sub(a, c1, mode, overflow, &mut r1),
-        2 => fmt.mul(a, c1, mode, overflow, &mut r1),
-        3 => fmt.div(a, c1, mode, overflow, &mut r1),
-        4 => fmt.fma(a, c1, c2, mode, overflow, &mut r1),
-        _ => fmt.sqrt(a, mode, overflow, &mut r1),
+        0 => fmt.add_with(a, c1, Round::new(mode, overflow), &mut r1),
+        1 => fmt.sub_with(a, c1, Round::new(mode, overflow), &mut r1),
+        2 => fmt.mul_with(a, c1, Round::new(mode, overflow), &mut r1),
+        3 => fmt.div_with(a, c1, Round::new(mode, overflow), &mut r1),
+        4 => fmt.fma_with(a, c1, c2, Round::new(mode, overflow), &mut r1),
+        _ => fmt.sqrt_with(a, Round::new(mode, overflow), &mut r1),
     };
     assert_eq!(
         got.value & !fmt.code_mask(),
@@ -413,16 +414,24 @@ fuzz_target!(|data: &[u8]| {
     let [x, y, z] = codes.map(|c| value(fmt.decode(c)));
     let want = match reference(op, x, y, z, mode) {
         Out::Value(v) => {
-            let r = fmt.round(v, mode, overflow, &mut r2);
+            let r = fmt.round(v, Round::new(mode, overflow), &mut r2);
             StatusAnd::new(r.value, r.status | sig)
         }
         Out::Invalid => {
-            let r = fmt.round(Exact::Nan { negative: false }, mode, overflow, &mut r2);
+            let r = fmt.round(
+                Exact::Nan { negative: false },
+                Round::new(mode, overflow),
+                &mut r2,
+            );
             StatusAnd::new(r.value, r.status | Status::INVALID | sig)
         }
         // The exact result is ±∞: only division by zero is signalled.
         Out::DivByZero(neg) => {
-            let r = fmt.round(Exact::Inf { negative: neg }, mode, overflow, &mut r2);
+            let r = fmt.round(
+                Exact::Inf { negative: neg },
+                Round::new(mode, overflow),
+                &mut r2,
+            );
             StatusAnd::new(r.value, Status::DIV_BY_ZERO | sig)
         }
     };

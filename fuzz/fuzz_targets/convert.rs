@@ -10,8 +10,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use lowprec::Round;
 use lowprec::float::{Exact, slice};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, SplitMix64};
 use lowprec_fuzz::{Bytes, format, mode};
 
 fuzz_target!(|data: &[u8]| {
@@ -29,15 +30,19 @@ fuzz_target!(|data: &[u8]| {
     // One value from f64 and from f32: valid codes, and fixed points of rounding.
     let mut xs32: Vec<f32> = vec![f32::from_bits(x64.to_bits() as u32)];
     for code in [
-        fmt.from_f64(x64, mode, overflow, &mut rng).value,
-        fmt.from_f32(xs32[0], mode, overflow, &mut rng).value,
+        fmt.from_f64_with(x64, Round::new(mode, overflow), &mut rng)
+            .value,
+        fmt.from_f32_with(xs32[0], Round::new(mode, overflow), &mut rng)
+            .value,
     ] {
         assert_eq!(
             code & !fmt.code_mask(),
             0,
             "{fmt}: code {code:#x} out of range"
         );
-        let again = fmt.round(fmt.decode(code), mode, overflow, &mut rng).value;
+        let again = fmt
+            .round(fmt.decode(code), Round::new(mode, overflow), &mut rng)
+            .value;
         assert_eq!(
             again, code,
             "{fmt} {mode} {overflow}: {code:#x} rounds to {again:#x}"
@@ -48,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     let text = Exact::from_f64(x64).to_string();
     let back: Exact = text.parse().unwrap_or_else(|e| panic!("{text:?}: {e}"));
     let bits = FloatFormat::FP64
-        .round(back, Rounding::TiesToEven, Overflow::Ieee, &mut rng)
+        .round(back, Round::NEAREST_EVEN, &mut rng)
         .value;
     assert!(
         bits == x64.to_bits() || x64.is_nan(),
@@ -67,10 +72,18 @@ fuzz_target!(|data: &[u8]| {
 
     let (mut fast, mut slow) = (SplitMix64::new(seed), SplitMix64::new(seed));
     let mut codes = vec![0u64; xs32.len()];
-    slice::encode_f32(&fmt, &xs32, &mut codes, mode, overflow, &mut fast)
-        .expect("u64 holds every code");
+    slice::encode_f32_with(
+        &fmt,
+        &xs32,
+        &mut codes,
+        Round::new(mode, overflow),
+        &mut fast,
+    )
+    .expect("u64 holds every code");
     for (&x, &c) in xs32.iter().zip(&codes) {
-        let want = fmt.from_f32(x, mode, overflow, &mut slow).value;
+        let want = fmt
+            .from_f32_with(x, Round::new(mode, overflow), &mut slow)
+            .value;
         assert_eq!(
             c, want,
             "{fmt} {mode} {overflow}: encode_f32({x:e}) = {c:#x}, from_f32 = {want:#x}"
@@ -84,10 +97,18 @@ fuzz_target!(|data: &[u8]| {
 
     let (mut fast, mut slow) = (SplitMix64::new(seed), SplitMix64::new(seed));
     let mut codes = vec![0u64; xs64.len()];
-    slice::encode_f64(&fmt, &xs64, &mut codes, mode, overflow, &mut fast)
-        .expect("u64 holds every code");
+    slice::encode_f64_with(
+        &fmt,
+        &xs64,
+        &mut codes,
+        Round::new(mode, overflow),
+        &mut fast,
+    )
+    .expect("u64 holds every code");
     for (&x, &c) in xs64.iter().zip(&codes) {
-        let want = fmt.from_f64(x, mode, overflow, &mut slow).value;
+        let want = fmt
+            .from_f64_with(x, Round::new(mode, overflow), &mut slow)
+            .value;
         assert_eq!(
             c, want,
             "{fmt} {mode} {overflow}: encode_f64({x:e}) = {c:#x}, from_f64 = {want:#x}"
@@ -101,9 +122,12 @@ fuzz_target!(|data: &[u8]| {
 
     let (mut fast, mut slow) = (SplitMix64::new(seed), SplitMix64::new(seed));
     let mut q = xs32.clone();
-    slice::quantize_f32(&fmt, &mut q, mode, overflow, &mut fast);
+    slice::quantize_f32_with(&fmt, &mut q, Round::new(mode, overflow), &mut fast);
     for (&x, &y) in xs32.iter().zip(&q) {
-        let want = fmt.to_f32(fmt.from_f32(x, mode, overflow, &mut slow).value);
+        let want = fmt.to_f32(
+            fmt.from_f32_with(x, Round::new(mode, overflow), &mut slow)
+                .value,
+        );
         assert!(
             y.to_bits() == want.to_bits() || (y.is_nan() && want.is_nan()),
             "{fmt} {mode} {overflow}: quantize_f32({x:e}) = {y:e}, scalar {want:e}"

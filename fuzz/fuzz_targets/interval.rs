@@ -10,6 +10,7 @@
 #![no_main]
 
 use core::cmp::Ordering;
+use lowprec::Round;
 
 use libfuzzer_sys::fuzz_target;
 use lowprec::float::Class;
@@ -184,49 +185,52 @@ fuzz_target!(|data: &[u8]| {
         &f,
         "add",
         &results[0],
-        f.add(a, c, dn, pol, rng),
-        f.add(a, c, up, pol, rng),
+        f.add_with(a, c, Round::new(dn, pol), rng),
+        f.add_with(a, c, Round::new(up, pol), rng),
     );
     check(
         &f,
         "sub",
         &results[1],
-        f.sub(a, c, dn, pol, rng),
-        f.sub(a, c, up, pol, rng),
+        f.sub_with(a, c, Round::new(dn, pol), rng),
+        f.sub_with(a, c, Round::new(up, pol), rng),
     );
     check(
         &f,
         "mul",
         &results[2],
-        f.mul(a, c, dn, pol, rng),
-        f.mul(a, c, up, pol, rng),
+        f.mul_with(a, c, Round::new(dn, pol), rng),
+        f.mul_with(a, c, Round::new(up, pol), rng),
     );
     if f.classify(c) != Class::Zero {
         check(
             &f,
             "div",
             &results[3],
-            f.div(a, c, dn, pol, rng),
-            f.div(a, c, up, pol, rng),
+            f.div_with(a, c, Round::new(dn, pol), rng),
+            f.div_with(a, c, Round::new(up, pol), rng),
         );
     }
     if let Some(e) = point(&f, &z, picks[2]) {
-        let (lo, hi) = (f.fma(a, c, e, dn, pol, rng), f.fma(a, c, e, up, pol, rng));
+        let (lo, hi) = (
+            f.fma_with(a, c, e, Round::new(dn, pol), rng),
+            f.fma_with(a, c, e, Round::new(up, pol), rng),
+        );
         check(&f, "fma", &results[4], lo, hi);
     }
     check(
         &f,
         "sqr",
         &results[5],
-        f.mul(a, a, dn, pol, rng),
-        f.mul(a, a, up, pol, rng),
+        f.mul_with(a, a, Round::new(dn, pol), rng),
+        f.mul_with(a, a, Round::new(up, pol), rng),
     );
     check(
         &f,
         &format!("sqrt of {a:#x} in {x:?}"),
         &results[6],
-        f.sqrt(a, dn, pol, rng),
-        f.sqrt(a, up, pol, rng),
+        f.sqrt_with(a, Round::new(dn, pol), rng),
+        f.sqrt_with(a, Round::new(up, pol), rng),
     );
     for (i, mode) in [
         (14, Rounding::TowardNegative),
@@ -238,7 +242,10 @@ fuzz_target!(|data: &[u8]| {
         // An integer: rounding it into the format (down and up) brackets it.
         let v = f.round_to_integral(a, mode, rng);
         let e = f.decode(v.value);
-        let (lo, hi) = (f.round(e, dn, pol, rng), f.round(e, up, pol, rng));
+        let (lo, hi) = (
+            f.round(e, Round::new(dn, pol), rng),
+            f.round(e, Round::new(up, pol), rng),
+        );
         check(&f, "integer function", &results[i], lo, hi);
     }
 
@@ -255,7 +262,10 @@ fuzz_target!(|data: &[u8]| {
         bracketed(&lo, &hi) && contains(&f, &x, lo.value) && contains(&f, &x, hi.value)
     };
     let v = c;
-    if certainly_in(f.mul(v, v, dn, pol, rng), f.mul(v, v, up, pol, rng)) {
+    if certainly_in(
+        f.mul_with(v, v, Round::new(dn, pol), rng),
+        f.mul_with(v, v, Round::new(up, pol), rng),
+    ) {
         assert!(
             contains(&f, &results[22], v),
             "sqrRev {x:?} {y:?} misses {v:#x} in {f}"
@@ -270,7 +280,10 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Some(w) = point(&f, &z, picks[2]) {
         // mulRev(x, y, z): v ∈ z with β·v ∈ y for some β ∈ x; here β = a.
-        let (lo, hi) = (f.mul(a, w, dn, pol, rng), f.mul(a, w, up, pol, rng));
+        let (lo, hi) = (
+            f.mul_with(a, w, Round::new(dn, pol), rng),
+            f.mul_with(a, w, Round::new(up, pol), rng),
+        );
         if bracketed(&lo, &hi) && contains(&f, &y, lo.value) && contains(&f, &y, hi.value) {
             assert!(
                 contains(&f, &results[25], w),

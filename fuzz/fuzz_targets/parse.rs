@@ -7,6 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use lowprec::Round;
 use lowprec::float::{Exact, ParseExactError};
 use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
 
@@ -38,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         match parsed {
             Ok(x) => {
                 let bits = FloatFormat::FP64
-                    .round(x, rne, Overflow::Ieee, &mut rng)
+                    .round(x, Round::new(rne, Overflow::Ieee), &mut rng)
                     .value;
                 if y.is_nan() {
                     assert!(f64::from_bits(bits).is_nan(), "{s:?}");
@@ -52,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let (Ok(y), Ok(x)) = (s.parse::<f32>(), parsed) {
         let bits = FloatFormat::FP32
-            .round(x, rne, Overflow::Ieee, &mut rng)
+            .round(x, Round::new(rne, Overflow::Ieee), &mut rng)
             .value;
         if y.is_nan() {
             assert!(f32::from_bits(bits as u32).is_nan(), "{s:?}");

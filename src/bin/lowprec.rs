@@ -7,6 +7,7 @@
 //! the result's code and flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
 //! says more.
 
+use lowprec::Round;
 use lowprec::float::{Exact, MAX_TEXT_LEN};
 use lowprec::lmul::{LMul, Mode as LmulMode};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
@@ -557,7 +558,9 @@ fn round_line<R: RandomBits>(cfg: &RoundConfig, line: &str, rng: &mut R) -> Resu
         let more = if shown.len() < text.len() { "..." } else { "" };
         format!("{e}: {shown:?}{more}")
     })?;
-    let r = cfg.format.round(x, cfg.rounding, cfg.overflow, rng);
+    let r = cfg
+        .format
+        .round(x, Round::new(cfg.rounding, cfg.overflow), rng);
     let digits = cfg.format.width().div_ceil(4) as usize;
     Ok(format!(
         "{:#0w$x} {} {}",
@@ -638,12 +641,12 @@ fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<Str
     }
     let (mode, ov) = (c.rounding, c.overflow);
     let r = match op {
-        Op::Add => f.add(x[0], x[1], mode, ov, rng),
-        Op::Sub => f.sub(x[0], x[1], mode, ov, rng),
-        Op::Mul => f.mul(x[0], x[1], mode, ov, rng),
-        Op::Div => f.div(x[0], x[1], mode, ov, rng),
-        Op::Fma => f.fma(x[0], x[1], x[2], mode, ov, rng),
-        Op::Sqrt => f.sqrt(x[0], mode, ov, rng),
+        Op::Add => f.add_with(x[0], x[1], Round::new(mode, ov), rng),
+        Op::Sub => f.sub_with(x[0], x[1], Round::new(mode, ov), rng),
+        Op::Mul => f.mul_with(x[0], x[1], Round::new(mode, ov), rng),
+        Op::Div => f.div_with(x[0], x[1], Round::new(mode, ov), rng),
+        Op::Fma => f.fma_with(x[0], x[1], x[2], Round::new(mode, ov), rng),
+        Op::Sqrt => f.sqrt_with(x[0], Round::new(mode, ov), rng),
         Op::Lmul => {
             let (lmul_mode, k) = cfg.lmul;
             let lm = LMul::new(*f, lmul_mode, ov).with_k(k.unwrap_or(f.man_bits()));
@@ -721,12 +724,7 @@ fn run_op(cfg: &OpConfig, input: &mut dyn BufRead, output: &mut dyn Write) -> Re
 /// A value for the formats table: the shortest decimal that reads back as the same f64
 /// when an f64 holds it exactly, otherwise (or with `hex`) the exact hex float.
 fn show(x: Exact, hex: bool) -> String {
-    let r = FloatFormat::FP64.round(
-        x,
-        Rounding::TiesToEven,
-        Overflow::Ieee,
-        &mut SplitMix64::new(0),
-    );
+    let r = FloatFormat::FP64.round(x, Round::NEAREST_EVEN, &mut SplitMix64::new(0));
     if hex || !r.status.is_ok() {
         return x.to_string();
     }

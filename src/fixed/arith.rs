@@ -36,6 +36,7 @@ use super::cast::{Scaled, int_part, sign_mag};
 use super::format::Family;
 use super::format::FixedFormat;
 use crate::float::Exact;
+use crate::rounding::Round;
 use crate::rounding::{Discarded, Status, StatusAnd};
 use core::cmp::Ordering;
 use core::fmt;
@@ -415,8 +416,7 @@ impl Wide {
         let x = Exact::from_parts(neg, mag, -self.format.frac_bits());
         let r = crate::FloatFormat::FP64.round(
             x,
-            crate::Rounding::TiesToEven,
-            crate::Overflow::Ieee,
+            Round::new(crate::Rounding::TiesToEven, crate::Overflow::Ieee),
             &mut crate::rounding::NoRandom,
         );
         f64::from_bits(r.value)

@@ -8,8 +8,9 @@
 
 use super::format::{Family, FixedFormat, OverflowMode, Quantization};
 use crate::float::{Exact, FloatFormat};
+use crate::rounding::Round;
 use crate::rounding::{
-    Discarded, NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
+    Discarded, NoRandom, RandomBits, Rounding, Status, StatusAnd, round_increment,
 };
 
 /// A value scaled to a target's quantum 2^−F: the sign, ⌊|x|·2^F⌋ and what lies below.
@@ -569,14 +570,14 @@ impl FixedFormat {
     /// ```
     pub fn to_f64(&self, bits: u64) -> f64 {
         let x = self.to_exact(bits);
-        let r = FloatFormat::FP64.round(x, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom);
+        let r = FloatFormat::FP64.round(x, Round::NEAREST_EVEN, &mut NoRandom);
         f64::from_bits(r.value)
     }
 
     /// The value as the nearest `f32`, ties to even (as `to_float()`).
     pub fn to_f32(&self, bits: u64) -> f32 {
         let x = self.to_exact(bits);
-        let r = FloatFormat::FP32.round(x, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom);
+        let r = FloatFormat::FP32.round(x, Round::NEAREST_EVEN, &mut NoRandom);
         f32::from_bits(r.value as u32)
     }
 

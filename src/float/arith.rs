@@ -10,6 +10,7 @@
 //! NaN results are the format's canonical NaN (payloads are not propagated); signaling
 //! NaNs (IEEE formats: quiet bit clear) raise `invalid`.
 
+use crate::rounding::Round;
 use core::cmp::Ordering;
 
 use super::exact::{Exact, Finite};
@@ -212,13 +213,17 @@ impl FloatFormat {
         rng: &mut R,
     ) -> StatusAnd<u64> {
         let r = match outcome {
-            Outcome::Value(v) => self.round(v, mode, overflow, rng),
+            Outcome::Value(v) => self.round(v, Round::new(mode, overflow), rng),
             Outcome::Invalid => {
-                let nan = self.round(Exact::Nan { negative: false }, mode, overflow, rng);
+                let nan = self.round(
+                    Exact::Nan { negative: false },
+                    Round::new(mode, overflow),
+                    rng,
+                );
                 StatusAnd::new(nan.value, nan.status | Status::INVALID)
             }
             Outcome::DivByZero { negative } => {
-                let inf = self.round(Exact::Inf { negative }, mode, overflow, rng);
+                let inf = self.round(Exact::Inf { negative }, Round::new(mode, overflow), rng);
                 // The exact result is infinite: only the division-by-zero flag is raised.
                 StatusAnd::new(inf.value, Status::DIV_BY_ZERO)
             }
@@ -245,26 +250,36 @@ impl FloatFormat {
         self.finish(outcome, flags, mode, overflow, rng)
     }
 
-    /// a + b, correctly rounded.
+    /// a + b, correctly rounded to nearest, ties to even, with the format's standard
+    /// overflow. [`add_with`](Self::add_with) takes any mode and returns the flags.
     ///
     /// ```
-    /// use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64};
+    /// use lowprec::{FloatFormat, NoRandom, Overflow, Status};
     /// let f = FloatFormat::E4M3FN;
-    /// let mut rng = SplitMix64::new(0);
-    /// // 448 + 16 = 464 ties to 448 (even); 448 + 17 overflows to NaN (no infinity).
-    /// let a = f.from_f64(448.0, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value;
-    /// let b = f.from_f64(16.0, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value;
-    /// assert_eq!(f.add(a, b, Rounding::TiesToEven, Overflow::Ieee, &mut rng).value, a);
+    /// // 448 + 16 = 464 ties to 448 (even); 448 + 32 overflows to NaN (no infinity)...
+    /// let (max, sixteen, big) = (f.from_f64(448.0), f.from_f64(16.0), f.from_f64(32.0));
+    /// assert_eq!(f.add(max, sixteen), max);
+    /// assert_eq!(f.add(max, big), f.nan_code().unwrap());
+    /// // ...or saturates under OCP "satfinite", raising overflow and inexact.
+    /// let r = f.add_with(max, big, Overflow::SatFinite, &mut NoRandom);
+    /// assert_eq!((r.value, r.status), (max, Status::OVERFLOW | Status::INEXACT));
     /// ```
     #[inline(always)]
-    pub fn add<R: RandomBits + ?Sized>(
+    pub fn add(&self, a: u64, b: u64) -> u64 {
+        self.add_with(a, b, Round::NEAREST_EVEN, &mut NoRandom)
+            .value
+    }
+
+    /// a + b, correctly rounded in any mode and overflow policy, with the flags.
+    #[inline(always)]
+    pub fn add_with<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         if self.host() {
             if let Some(r) = self.host_add(a, b, mode, overflow, rng) {
                 return r;
@@ -273,16 +288,23 @@ impl FloatFormat {
         self.binary_exact(a, b, exact_add, mode, overflow, rng)
     }
 
-    /// a − b, correctly rounded.
+    /// a − b, correctly rounded to nearest, ties to even (standard overflow).
     #[inline(always)]
-    pub fn sub<R: RandomBits + ?Sized>(
+    pub fn sub(&self, a: u64, b: u64) -> u64 {
+        self.sub_with(a, b, Round::NEAREST_EVEN, &mut NoRandom)
+            .value
+    }
+
+    /// a − b, correctly rounded in any mode and overflow policy, with the flags.
+    #[inline(always)]
+    pub fn sub_with<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         if self.host() {
             if let Some(r) = self.host_add(a, self.neg(b), mode, overflow, rng) {
                 return r;
@@ -298,16 +320,23 @@ impl FloatFormat {
         )
     }
 
-    /// a × b, correctly rounded.
+    /// a × b, correctly rounded to nearest, ties to even (standard overflow).
     #[inline(always)]
-    pub fn mul<R: RandomBits + ?Sized>(
+    pub fn mul(&self, a: u64, b: u64) -> u64 {
+        self.mul_with(a, b, Round::NEAREST_EVEN, &mut NoRandom)
+            .value
+    }
+
+    /// a × b, correctly rounded in any mode and overflow policy, with the flags.
+    #[inline(always)]
+    pub fn mul_with<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         if self.host() {
             if let Some(r) = self.host_mul(a, b, mode, overflow, rng) {
                 return r;
@@ -316,17 +345,24 @@ impl FloatFormat {
         self.binary_exact(a, b, |x, y, _| exact_mul(x, y), mode, overflow, rng)
     }
 
-    /// a × b + c with a single rounding.
+    /// a × b + c with one rounding, correctly rounded to nearest, ties to even (standard overflow).
     #[inline(always)]
-    pub fn fma<R: RandomBits + ?Sized>(
+    pub fn fma(&self, a: u64, b: u64, c: u64) -> u64 {
+        self.fma_with(a, b, c, Round::NEAREST_EVEN, &mut NoRandom)
+            .value
+    }
+
+    /// a × b + c with a single rounding in any mode and overflow policy, with the flags.
+    #[inline(always)]
+    pub fn fma_with<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
         c: u64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         if self.host() {
             if let Some(r) = self.host_fma(a, b, c, mode, overflow, rng) {
                 return r;
@@ -356,16 +392,23 @@ impl FloatFormat {
         self.finish(outcome, flags, mode, overflow, rng)
     }
 
+    /// a ÷ b, correctly rounded to nearest, ties to even (standard overflow).
+    #[inline(always)]
+    pub fn div(&self, a: u64, b: u64) -> u64 {
+        self.div_with(a, b, Round::NEAREST_EVEN, &mut NoRandom)
+            .value
+    }
+
     /// a ÷ b, correctly rounded. A finite nonzero a over zero raises `div-by-zero`
     /// and gives ±∞ (NaN or ±max where the format has no infinity, per `overflow`).
-    pub fn div<R: RandomBits + ?Sized>(
+    pub fn div_with<R: RandomBits + ?Sized>(
         &self,
         a: u64,
         b: u64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         let flags = self.signaling(&[a, b]);
         let (x, y) = (self.decode(a), self.decode(b));
         let negative = x.is_sign_negative() != y.is_sign_negative();
@@ -388,14 +431,21 @@ impl FloatFormat {
         self.finish(outcome, flags, mode, overflow, rng)
     }
 
-    /// √a, correctly rounded; √−0 = −0, and a negative a is invalid.
-    pub fn sqrt<R: RandomBits + ?Sized>(
+    /// √a, correctly rounded to nearest, ties to even (standard overflow).
+    #[inline(always)]
+    pub fn sqrt(&self, a: u64) -> u64 {
+        self.sqrt_with(a, Round::NEAREST_EVEN, &mut NoRandom).value
+    }
+
+    /// √a, correctly rounded in any mode and overflow policy, with the flags; √−0 = −0,
+    /// and a negative a is invalid.
+    pub fn sqrt_with<R: RandomBits + ?Sized>(
         &self,
         a: u64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         let flags = self.signaling(&[a]);
         let outcome = match self.decode(a) {
             Exact::Nan { .. } => Outcome::Value(Exact::Nan { negative: false }),
@@ -449,7 +499,7 @@ impl FloatFormat {
             Exact::Finite(f) if f.exp < 0 => {
                 let (v, inexact) = x.round_to_integral(mode, rng);
                 let inexact = if inexact { Status::INEXACT } else { Status::OK };
-                let r = self.round(v, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom);
+                let r = self.round(v, Round::NEAREST_EVEN, &mut NoRandom);
                 return StatusAnd::new(r.value, r.status | flags | inexact);
             }
             v => Outcome::Value(v),

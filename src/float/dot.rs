@@ -9,7 +9,7 @@ use super::arith::{exact_add, exact_mul};
 use super::exact::{Exact, Finite};
 use super::format::FloatFormat;
 use super::slice::{Code, SliceError};
-use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{RandomBits, Round, Status, StatusAnd};
 
 /// How a multiply-accumulate array accumulates: the accumulator's format, rounding mode
 /// and overflow policy, and whether products are rounded into the accumulator format
@@ -18,10 +18,9 @@ use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
 pub struct Accumulator {
     /// Format of the running sum.
     pub format: FloatFormat,
-    /// Rounding of every partial sum (and of products when `round_products`).
-    pub rounding: Rounding,
-    /// Overflow policy of every rounding.
-    pub overflow: Overflow,
+    /// Rounding mode and overflow policy of every partial sum (and of products when
+    /// `round_products`).
+    pub round: Round,
     /// Round each product into `format` before adding it.
     pub round_products: bool,
 }
@@ -31,9 +30,22 @@ impl Accumulator {
     pub const fn new(format: FloatFormat) -> Self {
         Self {
             format,
-            rounding: Rounding::TiesToEven,
-            overflow: Overflow::Ieee,
+            round: Round::NEAREST_EVEN,
             round_products: false,
+        }
+    }
+
+    /// The same accumulator with another rounding of its partial sums.
+    pub const fn with_round(self, round: Round) -> Self {
+        Self { round, ..self }
+    }
+
+    /// The same accumulator rounding each product into its format before adding it
+    /// (a non-fused multiply-accumulate).
+    pub const fn with_rounded_products(self) -> Self {
+        Self {
+            round_products: true,
+            ..self
         }
     }
 }
@@ -93,22 +105,17 @@ impl FloatFormat {
         let f = &acc.format;
         let mut status = Status::OK;
         let mut code = f
-            .round(
-                Exact::Zero { negative: false },
-                acc.rounding,
-                acc.overflow,
-                rng,
-            )
+            .round(Exact::Zero { negative: false }, acc.round, rng)
             .value;
         for &x in xs {
-            let t = match exact_add(f.decode(code), self.decode(x.to_u64()), acc.rounding) {
+            let t = match exact_add(f.decode(code), self.decode(x.to_u64()), acc.round.mode) {
                 Ok(t) => t,
                 Err(flag) => {
                     status |= flag;
                     Exact::Nan { negative: false }
                 }
             };
-            let r = f.round(t, acc.rounding, acc.overflow, rng);
+            let r = f.round(t, acc.round, rng);
             status |= r.status;
             code = r.value;
         }
@@ -121,7 +128,7 @@ impl FloatFormat {
     /// toward −∞ as IEEE 754 does for cancellation).
     ///
     /// ```
-    /// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+    /// use lowprec::{FloatFormat, NoRandom, Round};
     /// let f = FloatFormat::FP32;
     /// let big = f32::to_bits(1e30) as u64;
     /// let one = f32::to_bits(1.0) as u64;
@@ -129,7 +136,7 @@ impl FloatFormat {
     /// // (1e30·1e30 + 1·1 − 1e30·1e30) is 1 exactly; a float accumulator would say 0.
     /// let a = [big, one, neg];
     /// let b = [big, one, big];
-    /// let r = f.dot_exact(&a, &b, &f, Rounding::TiesToEven, Overflow::Ieee, &mut SplitMix64::new(0)).unwrap();
+    /// let r = f.dot_exact(&a, &b, &f, Round::default(), &mut NoRandom).unwrap();
     /// assert_eq!(f32::from_bits(r.value as u32), 1.0);
     /// ```
     pub fn dot_exact<C: Code, R: RandomBits + ?Sized>(
@@ -137,8 +144,7 @@ impl FloatFormat {
         a: &[C],
         b: &[C],
         out: &FloatFormat,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> Result<StatusAnd<u64>, SliceError> {
         if a.len() != b.len() {
@@ -154,7 +160,7 @@ impl FloatFormat {
                 Err(_) => k.invalid = true,
             }
         }
-        Ok(k.finish(out, mode, overflow, rng))
+        Ok(k.finish(out, how.into(), rng))
     }
 
     /// Σ xᵢ computed exactly and rounded once into `out`.
@@ -162,15 +168,14 @@ impl FloatFormat {
         &self,
         xs: &[C],
         out: &FloatFormat,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
         let mut k = Kulisch::new(self, 1);
         for &x in xs {
             k.add(self.decode(x.to_u64()));
         }
-        k.finish(out, mode, overflow, rng)
+        k.finish(out, how.into(), rng)
     }
 }
 
@@ -185,28 +190,23 @@ pub(crate) fn accumulate<R: RandomBits + ?Sized>(
     let f = &acc.format;
     let mut status = Status::OK;
     let mut code = f
-        .round(
-            Exact::Zero { negative: false },
-            acc.rounding,
-            acc.overflow,
-            rng,
-        )
+        .round(Exact::Zero { negative: false }, acc.round, rng)
         .value;
     for (mut p, flags) in products {
         status |= flags;
         if acc.round_products {
-            let r = f.round(p, acc.rounding, acc.overflow, rng);
+            let r = f.round(p, acc.round, rng);
             status |= r.status;
             p = f.decode(r.value);
         }
-        let t = match exact_add(f.decode(code), p, acc.rounding) {
+        let t = match exact_add(f.decode(code), p, acc.round.mode) {
             Ok(t) => t,
             Err(flag) => {
                 status |= flag;
                 Exact::Nan { negative: false }
             }
         };
-        let r = f.round(t, acc.rounding, acc.overflow, rng);
+        let r = f.round(t, acc.round, rng);
         status |= r.status;
         code = r.value;
     }
@@ -353,12 +353,11 @@ impl Kulisch {
     fn finish<R: RandomBits + ?Sized>(
         mut self,
         out: &FloatFormat,
-        mode: Rounding,
-        overflow: Overflow,
+        how: Round,
         rng: &mut R,
     ) -> StatusAnd<u64> {
         let special = if self.invalid || (self.pos_inf && self.neg_inf) {
-            let r = out.round(Exact::Nan { negative: false }, mode, overflow, rng);
+            let r = out.round(Exact::Nan { negative: false }, how, rng);
             return StatusAnd::new(r.value, r.status | Status::INVALID);
         } else if self.nan {
             Some(Exact::Nan { negative: false })
@@ -370,7 +369,7 @@ impl Kulisch {
             None
         };
         if let Some(x) = special {
-            return out.round(x, mode, overflow, rng);
+            return out.round(x, how, rng);
         }
         let negative = self.limbs[LIMBS - 1] >> 63 == 1;
         if negative {
@@ -383,8 +382,8 @@ impl Kulisch {
             }
         }
         let Some(top) = self.limbs.iter().rposition(|&l| l != 0) else {
-            let negative = self.all_neg_zero || mode == Rounding::TowardNegative;
-            return out.round(Exact::Zero { negative }, mode, overflow, rng);
+            let negative = self.all_neg_zero || how.mode == crate::Rounding::TowardNegative;
+            return out.round(Exact::Zero { negative }, how, rng);
         };
         // The top 128 bits from limbs top, top−1, top−2 (left-aligned), sticky below.
         let lz = self.limbs[top].leading_zeros();
@@ -409,8 +408,7 @@ impl Kulisch {
                 exp,
                 sticky,
             }),
-            mode,
-            overflow,
+            how,
             rng,
         )
     }

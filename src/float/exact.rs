@@ -8,7 +8,7 @@ use core::cmp::Ordering;
 
 use super::format::FloatFormat;
 use crate::rounding::{
-    Discarded, NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd, round_increment,
+    Discarded, NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
 };
 
 /// An exact real value (or ∞/NaN) about to be rounded.
@@ -265,21 +265,20 @@ impl FloatFormat {
     /// truncation step cannot leave the finite range).
     ///
     /// ```
-    /// use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64, float::Exact};
+    /// use lowprec::{FloatFormat, NoRandom, Round, float::Exact};
     /// let f = FloatFormat::E4M3FN;
-    /// let mut rng = SplitMix64::new(0);
-    /// let r = f.round(Exact::from_f64(464.0), Rounding::TiesToEven, Overflow::Ieee, &mut rng);
+    /// let r = f.round(Exact::from_f64(464.0), Round::default(), &mut NoRandom);
     /// assert_eq!(r.value, 0x7E); // 448: the tie goes to the even neighbour
-    /// let r = f.round(Exact::from_f64(465.0), Rounding::TiesToEven, Overflow::Ieee, &mut rng);
+    /// let r = f.round(Exact::from_f64(465.0), Round::default(), &mut NoRandom);
     /// assert_eq!(r.value, 0x7F); // NaN: E4M3FN has no infinity
     /// ```
     pub fn round<R: RandomBits + ?Sized>(
         &self,
         x: Exact,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
         match x {
             Exact::Nan { negative } => self.nan_result(negative, Status::OK),
             Exact::Inf { negative } => self.inf_result(negative, overflow),

@@ -18,6 +18,7 @@
 use super::arith::exact_sum;
 use super::exact::Exact;
 use super::format::{FloatFormat, Specials};
+use crate::rounding::Round;
 use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
 
 impl FloatFormat {
@@ -95,7 +96,7 @@ impl FloatFormat {
             if s == 0.0 {
                 return None;
             }
-            return Some(self.round(pair_exact(s, e), mode, overflow, rng));
+            return Some(self.round(pair_exact(s, e), Round::new(mode, overflow), rng));
         }
         let bits = s.to_bits();
         let negative = bits >> 63 == 1;

@@ -7,8 +7,8 @@
 //!
 //! | function | per element |
 //! |---|---|
-//! | [`quantize_f32`], [`quantize_f32_to`] | `fmt.to_f32(fmt.from_f32(x, mode, overflow, rng).value)` |
-//! | [`quantize_f64`], [`quantize_f64_to`] | `fmt.to_f64(fmt.from_f64(x, mode, overflow, rng).value)` |
+//! | [`quantize_f32`], [`quantize_f32_to`] | `fmt.to_f32(fmt.from_f32_with(x, Round::new(mode, overflow), rng).value)` |
+//! | [`quantize_f64`], [`quantize_f64_to`] | `fmt.to_f64(fmt.from_f64_with(x, Round::new(mode, overflow), rng).value)` |
 //! | [`encode_f32`], [`encode_f64`] | `fmt.from_f32(x, …).value` / `fmt.from_f64(x, …).value` as a [`Code`] |
 //! | [`decode_to_f32`], [`decode_to_f64`] | `fmt.to_f32(code)` / `fmt.to_f64(code)` |
 //!
@@ -80,14 +80,14 @@
 //! private module; every other format, mode, policy and target runs the portable kernels.
 //!
 //! ```
-//! use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+//! use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 //! use lowprec::float::slice;
 //!
 //! let fmt = FloatFormat::E4M3FN;
 //! let src = [0.3f32, -1.0625, 500.0, 1e-4];
 //! let mut codes = [0u8; 4];
 //! let mut rng = SplitMix64::new(7);
-//! slice::encode_f32(&fmt, &src, &mut codes, Rounding::TiesToEven, Overflow::SatFinite, &mut rng)?;
+//! slice::encode_f32_with(&fmt, &src, &mut codes, Round::new(Rounding::TiesToEven, Overflow::SatFinite), &mut rng)?;
 //! assert_eq!(codes, [0x2A, 0xB8, 0x7E, 0x00]); // 0.3125, −1.0 (tie to even), 448, 0
 //! let mut back = [0f32; 4];
 //! slice::decode_to_f32(&fmt, &codes, &mut back)?;
@@ -95,6 +95,7 @@
 //! # Ok::<(), lowprec::float::slice::SliceError>(())
 //! ```
 
+use crate::rounding::Round;
 use core::fmt;
 use core::ops::{Add, BitAnd, BitOr, BitXor, Not, Shl, Shr, Sub};
 
@@ -194,27 +195,33 @@ macro_rules! impl_code {
 }
 impl_code!(u8, u16, u32, u64);
 
+/// [`quantize_f32_with`] rounding to nearest, ties to even, with the format's standard
+/// overflow: the common case in one call.
+pub fn quantize_f32(fmt: &FloatFormat, xs: &mut [f32]) {
+    quantize_f32_with(fmt, xs, Round::NEAREST_EVEN, &mut NoRandom)
+}
+
 /// Quantizes `f32` values in place: each becomes its value rounded into `fmt` ("chop").
 ///
-/// Element for element this is `fmt.to_f32(fmt.from_f32(x, mode, overflow, rng).value)`,
+/// Element for element this is `fmt.to_f32(fmt.from_f32_with(x, Round::new(mode, overflow), rng).value)`,
 /// including the random bits drawn (see the [module docs](self)); for formats wider than
 /// `f32` the rounded value is rounded once more, to nearest-even, into `f32`.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// let mut xs = [0.3f32, 1.0625, -70000.0, f32::NAN];
 /// let fp16 = FloatFormat::FP16;
-/// lowprec::float::slice::quantize_f32(&fp16, &mut xs, Rounding::TiesToEven, Overflow::Ieee, &mut SplitMix64::new(0));
+/// lowprec::float::slice::quantize_f32_with(&fp16, &mut xs, Round::NEAREST_EVEN, &mut SplitMix64::new(0));
 /// assert_eq!(xs[..3], [0.30004883, 1.0625, f32::NEG_INFINITY]);
 /// assert!(xs[3].is_nan());
 /// ```
-pub fn quantize_f32<R: RandomBits + ?Sized>(
+pub fn quantize_f32_with<R: RandomBits + ?Sized>(
     fmt: &FloatFormat,
     xs: &mut [f32],
-    mode: Rounding,
-    overflow: Overflow,
+    how: impl Into<Round>,
     rng: &mut R,
 ) {
+    let Round { mode, overflow } = how.into();
     #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
     if f16c_nan(fmt, mode, overflow).is_some_and(|nan| f16c::quantize_in_place(xs, nan)) {
         return;
@@ -222,27 +229,39 @@ pub fn quantize_f32<R: RandomBits + ?Sized>(
     run::<_, R, true>(fmt, InPlace(xs), mode, overflow, rng);
 }
 
+/// [`quantize_f64_with`] rounding to nearest, ties to even, with the format's standard
+/// overflow: the common case in one call.
+pub fn quantize_f64(fmt: &FloatFormat, xs: &mut [f64]) {
+    quantize_f64_with(fmt, xs, Round::NEAREST_EVEN, &mut NoRandom)
+}
+
 /// Quantizes `f64` values in place: each becomes its value rounded into `fmt` ("chop").
 ///
-/// Element for element this is `fmt.to_f64(fmt.from_f64(x, mode, overflow, rng).value)`,
+/// Element for element this is `fmt.to_f64(fmt.from_f64_with(x, Round::new(mode, overflow), rng).value)`,
 /// with one correct rounding from `f64` (no detour through `f32`); only formats with a
 /// wider exponent range than `f64` round a second time.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// // 1 + 2⁻⁴ + 2⁻⁴⁰ lies just above a tie of E4M3FN: it rounds up to 1.125.
 /// let mut xs = [1.0 + 2f64.powi(-4) + 2f64.powi(-40), 448.0, 1e-9];
-/// lowprec::float::slice::quantize_f64(&FloatFormat::E4M3FN, &mut xs, Rounding::TiesToEven, Overflow::Ieee, &mut SplitMix64::new(0));
+/// lowprec::float::slice::quantize_f64_with(&FloatFormat::E4M3FN, &mut xs, Round::NEAREST_EVEN, &mut SplitMix64::new(0));
 /// assert_eq!(xs, [1.125, 448.0, 0.0]);
 /// ```
-pub fn quantize_f64<R: RandomBits + ?Sized>(
+pub fn quantize_f64_with<R: RandomBits + ?Sized>(
     fmt: &FloatFormat,
     xs: &mut [f64],
-    mode: Rounding,
-    overflow: Overflow,
+    how: impl Into<Round>,
     rng: &mut R,
 ) {
+    let Round { mode, overflow } = how.into();
     run::<_, R, true>(fmt, InPlace(xs), mode, overflow, rng);
+}
+
+/// [`quantize_f32_to_with`] rounding to nearest, ties to even, with the format's standard
+/// overflow: the common case in one call.
+pub fn quantize_f32_to(fmt: &FloatFormat, src: &[f32], dst: &mut [f32]) -> Result<(), SliceError> {
+    quantize_f32_to_with(fmt, src, dst, Round::NEAREST_EVEN, &mut NoRandom)
 }
 
 /// Quantizes `src` into `dst` (see [`quantize_f32`]).
@@ -251,21 +270,21 @@ pub fn quantize_f64<R: RandomBits + ?Sized>(
 /// [`SliceError::LengthMismatch`] when the slices differ in length.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// let src = [0.1f32, 2.7];
 /// let mut dst = [0f32; 2];
-/// lowprec::float::slice::quantize_f32_to(&FloatFormat::BF16, &src, &mut dst, Rounding::TowardZero, Overflow::Ieee, &mut SplitMix64::new(0))?;
+/// lowprec::float::slice::quantize_f32_to_with(&FloatFormat::BF16, &src, &mut dst, Round::new(Rounding::TowardZero, Overflow::Ieee), &mut SplitMix64::new(0))?;
 /// assert_eq!(dst, [0.099609375, 2.6875]);
 /// # Ok::<(), lowprec::float::slice::SliceError>(())
 /// ```
-pub fn quantize_f32_to<R: RandomBits + ?Sized>(
+pub fn quantize_f32_to_with<R: RandomBits + ?Sized>(
     fmt: &FloatFormat,
     src: &[f32],
     dst: &mut [f32],
-    mode: Rounding,
-    overflow: Overflow,
+    how: impl Into<Round>,
     rng: &mut R,
 ) -> Result<(), SliceError> {
+    let Round { mode, overflow } = how.into();
     check_len(src.len(), dst.len())?;
     #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
     if f16c_nan(fmt, mode, overflow).is_some_and(|nan| f16c::quantize(src, dst, nan)) {
@@ -276,37 +295,53 @@ pub fn quantize_f32_to<R: RandomBits + ?Sized>(
     Ok(())
 }
 
+/// [`quantize_f64_to_with`] rounding to nearest, ties to even, with the format's standard
+/// overflow: the common case in one call.
+pub fn quantize_f64_to(fmt: &FloatFormat, src: &[f64], dst: &mut [f64]) -> Result<(), SliceError> {
+    quantize_f64_to_with(fmt, src, dst, Round::NEAREST_EVEN, &mut NoRandom)
+}
+
 /// Quantizes `src` into `dst` (see [`quantize_f64`]).
 ///
 /// # Errors
 /// [`SliceError::LengthMismatch`] when the slices differ in length.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// let src = [0.1f64, -0.1];
 /// let mut dst = [0f64; 2];
 /// let fp16 = FloatFormat::FP16;
-/// lowprec::float::slice::quantize_f64_to(&fp16, &src, &mut dst, Rounding::TowardPositive, Overflow::Ieee, &mut SplitMix64::new(0))?;
+/// lowprec::float::slice::quantize_f64_to_with(&fp16, &src, &mut dst, Round::new(Rounding::TowardPositive, Overflow::Ieee), &mut SplitMix64::new(0))?;
 /// assert_eq!(dst, [0.10003662109375, -0.0999755859375]);
 /// # Ok::<(), lowprec::float::slice::SliceError>(())
 /// ```
-pub fn quantize_f64_to<R: RandomBits + ?Sized>(
+pub fn quantize_f64_to_with<R: RandomBits + ?Sized>(
     fmt: &FloatFormat,
     src: &[f64],
     dst: &mut [f64],
-    mode: Rounding,
-    overflow: Overflow,
+    how: impl Into<Round>,
     rng: &mut R,
 ) -> Result<(), SliceError> {
+    let Round { mode, overflow } = how.into();
     check_len(src.len(), dst.len())?;
     let out = f64::from_bits;
     run::<f64, R, true>(fmt, Copying { src, dst, out }, mode, overflow, rng);
     Ok(())
 }
 
+/// [`encode_f32_with`] rounding to nearest, ties to even, with the format's standard
+/// overflow: the common case in one call.
+pub fn encode_f32<C: Code>(
+    fmt: &FloatFormat,
+    src: &[f32],
+    dst: &mut [C],
+) -> Result<(), SliceError> {
+    encode_f32_with(fmt, src, dst, Round::NEAREST_EVEN, &mut NoRandom)
+}
+
 /// Rounds `f32` values into `fmt` and stores their codes.
 ///
-/// Element for element this is `fmt.from_f32(x, mode, overflow, rng).value`, including
+/// Element for element this is `fmt.from_f32_with(x, Round::new(mode, overflow), rng).value`, including
 /// the random bits drawn (see the [module docs](self)).
 ///
 /// # Errors
@@ -314,21 +349,21 @@ pub fn quantize_f64_to<R: RandomBits + ?Sized>(
 /// [`SliceError::LengthMismatch`] when the slices differ in length.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// let src = [1.0f32, 65520.0, -2.0f32.powi(-24)];
 /// let mut dst = [0u16; 3];
-/// lowprec::float::slice::encode_f32(&FloatFormat::FP16, &src, &mut dst, Rounding::TiesToEven, Overflow::Ieee, &mut SplitMix64::new(0))?;
+/// lowprec::float::slice::encode_f32_with(&FloatFormat::FP16, &src, &mut dst, Round::NEAREST_EVEN, &mut SplitMix64::new(0))?;
 /// assert_eq!(dst, [0x3C00, 0x7C00, 0x8001]); // 1, +∞ (65520 is the overflow tie), −2⁻²⁴
 /// # Ok::<(), lowprec::float::slice::SliceError>(())
 /// ```
-pub fn encode_f32<C: Code, R: RandomBits + ?Sized>(
+pub fn encode_f32_with<C: Code, R: RandomBits + ?Sized>(
     fmt: &FloatFormat,
     src: &[f32],
     dst: &mut [C],
-    mode: Rounding,
-    overflow: Overflow,
+    how: impl Into<Round>,
     rng: &mut R,
 ) -> Result<(), SliceError> {
+    let Round { mode, overflow } = how.into();
     check_codes::<C>(fmt)?;
     check_len(src.len(), dst.len())?;
     #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
@@ -340,9 +375,19 @@ pub fn encode_f32<C: Code, R: RandomBits + ?Sized>(
     Ok(())
 }
 
+/// [`encode_f64_with`] rounding to nearest, ties to even, with the format's standard
+/// overflow: the common case in one call.
+pub fn encode_f64<C: Code>(
+    fmt: &FloatFormat,
+    src: &[f64],
+    dst: &mut [C],
+) -> Result<(), SliceError> {
+    encode_f64_with(fmt, src, dst, Round::NEAREST_EVEN, &mut NoRandom)
+}
+
 /// Rounds `f64` values into `fmt` and stores their codes.
 ///
-/// Element for element this is `fmt.from_f64(x, mode, overflow, rng).value`: one
+/// Element for element this is `fmt.from_f64_with(x, Round::new(mode, overflow), rng).value`: one
 /// correct rounding from `f64`.
 ///
 /// # Errors
@@ -350,24 +395,24 @@ pub fn encode_f32<C: Code, R: RandomBits + ?Sized>(
 /// [`SliceError::LengthMismatch`] when the slices differ in length.
 ///
 /// ```
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// let e5m10 = FloatFormat::FP16;
 /// let src = [1.0f64 + 2f64.powi(-11), 3.0];
 /// let mut dst = [0u16; 2];
 /// let mut rng = SplitMix64::new(1);
-/// lowprec::float::slice::encode_f64(&e5m10, &src, &mut dst, Rounding::SR, Overflow::Ieee, &mut rng)?;
+/// lowprec::float::slice::encode_f64_with(&e5m10, &src, &mut dst, Round::new(Rounding::SR, Overflow::Ieee), &mut rng)?;
 /// assert!(dst[0] == 0x3C00 || dst[0] == 0x3C01); // halfway: either neighbour
 /// assert_eq!(dst[1], 0x4200); // exact values never move
 /// # Ok::<(), lowprec::float::slice::SliceError>(())
 /// ```
-pub fn encode_f64<C: Code, R: RandomBits + ?Sized>(
+pub fn encode_f64_with<C: Code, R: RandomBits + ?Sized>(
     fmt: &FloatFormat,
     src: &[f64],
     dst: &mut [C],
-    mode: Rounding,
-    overflow: Overflow,
+    how: impl Into<Round>,
     rng: &mut R,
 ) -> Result<(), SliceError> {
+    let Round { mode, overflow } = how.into();
     check_codes::<C>(fmt)?;
     check_len(src.len(), dst.len())?;
     let out = C::from_u64;
@@ -485,7 +530,10 @@ fn f16c_nan(fmt: &FloatFormat, mode: Rounding, overflow: Overflow) -> Option<u32
     if *fmt != FloatFormat::FP16 || mode != Rounding::TiesToEven || overflow != Overflow::Ieee {
         return None;
     }
-    let code = |x: f32| fmt.from_f32(x, mode, overflow, &mut NoRandom).value;
+    let code = |x: f32| {
+        fmt.from_f32_with(x, Round::new(mode, overflow), &mut NoRandom)
+            .value
+    };
     let (pos, neg) = (code(f32::NAN), code(-f32::NAN));
     // A positive quiet binary16 NaN (exponent all ones, quiet bit 0x200 set) and its
     // payload moved to the top of the f32 fraction: what vcvtps2ph maps back onto it.
@@ -811,7 +859,10 @@ impl<H: Host> Plan<H> {
         let code_sign = H::Bits::from_u64(fmt.sign_bit());
         let neg_zero = H::Bits::mask(fmt.has_neg_zero());
 
-        let special = |x: Exact| fmt.round(x, mode, overflow, &mut NoRandom).value;
+        let special = |x: Exact| {
+            fmt.round(x, Round::new(mode, overflow), &mut NoRandom)
+                .value
+        };
         let value = |code: u64| H::from_code(fmt, code).to_bits();
         // An exact value far beyond every format's range: its result is the overflow
         // result of `mode` (|bias| ≤ 2²⁰ and 11 exponent bits keep emax below 2²⁴).
@@ -876,7 +927,11 @@ impl<H: Host> Plan<H> {
             // s ≥ 1), so f64 arithmetic and the conversion to the host are exact.
             let q = (fmt.emax() - m as i32).max(q_min);
             let t = H::from_f64(fmt.max_value() + pow2(q - 1)).to_bits();
-            let r = fmt.round(H::from_bits(t).exact(), mode, overflow, &mut NoRandom);
+            let r = fmt.round(
+                H::from_bits(t).exact(),
+                Round::new(mode, overflow),
+                &mut NoRandom,
+            );
             thr = if r.status.contains(Status::OVERFLOW) {
                 t
             } else {
@@ -1358,7 +1413,7 @@ fn run<H: Host, R: RandomBits + ?Sized, const VALUE: bool>(
 ) {
     let Some(plan) = Plan::<H>::new(fmt, mode, overflow) else {
         io.apply(|x| {
-            let code = fmt.round(x.exact(), mode, overflow, rng).value;
+            let code = fmt.round(x.exact(), Round::new(mode, overflow), rng).value;
             if VALUE {
                 H::from_code(fmt, code).to_bits().to_u64()
             } else {

@@ -351,8 +351,8 @@ impl FromStr for Exact {
     /// assert_eq!(f.sig >> 64, 0x6666_6666_6666_6666); // 0.1 = 0x1.999…p-4
     ///
     /// // Rounded once, it gives the correctly rounded bf16 code.
-    /// use lowprec::{FloatFormat, Rounding, Overflow, SplitMix64};
-    /// let r = FloatFormat::BF16.round(Exact::Finite(f), Rounding::TiesToEven, Overflow::Ieee, &mut SplitMix64::new(0));
+    /// use lowprec::{FloatFormat, Round, SplitMix64};
+    /// let r = FloatFormat::BF16.round(Exact::Finite(f), Round::NEAREST_EVEN, &mut SplitMix64::new(0));
     /// assert_eq!(r.value, 0x3DCD);
     /// # Ok::<(), lowprec::float::ParseExactError>(())
     /// ```

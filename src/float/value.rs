@@ -31,8 +31,7 @@ use core::ops::{
 
 use super::format::{Class, FloatFormat};
 use super::slice::Code;
-use crate::rounding::NoRandom;
-use crate::rounding::{Overflow, RandomBits, Rounding, StatusAnd};
+use crate::rounding::{NoRandom, RandomBits, Round, StatusAnd};
 
 /// A floating-point format known at compile time: a marker type for [`Fp`].
 ///
@@ -134,8 +133,6 @@ pub mod formats {
     }
 }
 
-const RNE: Rounding = Rounding::TiesToEven;
-
 impl<F: Format> Fp<F> {
     /// The format.
     pub const FORMAT: FloatFormat = {
@@ -178,42 +175,23 @@ impl<F: Format> Fp<F> {
 
     /// `x` rounded to nearest, ties to even (IEEE overflow).
     pub fn from_f64(x: f64) -> Self {
-        Self::from_code(
-            Self::FORMAT
-                .from_f64(x, RNE, Overflow::Ieee, &mut NoRandom)
-                .value,
-        )
+        Self::from_code(Self::FORMAT.from_f64(x))
     }
     /// `x` rounded to nearest, ties to even (IEEE overflow).
     pub fn from_f32(x: f32) -> Self {
-        Self::from_code(
-            Self::FORMAT
-                .from_f32(x, RNE, Overflow::Ieee, &mut NoRandom)
-                .value,
-        )
+        Self::from_code(Self::FORMAT.from_f32(x))
     }
     /// `x` rounded in any mode and overflow policy, with the status flags.
     pub fn from_f64_with<R: RandomBits + ?Sized>(
         x: f64,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.from_f64(x, mode, overflow, rng))
+        Self::lift(Self::FORMAT.from_f64_with(x, how, rng))
     }
     /// A value of another format, rounded to nearest, ties to even.
     pub fn convert<G: Format>(x: Fp<G>) -> Self {
-        Self::from_code(
-            Self::FORMAT
-                .convert_from(
-                    &Fp::<G>::FORMAT,
-                    x.code(),
-                    RNE,
-                    Overflow::Ieee,
-                    &mut NoRandom,
-                )
-                .value,
-        )
+        Self::from_code(Self::FORMAT.convert_from(&Fp::<G>::FORMAT, x.code()))
     }
     /// The value as `f64` (exact when it fits, else rounded to nearest even).
     pub fn to_f64(self) -> f64 {
@@ -250,11 +228,7 @@ impl<F: Format> Fp<F> {
     }
     /// The integer `x`, rounded to nearest even.
     pub fn from_i64(x: i64) -> Self {
-        Self::from_code(
-            Self::FORMAT
-                .from_i64(x, RNE, Overflow::Ieee, &mut NoRandom)
-                .value,
-        )
+        Self::from_code(Self::FORMAT.from_i64(x))
     }
 
     /// The class of the value.
@@ -287,20 +261,12 @@ impl<F: Format> Fp<F> {
     }
     /// √self, rounded to nearest even.
     pub fn sqrt(self) -> Self {
-        Self::lift(Self::FORMAT.sqrt(self.code(), RNE, Overflow::Ieee, &mut NoRandom)).value
+        Self::from_code(Self::FORMAT.sqrt(self.code()))
     }
     /// self × a + b with one rounding to nearest even.
     #[inline(always)]
     pub fn mul_add(self, a: Self, b: Self) -> Self {
-        let r = Self::FORMAT.fma(
-            self.code(),
-            a.code(),
-            b.code(),
-            RNE,
-            Overflow::Ieee,
-            &mut NoRandom,
-        );
-        Self::from_code(r.value)
+        Self::from_code(Self::FORMAT.fma(self.code(), a.code(), b.code()))
     }
     /// IEEE 754-2019 minimum (NaN if either is NaN).
     pub fn minimum(self, other: Self) -> Self {
@@ -315,61 +281,55 @@ impl<F: Format> Fp<F> {
     pub fn add_with<R: RandomBits + ?Sized>(
         self,
         rhs: Self,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.add(self.code(), rhs.code(), mode, overflow, rng))
+        Self::lift(Self::FORMAT.add_with(self.code(), rhs.code(), how, rng))
     }
     /// self − rhs in any mode, with flags.
     pub fn sub_with<R: RandomBits + ?Sized>(
         self,
         rhs: Self,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.sub(self.code(), rhs.code(), mode, overflow, rng))
+        Self::lift(Self::FORMAT.sub_with(self.code(), rhs.code(), how, rng))
     }
     /// self × rhs in any mode, with flags.
     pub fn mul_with<R: RandomBits + ?Sized>(
         self,
         rhs: Self,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.mul(self.code(), rhs.code(), mode, overflow, rng))
+        Self::lift(Self::FORMAT.mul_with(self.code(), rhs.code(), how, rng))
     }
     /// self ÷ rhs in any mode, with flags.
     pub fn div_with<R: RandomBits + ?Sized>(
         self,
         rhs: Self,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.div(self.code(), rhs.code(), mode, overflow, rng))
+        Self::lift(Self::FORMAT.div_with(self.code(), rhs.code(), how, rng))
     }
     /// self × a + b in any mode, with flags.
     pub fn mul_add_with<R: RandomBits + ?Sized>(
         self,
         a: Self,
         b: Self,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.fma(self.code(), a.code(), b.code(), mode, overflow, rng))
+        Self::lift(Self::FORMAT.fma_with(self.code(), a.code(), b.code(), how, rng))
     }
     /// √self in any mode, with flags.
     pub fn sqrt_with<R: RandomBits + ?Sized>(
         self,
-        mode: Rounding,
-        overflow: Overflow,
+        how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<Self> {
-        Self::lift(Self::FORMAT.sqrt(self.code(), mode, overflow, rng))
+        Self::lift(Self::FORMAT.sqrt_with(self.code(), how, rng))
     }
 
     /// Views a slice of values as their codes (no copy).
@@ -389,14 +349,7 @@ macro_rules! binary_op {
             /// Rounded to nearest, ties to even.
             #[inline(always)]
             fn $op(self, rhs: Self) -> Self {
-                let r = Self::FORMAT.$method(
-                    self.code(),
-                    rhs.code(),
-                    RNE,
-                    Overflow::Ieee,
-                    &mut NoRandom,
-                );
-                Self::from_code(r.value)
+                Self::from_code(Self::FORMAT.$method(self.code(), rhs.code()))
             }
         }
         impl<F: Format> $OpAssign for Fp<F> {
@@ -502,6 +455,71 @@ impl fmt::Display for ParseFpError {
     }
 }
 
+impl<F: Format> From<f64> for Fp<F> {
+    /// `x` rounded to nearest, ties to even, with the format's standard overflow: the
+    /// same as [`Fp::from_f64`].
+    ///
+    /// ```
+    /// use lowprec::float::{Fp, formats::{Bf16, E4m3fn}};
+    /// assert_eq!(Fp::<Bf16>::from(1.0 / 3.0).to_f64(), 0.333984375);
+    /// let x: Fp<E4m3fn> = 500.0.into(); // no infinity in E4M3FN: NaN
+    /// assert!(x.is_nan());
+    /// ```
+    #[inline]
+    fn from(x: f64) -> Self {
+        Self::from_f64(x)
+    }
+}
+
+impl<F: Format> From<f32> for Fp<F> {
+    /// `x` rounded to nearest, ties to even, with the format's standard overflow: the
+    /// same as [`Fp::from_f32`].
+    #[inline]
+    fn from(x: f32) -> Self {
+        Self::from_f32(x)
+    }
+}
+
+/// Bit-for-bit conversions with the `half` crate's types, which hold the same formats.
+macro_rules! half_interop {
+    ($marker:ident, $half:ty, $from:ident, $to:ident, $name:literal) => {
+        impl Fp<formats::$marker> {
+            #[doc = concat!("The ", $name, " value with the same bits (no rounding).")]
+            #[inline]
+            pub const fn $from(x: $half) -> Self {
+                Self {
+                    bits: x.to_bits(),
+                    _format: PhantomData,
+                }
+            }
+            #[doc = concat!("The same value as `", stringify!($half), "` (the same bits).")]
+            #[inline]
+            pub const fn $to(self) -> $half {
+                <$half>::from_bits(self.bits)
+            }
+        }
+
+        impl From<$half> for Fp<formats::$marker> {
+            #[doc = concat!("The ", $name, " value with the same bits.")]
+            #[inline]
+            fn from(x: $half) -> Self {
+                Self::$from(x)
+            }
+        }
+
+        impl From<Fp<formats::$marker>> for $half {
+            #[doc = concat!("The ", $name, " value with the same bits.")]
+            #[inline]
+            fn from(x: Fp<formats::$marker>) -> Self {
+                x.$to()
+            }
+        }
+    };
+}
+
+half_interop!(Fp16, half::f16, from_f16, to_f16, "IEEE binary16");
+half_interop!(Bf16, half::bf16, from_bf16, to_bf16, "bfloat16");
+
 impl<F: Format> core::str::FromStr for Fp<F> {
     type Err = ParseFpError;
     /// Parses a decimal or hex-float real exactly and rounds it once, to nearest even.
@@ -509,7 +527,7 @@ impl<F: Format> core::str::FromStr for Fp<F> {
         let x: super::Exact = s.parse().map_err(|_| ParseFpError)?;
         Ok(Self::from_code(
             Self::FORMAT
-                .round(x, RNE, Overflow::Ieee, &mut NoRandom)
+                .round(x, Round::NEAREST_EVEN, &mut NoRandom)
                 .value,
         ))
     }
@@ -540,24 +558,16 @@ impl<F: Format> num_traits::FromPrimitive for Fp<F> {
         Some(Fp::from_i64(n))
     }
     fn from_u64(n: u64) -> Option<Self> {
-        Some(Self::from_code(
-            Self::FORMAT
-                .from_u64(n, RNE, Overflow::Ieee, &mut NoRandom)
-                .value,
-        ))
+        Some(Self::from_code(Self::FORMAT.from_u64(n)))
     }
     fn from_i128(n: i128) -> Option<Self> {
-        Some(Self::from_code(
-            Self::FORMAT
-                .from_i128(n, RNE, Overflow::Ieee, &mut NoRandom)
-                .value,
-        ))
+        Some(Self::from_code(Self::FORMAT.from_i128(n)))
     }
     fn from_u128(n: u128) -> Option<Self> {
         let x = super::Exact::from_parts(false, n, 0);
         Some(Self::from_code(
             Self::FORMAT
-                .round(x, RNE, Overflow::Ieee, &mut NoRandom)
+                .round(x, Round::NEAREST_EVEN, &mut NoRandom)
                 .value,
         ))
     }

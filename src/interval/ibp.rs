@@ -38,6 +38,7 @@
 //! # Ok::<(), lowprec::interval::ibp::IbpError>(())
 //! ```
 
+use crate::rounding::Round;
 use core::cmp::Ordering;
 use core::fmt;
 use core::ops::{Add, Mul, Sub};
@@ -527,7 +528,7 @@ pub fn accumulator_range<T: Scalar>(
         if matches!(e, Exact::Inf { .. } | Exact::Nan { .. }) {
             return None;
         }
-        let r = fp64.round(e, Rounding::TiesToEven, Overflow::Ieee, &mut NoRandom);
+        let r = fp64.round(e, Round::NEAREST_EVEN, &mut NoRandom);
         r.status.is_ok().then_some(r.value)
     };
     let one = 1f64.to_bits();
@@ -561,7 +562,13 @@ pub fn accumulator_range<T: Scalar>(
                 Rounding::TowardNegative
             };
             let r = fp64
-                .dot_exact(ws, xs, &fp64, mode, Overflow::Ieee, &mut NoRandom)
+                .dot_exact(
+                    ws,
+                    xs,
+                    &fp64,
+                    Round::new(mode, Overflow::Ieee),
+                    &mut NoRandom,
+                )
                 .ok()?;
             Some(f64::from_bits(r.value))
         };

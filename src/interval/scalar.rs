@@ -21,6 +21,7 @@
 //! - everything else: the exact core, `FloatFormat::add(…, TowardPositive, …)` and its
 //!   siblings, which round the exact result once in any mode and format.
 
+use crate::rounding::Round;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -294,7 +295,14 @@ fn mul_up_f64(a: f64, b: f64) -> f64 {
     } else if !a.is_finite() || !b.is_finite() || a == 0.0 || b == 0.0 {
         p // exact: an infinite or zero factor
     } else {
-        core_f64(|f, r| f.mul(a.to_bits(), b.to_bits(), Rounding::TowardPositive, IEEE, r))
+        core_f64(|f, r| {
+            f.mul_with(
+                a.to_bits(),
+                b.to_bits(),
+                Round::new(Rounding::TowardPositive, IEEE),
+                r,
+            )
+        })
     }
 }
 
@@ -321,7 +329,14 @@ fn div_up_f64(a: f64, b: f64) -> f64 {
     } else if !a.is_finite() || !b.is_finite() || a == 0.0 || b == 0.0 {
         q // exact: ∞/x, x/∞, 0/x (x/0 is never asked)
     } else {
-        core_f64(|f, r| f.div(a.to_bits(), b.to_bits(), Rounding::TowardPositive, IEEE, r))
+        core_f64(|f, r| {
+            f.div_with(
+                a.to_bits(),
+                b.to_bits(),
+                Round::new(Rounding::TowardPositive, IEEE),
+                r,
+            )
+        })
     }
 }
 
@@ -342,7 +357,7 @@ fn sqrt_f64(a: f64, dir: Dir) -> f64 {
             };
         }
     }
-    core_f64(|f, r| f.sqrt(a.to_bits(), dir.rounding(), IEEE, r))
+    core_f64(|f, r| f.sqrt_with(a.to_bits(), Round::new(dir.rounding(), IEEE), r))
 }
 
 impl Scalar for f64 {
@@ -420,12 +435,11 @@ impl Scalar for f64 {
     }
     fn fma(_: &(), a: f64, b: f64, c: f64, dir: Dir) -> f64 {
         core_f64(|f, r| {
-            f.fma(
+            f.fma_with(
                 a.to_bits(),
                 b.to_bits(),
                 c.to_bits(),
-                dir.rounding(),
-                IEEE,
+                Round::new(dir.rounding(), IEEE),
                 r,
             )
         })
@@ -449,7 +463,7 @@ impl Scalar for f64 {
     }
     fn from_exact(_: &(), x: Exact, mode: Rounding) -> f64 {
         let f = FloatFormat::FP64;
-        let r = f.round(x, mode, IEEE, &mut NoRandom);
+        let r = f.round(x, Round::new(mode, IEEE), &mut NoRandom);
         match normalize(&f, r, mode) {
             Ext::NegInf => f64::NEG_INFINITY,
             Ext::PosInf => f64::INFINITY,
@@ -494,14 +508,13 @@ fn mid_code<R: RandomBits>(f: &FloatFormat, a: u64, b: u64, rng: &mut R) -> Stat
             }
         }
     }
-    let half = f.from_f64(0.5, Rounding::TiesToEven, IEEE, rng);
+    let half = f.from_f64_with(0.5, Round::new(Rounding::TiesToEven, IEEE), rng);
     if half.status.is_ok() {
         if let Ok(r) = f.dot_exact(
             &[a, b],
             &[half.value; 2],
             f,
-            Rounding::TiesToEven,
-            IEEE,
+            Round::new(Rounding::TiesToEven, IEEE),
             rng,
         ) {
             return r;
@@ -509,9 +522,14 @@ fn mid_code<R: RandomBits>(f: &FloatFormat, a: u64, b: u64, rng: &mut R) -> Stat
     }
     // ½ is not in the format: halve the sum, rounded to odd first (enough bits for one
     // correct rounding afterwards whenever the format has fewer than 52 bits).
-    let sum = f.sum_exact(&[a, b], &FloatFormat::FP64, Rounding::ToOdd, IEEE, rng);
+    let sum = f.sum_exact(
+        &[a, b],
+        &FloatFormat::FP64,
+        Round::new(Rounding::ToOdd, IEEE),
+        rng,
+    );
     let h = f64::from_bits(sum.value) * 0.5;
-    f.from_f64(h, Rounding::TiesToEven, IEEE, rng)
+    f.from_f64_with(h, Round::new(Rounding::TiesToEven, IEEE), rng)
 }
 
 /// Turns the result of a directed (or nearest) rounding of a finite exact value into
@@ -632,10 +650,9 @@ pub(crate) mod codes {
     }
 
     fn zero(f: &FloatFormat, negative: bool) -> Ext<u64> {
-        let z = f.from_f64(
+        let z = f.from_f64_with(
             if negative { -0.0 } else { 0.0 },
-            Rounding::TiesToEven,
-            IEEE,
+            Round::new(Rounding::TiesToEven, IEEE),
             &mut NoRandom,
         );
         normalize(f, z, Rounding::TiesToEven)
@@ -668,9 +685,11 @@ pub(crate) mod codes {
     #[inline(always)]
     pub fn add(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.add(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.add_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             (Ext::Finite(_), i) | (i, _) => i,
         }
     }
@@ -678,9 +697,11 @@ pub(crate) mod codes {
     #[inline(always)]
     pub fn sub(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.sub(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.sub_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             (Ext::Finite(_), Ext::PosInf) => Ext::NegInf,
             (Ext::Finite(_), Ext::NegInf) => Ext::PosInf,
             (i, _) => i,
@@ -690,9 +711,11 @@ pub(crate) mod codes {
     #[inline(always)]
     pub fn mul(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.mul(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.mul_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             _ => {
                 let (sa, sb) = (sign(f, a), sign(f, b));
                 if sa == Ordering::Equal || sb == Ordering::Equal {
@@ -708,9 +731,11 @@ pub(crate) mod codes {
     pub fn div(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         let negative = (sign(f, a) == Ordering::Less) != (sign(f, b) == Ordering::Less);
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.div(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.div_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             // A finite value over ±∞: a (signed) zero, rounded in `dir` where the
             // format has no zero.
             (Ext::Finite(_), _) if f.has_zero() => zero(f, negative),
@@ -722,9 +747,11 @@ pub(crate) mod codes {
     #[inline(always)]
     pub fn fma(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, c: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b, c) {
-            (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => {
-                done(f, f.fma(x, y, z, dir.rounding(), IEEE, &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => done(
+                f,
+                f.fma_with(x, y, z, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             _ => add(f, mul(f, a, b, dir), c, dir),
         }
     }
@@ -732,7 +759,11 @@ pub(crate) mod codes {
     #[inline(always)]
     pub fn sqrt(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
-            Ext::Finite(x) => done(f, f.sqrt(x, dir.rounding(), IEEE, &mut NoRandom), dir),
+            Ext::Finite(x) => done(
+                f,
+                f.sqrt_with(x, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             i => i,
         }
     }
@@ -760,7 +791,7 @@ pub(crate) mod codes {
     pub fn from_exact(f: &FloatFormat, x: Exact, mode: Rounding) -> Ext<u64> {
         match x {
             Exact::Inf { negative } => inf(negative),
-            _ => normalize(f, f.round(x, mode, IEEE, &mut NoRandom), mode),
+            _ => normalize(f, f.round(x, Round::new(mode, IEEE), &mut NoRandom), mode),
         }
     }
 

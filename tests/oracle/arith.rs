@@ -216,12 +216,12 @@ pub fn run(
 ) -> StatusAnd<u64> {
     let r = &mut NoDraw;
     match op {
-        Op::Add => f.add(c[0], c[1], mode, policy, r),
-        Op::Sub => f.sub(c[0], c[1], mode, policy, r),
-        Op::Mul => f.mul(c[0], c[1], mode, policy, r),
-        Op::Div => f.div(c[0], c[1], mode, policy, r),
-        Op::Sqrt => f.sqrt(c[0], mode, policy, r),
-        Op::Fma => f.fma(c[0], c[1], c[2], mode, policy, r),
+        Op::Add => f.add_with(c[0], c[1], lowprec::Round::new(mode, policy), r),
+        Op::Sub => f.sub_with(c[0], c[1], lowprec::Round::new(mode, policy), r),
+        Op::Mul => f.mul_with(c[0], c[1], lowprec::Round::new(mode, policy), r),
+        Op::Div => f.div_with(c[0], c[1], lowprec::Round::new(mode, policy), r),
+        Op::Sqrt => f.sqrt_with(c[0], lowprec::Round::new(mode, policy), r),
+        Op::Fma => f.fma_with(c[0], c[1], c[2], lowprec::Round::new(mode, policy), r),
     }
 }
 

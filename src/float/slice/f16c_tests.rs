@@ -14,11 +14,12 @@
 //! Codes go to `u16`, `u32` and `u64`; values are compared by bits, in place and out of
 //! place.
 
+use crate::rounding::Round;
 use std::vec::Vec;
 
 use super::{
-    Copying, FloatFormat, InPlace, NoRandom, Overflow, Rounding, decode, decode_to_f32, encode_f32,
-    f16c, quantize_f32, quantize_f32_to, run,
+    Copying, FloatFormat, InPlace, NoRandom, Overflow, Rounding, decode, decode_to_f32,
+    encode_f32_with, f16c, quantize_f32_to_with, quantize_f32_with, run,
 };
 
 const FP16: FloatFormat = FloatFormat::FP16;
@@ -61,15 +62,15 @@ fn compare(xs: &[f32]) -> usize {
     let want_v = portable_values(xs);
 
     let mut got = std::vec![0u16; xs.len()];
-    encode_f32(&FP16, xs, &mut got, RNE, IEEE, &mut NoRandom).unwrap();
+    encode_f32_with(&FP16, xs, &mut got, Round::new(RNE, IEEE), &mut NoRandom).unwrap();
     let mut got32 = std::vec![0u32; xs.len()];
-    encode_f32(&FP16, xs, &mut got32, RNE, IEEE, &mut NoRandom).unwrap();
+    encode_f32_with(&FP16, xs, &mut got32, Round::new(RNE, IEEE), &mut NoRandom).unwrap();
     let mut got64 = std::vec![0u64; xs.len()];
-    encode_f32(&FP16, xs, &mut got64, RNE, IEEE, &mut NoRandom).unwrap();
+    encode_f32_with(&FP16, xs, &mut got64, Round::new(RNE, IEEE), &mut NoRandom).unwrap();
     let mut got_v = std::vec![0f32; xs.len()];
-    quantize_f32_to(&FP16, xs, &mut got_v, RNE, IEEE, &mut NoRandom).unwrap();
+    quantize_f32_to_with(&FP16, xs, &mut got_v, Round::new(RNE, IEEE), &mut NoRandom).unwrap();
     let mut in_place = xs.to_vec();
-    quantize_f32(&FP16, &mut in_place, RNE, IEEE, &mut NoRandom);
+    quantize_f32_with(&FP16, &mut in_place, Round::new(RNE, IEEE), &mut NoRandom);
 
     for (i, &x) in xs.iter().enumerate() {
         let (w, wv) = (want[i], want_v[i]);
