@@ -1,6 +1,6 @@
 //! lowprec against the `half` crate: f32 → f16/bf16 with ties-to-even bit for bit, every
 //! f16/bf16 code through lowprec's `half` interop, and `half`'s from-f64 misrounding
-//! just above ties (REFERENCES.md §2), where lowprec is right.
+//! just above ties (its f64 conversions go through a narrower type first), where lowprec is right.
 //!
 //! The default run covers every f32 bit pattern with a stride of 61 (70 million, on all
 //! threads), plus every f32 within 4 ulps of every f16/bf16 value and of every midpoint
@@ -10,7 +10,8 @@
 
 use half::{bf16, f16};
 use lowprec::Round;
-use lowprec::float::{Class, bf16_from_f32, f16_from_f32};
+use lowprec::float::formats::{Bf16, Fp16};
+use lowprec::float::{Class, Fp, bf16_from_f32, f16_from_f32};
 use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
 
 /// Whether two 16-bit results agree: same bits, or both NaN (payloads not compared).
@@ -33,6 +34,25 @@ fn check(x: f32) -> Option<String> {
     if !same(l.to_bits(), l.is_nan(), h.to_bits(), h.is_nan()) {
         return Some(format!(
             "bf16: f32 {x:e} ({:#010x}): lowprec {:#06x}, half {:#06x}",
+            x.to_bits(),
+            l.to_bits(),
+            h.to_bits()
+        ));
+    }
+    // The typed one-call conversions, read back through the `half` interop.
+    let (l, h) = (f16::from(Fp::<Fp16>::from(x)), f16::from_f32(x));
+    if !same(l.to_bits(), l.is_nan(), h.to_bits(), h.is_nan()) {
+        return Some(format!(
+            "Fp<Fp16>::from: f32 {x:e} ({:#010x}): lowprec {:#06x}, half {:#06x}",
+            x.to_bits(),
+            l.to_bits(),
+            h.to_bits()
+        ));
+    }
+    let (l, h) = (bf16::from(Fp::<Bf16>::from(x)), bf16::from_f32(x));
+    if !same(l.to_bits(), l.is_nan(), h.to_bits(), h.is_nan()) {
+        return Some(format!(
+            "Fp<Bf16>::from: f32 {x:e} ({:#010x}): lowprec {:#06x}, half {:#06x}",
             x.to_bits(),
             l.to_bits(),
             h.to_bits()
@@ -234,8 +254,31 @@ fn every_f16_and_bf16_code_through_the_half_interop() {
                 to.to_bits()
             ));
         }
+        // The typed values hold half's bits unchanged and decode them as half does.
+        let typed = Fp::<Fp16>::from(h);
+        if typed.to_bits() != c || f16::from(typed).to_bits() != c {
+            fail(format!("Fp<Fp16> {c:#06x}: bits {:#06x}", typed.to_bits()));
+        }
+        if !(typed.to_f32().to_bits() == h.to_f32().to_bits() || (h.is_nan() && typed.is_nan())) {
+            fail(format!(
+                "Fp<Fp16> {c:#06x}: to_f32 {:e}, half {:e}",
+                typed.to_f32(),
+                h.to_f32()
+            ));
+        }
         // bfloat16 likewise.
         let b = bf16::from_bits(c);
+        let typed = Fp::<Bf16>::from_bf16(b);
+        if typed.to_bits() != c || typed.to_bf16().to_bits() != c {
+            fail(format!("Fp<Bf16> {c:#06x}: bits {:#06x}", typed.to_bits()));
+        }
+        if !(typed.to_f32().to_bits() == b.to_f32().to_bits() || (b.is_nan() && typed.is_nan())) {
+            fail(format!(
+                "Fp<Bf16> {c:#06x}: to_f32 {:e}, half {:e}",
+                typed.to_f32(),
+                b.to_f32()
+            ));
+        }
         let l32 = FloatFormat::BF16.to_f32(code);
         if !(l32.to_bits() == b.to_f32().to_bits() || (l32.is_nan() && b.is_nan())) {
             fail(format!(
@@ -398,4 +441,14 @@ fn from_f64_just_off_ties_half_misrounds_lowprec_does_not() {
             );
         }
     }
+}
+
+/// The `half` interop constructors are `const`, as `half`'s own are.
+#[test]
+fn half_interop_is_const() {
+    const ONE: Fp<Fp16> = Fp::<Fp16>::from_f16(f16::ONE);
+    const PI: bf16 = Fp::<Bf16>::from_bf16(bf16::PI).to_bf16();
+    assert_eq!(ONE.to_f64(), 1.0);
+    assert_eq!(PI, bf16::PI);
+    assert_eq!(Fp::<Bf16>::from(PI).to_f32(), bf16::PI.to_f32());
 }
