@@ -9,7 +9,7 @@
 //!   ml_dtypes' side must be one of the documented behaviours below;
 //! - f64 inputs: ml_dtypes converts float64 through float32, so inputs just off a
 //!   midpoint between two neighbours first round onto the midpoint and then tie the
-//!   wrong way (REFERENCES.md §2). The test generates such inputs around every midpoint
+//!   wrong way. The test generates such inputs around every midpoint
 //!   and checks lowprec against the exact oracle on all of them.
 //!
 //! The Python side needs `bash scripts/setup-oracles.sh` (see `tests/pyoracle`).
@@ -515,7 +515,7 @@ fn f64_inputs_expose_ml_dtypes_double_rounding() {
         .collect();
     let exact = queries.run();
 
-    // The pinned example of REFERENCES.md §2.
+    // The pinned example: 1 + 2⁻⁴ + 2⁻⁴⁰, just above a tie of E4M3FN.
     let e4m3fn = FloatFormat::E4M3FN;
     let mut rng = SplitMix64::new(0);
     let ml_pinned = tables[0].1[ml_codes[FORMATS.len()][0] as usize];

@@ -1,4 +1,4 @@
-//! Stochastic rounding against its definitions (REFERENCES.md §1, the table on
+//! Stochastic rounding against its definitions (the IEEE P3109 rules and the table on
 //! `Stochastic`):
 //!
 //! - every rule (proportional, equal, P3109 A/B/C) decided exactly for every discarded

@@ -1,5 +1,5 @@
 //! Stochastic rounding inside the arithmetic (add, sub, mul, div, fma, sqrt), against the
-//! definitions of REFERENCES.md §1 and the table on `Stochastic`, with exact results from
+//! IEEE P3109 definitions and the table on `Stochastic`, with exact results from
 //! `rug` (the operands' textbook values from `tests/oracle`, never lowprec's):
 //!
 //! - statistics with fixed seeds: for add, mul, div and fma in bf16, E4M3FN and fp16,
@@ -211,7 +211,7 @@ fn round_even(y: &Rational) -> Integer {
 }
 
 /// The draws r ∈ [0, 2ⁿ) that round away from zero, as a half-open range [lo, hi), per
-/// the definition of each rule (REFERENCES.md §1):
+/// the definition of each rule:
 /// proportional r < ⌈δ·2ⁿ⌉; A ⌊δ·2ⁿ⌋ + r ≥ 2ⁿ; B ⌊δ·2ⁿ⁺¹⌋/2 + r ≥ 2ⁿ − ½;
 /// C round(δ·2ⁿ) + r ≥ 2ⁿ (ties to even).
 fn away_draws(kind: SrKind, n: u32, delta: &Rational) -> (Integer, Integer) {

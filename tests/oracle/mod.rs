@@ -18,7 +18,7 @@
 //!   the even biased exponent (0 is even); E8M0 keeps the significand rule (ties up). Ties
 //!   away/to zero/up/down pick the named neighbour of MPFR's `Down`/`Up` pair. Round to odd:
 //!   the truncation if it is odd by the same parity, else the other neighbour.
-//! - Overflow (REFERENCES.md §1, the docs of `Overflow`): the value rounded on the grid
+//! - Overflow (IEEE 754 and the OCP FP8 rules, the docs of `Overflow`): the value rounded on the grid
 //!   exceeds max finite. Then `Ieee` gives ±∞ (NaN where the format has no ∞, ±max where it
 //!   has neither) except for modes pointing toward zero (toward zero, to odd, toward ∓∞ for
 //!   ±x), which give ±max; `SatFinite` and `SatPropagate` give ±max. Flags: overflow+inexact.
