@@ -457,7 +457,7 @@ type Pinned = (
 /// pychop 0.6.2's known defects, one pinned input each: pychop's wrong value, and
 /// lowprec's value, which the exact oracle confirms.
 #[test]
-fn pychop_defects_of_references_pinned() {
+fn pychop_known_defects_pinned() {
     let below_2_14 = next_down(16384.0);
     // (description, exp_bits, sig_bits, rmode, lowprec format, oracle format, x, pychop's value)
     #[rustfmt::skip]
