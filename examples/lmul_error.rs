@@ -139,7 +139,7 @@ fn methods() -> Vec<Method> {
             name: format!("L-Mul k = {k} (offset 2^−{})", offset_exponent(k)),
             run: Box::new(move |x, y| {
                 let r = lm.mul(u64::from(x.to_bits()), u64::from(y.to_bits()));
-                f64::from(f32::from_bits(r.value as u32))
+                f64::from(f32::from_bits(r as u32))
             }),
         });
     }

@@ -79,10 +79,10 @@
 //! let code = |x: f32| u64::from(x.to_bits());
 //! let val = |c: u64| f32::from_bits(c as u32);
 //! assert_eq!(lm.offset_constant(), 0x3F78_0000);
-//! assert_eq!(val(lm.mul(code(1.5), code(1.5)).value), 2.125);
-//! assert_eq!(val(lm.mul(code(1.75), code(1.75)).value), 3.125);
-//! assert_eq!(val(lm.mul(code(-2.0), code(3.0)).value), -6.25);
-//! assert_eq!(val(lm.mul(0, 0).value), 4.25); // no guards in the paper's form
+//! assert_eq!(val(lm.mul(code(1.5), code(1.5))), 2.125);
+//! assert_eq!(val(lm.mul(code(1.75), code(1.75))), 3.125);
+//! assert_eq!(val(lm.mul(code(-2.0), code(3.0))), -6.25);
+//! assert_eq!(val(lm.mul(0, 0)), 4.25); // no guards in the paper's form
 //! ```
 
 use crate::rounding::Round;
@@ -252,10 +252,10 @@ impl std::error::Error for LmulError {}
 /// assert_eq!((lm.mode(), lm.k(), lm.offset_exponent()), (Mode::Guarded, 3, 3));
 /// assert_eq!(lm.offset_constant(), 0x37);
 /// // 1.5 × 1.5: fractions .5 + .5 + 2^-3 carry into the exponent: 2 × 1.125 = 2.25.
-/// assert_eq!(e4m3.to_f64(lm.mul(0x3C, 0x3C).value), 2.25);
+/// assert_eq!(e4m3.to_f64(lm.mul(0x3C, 0x3C)), 2.25);
 /// // 448 × 2 saturates under SatFinite; 0 × 448 is 0 (the paper's form would wrap).
-/// assert_eq!(e4m3.to_f64(lm.mul(0x7E, 0x40).value), 448.0);
-/// assert_eq!(lm.mul(0x00, 0x7E).value, 0x00);
+/// assert_eq!(e4m3.to_f64(lm.mul(0x7E, 0x40)), 448.0);
+/// assert_eq!(lm.mul(0x00, 0x7E), 0x00);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct LMul {
@@ -307,7 +307,7 @@ impl LMul {
     /// let lm = LMul::paper(FloatFormat::FP32).with_k(3);
     /// assert_eq!((lm.k(), lm.offset_exponent()), (3, 3));
     /// // 1.9 is kept as 1.875 (0b1.111); 1.875 × 1 = 1 + .875 + 0 + 2^-3 carries: 2.0.
-    /// let r = lm.mul(u64::from(1.9f32.to_bits()), u64::from(1.0f32.to_bits())).value;
+    /// let r = lm.mul(u64::from(1.9f32.to_bits()), u64::from(1.0f32.to_bits()));
     /// assert_eq!(f32::from_bits(r as u32), 2.0);
     /// ```
     pub const fn with_k(self, k: u32) -> Self {
@@ -390,10 +390,21 @@ impl LMul {
     }
 
     /// L-Mul of two codes (bits above the format's width are ignored), in the configured
-    /// mode. [`Mode::PaperExact`] never raises a flag; [`Mode::Guarded`] raises `invalid`
-    /// (∞ × 0, signaling NaN), `overflow | inexact` and `underflow | inexact`.
+    /// mode and overflow policy. [`mul_with`](Self::mul_with) returns the flags too.
     #[inline]
-    pub fn mul(&self, a: u64, b: u64) -> StatusAnd<u64> {
+    pub fn mul(&self, a: u64, b: u64) -> u64 {
+        self.mul_with(a, b).value
+    }
+
+    /// L-Mul of two codes with the IEEE status flags. [`Mode::PaperExact`] never raises a
+    /// flag; [`Mode::Guarded`] raises `invalid` (∞ × 0, signaling NaN), `overflow |
+    /// inexact` and `underflow | inexact`.
+    ///
+    /// An L-Mul unit is configured once, as a hardware multiplier is: its overflow policy
+    /// is part of the [`LMul`] value ([`with_overflow`](Self::with_overflow)), and its
+    /// results never need random bits (the only rounding is at the ends of the range).
+    #[inline]
+    pub fn mul_with(&self, a: u64, b: u64) -> StatusAnd<u64> {
         match self.mode {
             Mode::PaperExact => StatusAnd::new(self.mul_paper(a, b), Status::OK),
             Mode::Guarded => self.mul_guarded(a, b),
@@ -505,7 +516,7 @@ impl LMul {
     /// let eq1 = lm.eq1(x, x);
     /// let v = FloatFormat::FP64.round(eq1, Round::default(), &mut NoRandom);
     /// assert_eq!(f64::from_bits(v.value), 2.5625); // Eq. 1
-    /// assert_eq!(f32::from_bits(lm.mul(x, x).value as u32), 3.125); // the bit form
+    /// assert_eq!(f32::from_bits(lm.mul(x, x) as u32), 3.125); // the bit form
     /// ```
     pub fn eq1(&self, a: u64, b: u64) -> Exact {
         let f = &self.format;
@@ -669,7 +680,7 @@ fn accumulate<R: RandomBits + ?Sized>(
     rng: &mut R,
 ) -> StatusAnd<u64> {
     let products = pairs.map(|(x, y)| {
-        let p = lm.mul(x, y);
+        let p = lm.mul_with(x, y);
         (lm.format.decode(p.value), p.status)
     });
     crate::float::dot::accumulate(products, acc, rng)
@@ -687,7 +698,7 @@ mod tests {
     #[test]
     fn golden_values_fp32() {
         let lm = LMul::paper(FloatFormat::FP32);
-        let p = |x: f32, y: f32| lm.mul(f32code(x), f32code(y)).value as u32;
+        let p = |x: f32, y: f32| lm.mul(f32code(x), f32code(y)) as u32;
         assert_eq!(f32::from_bits(p(1.0, 1.0)), 1.0625);
         assert_eq!(f32::from_bits(p(1.5, 1.5)), 2.125);
         assert_eq!(f32::from_bits(p(1.75, 1.75)), 3.125);
@@ -703,9 +714,9 @@ mod tests {
             (-2.0, 3.0),
             (3.6, 2.1),
         ] {
-            assert_eq!(g.mul(f32code(x), f32code(y)).value, u64::from(p(x, y)));
+            assert_eq!(g.mul(f32code(x), f32code(y)), u64::from(p(x, y)));
         }
-        assert_eq!(g.mul(0, 0).value, 0);
+        assert_eq!(g.mul(0, 0), 0);
     }
 
     #[test]
@@ -720,14 +731,14 @@ mod tests {
             )
         };
         assert_eq!(to_f64(lm.eq1(x, x)), 2.5625);
-        assert_eq!(f32::from_bits(lm.mul(x, x).value as u32), 3.125);
+        assert_eq!(f32::from_bits(lm.mul(x, x) as u32), 3.125);
         // Without a carry both agree: 1.25 × 1.25 = 1 + .25 + .25 + 1/16.
         let y = f32code(1.25);
         assert_eq!(to_f64(lm.eq1(y, y)), 1.5625);
-        assert_eq!(f32::from_bits(lm.mul(y, y).value as u32), 1.5625);
+        assert_eq!(f32::from_bits(lm.mul(y, y) as u32), 1.5625);
         // A double carry in bf16: 1.96875² → 4 (bit form), 3 (Eq. 1).
         let b = LMul::paper(FloatFormat::BF16);
-        assert_eq!(b.mul(0x3FFC, 0x3FFC).value, 0x4080);
+        assert_eq!(b.mul(0x3FFC, 0x3FFC), 0x4080);
         assert_eq!(to_f64(b.eq1(0x3FFC, 0x3FFC)), 3.0);
     }
 
@@ -738,7 +749,7 @@ mod tests {
     fn guarded_special_layouts() {
         let g = |name: &str, ov: Overflow, a: u64, b: u64| {
             let f: FloatFormat = name.parse().unwrap();
-            let r = LMul::guarded(f, ov).mul(a, b);
+            let r = LMul::guarded(f, ov).mul_with(a, b);
             (r.value, r.status)
         };
         let (ieee, sat, prop) = (Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate);
@@ -789,9 +800,9 @@ mod tests {
         let f: FloatFormat = "e4m3:nozero:nosub".parse().unwrap();
         let lm = LMul::guarded(f, Overflow::Ieee);
         let uf = Status::UNDERFLOW | Status::INEXACT;
-        assert_eq!(lm.mul(0x80, 0x00), StatusAnd::new(0x80, uf));
-        assert_eq!(lm.mul(0x80, 0x80), StatusAnd::new(0x00, uf));
-        assert_eq!(lm.mul(0x00, 0x00), StatusAnd::new(0x00, uf));
+        assert_eq!(lm.mul_with(0x80, 0x00), StatusAnd::new(0x80, uf));
+        assert_eq!(lm.mul_with(0x80, 0x80), StatusAnd::new(0x00, uf));
+        assert_eq!(lm.mul_with(0x00, 0x00), StatusAnd::new(0x00, uf));
     }
 
     #[test]

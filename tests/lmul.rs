@@ -28,7 +28,7 @@ fn paper_form_fp32_matches_the_papers_code() {
     for _ in 0..200_000 {
         let (a, b) = (rng.next_u64() as u32, rng.next_u64() as u32);
         assert_eq!(
-            lm.mul(u64::from(a), u64::from(b)).value,
+            lm.mul(u64::from(a), u64::from(b)),
             u64::from(paper_fp32(a, b))
         );
     }
@@ -56,7 +56,7 @@ fn paper_form_8_bit_exhaustive() {
             for b in 0..=255u8 {
                 let want =
                     ((a & 0x7F).wrapping_add(b & 0x7F).wrapping_sub(c) & 0x7F) | ((a ^ b) & 0x80);
-                assert_eq!(lm.mul(u64::from(a), u64::from(b)).value, u64::from(want));
+                assert_eq!(lm.mul(u64::from(a), u64::from(b)), u64::from(want));
             }
         }
     }
@@ -74,7 +74,7 @@ fn paper_form_truncation_keeps_first_k_bits() {
         let b = (rng.next_u64() & 0xFFFF) as u16;
         let t = |x: u16| x & 0x7FF0;
         let want = (t(a).wrapping_add(t(b)).wrapping_sub(0x3F70) & 0x7FFF) | ((a ^ b) & 0x8000);
-        assert_eq!(lm.mul(u64::from(a), u64::from(b)).value, u64::from(want));
+        assert_eq!(lm.mul(u64::from(a), u64::from(b)), u64::from(want));
     }
 }
 
@@ -174,7 +174,7 @@ fn guarded_8_bit_exhaustive_against_value_model() {
                 };
                 for a in 0..=255u64 {
                     for b in 0..=255u64 {
-                        let got = lm.mul(a, b);
+                        let got = lm.mul_with(a, b);
                         let (ca, cb) = (f.classify(a), f.classify(b));
                         let neg = f.split(a).0 != f.split(b).0;
                         let zeroish = |c: Class| matches!(c, Class::Zero | Class::Subnormal);
@@ -247,7 +247,7 @@ fn eq1_agrees_with_the_bit_form_without_carry_and_differs_with_it() {
         let c = 2f64.powi(-(offset_exponent(7) as i32));
         let eq1 = fp64(lm.eq1(a, b));
         assert_eq!(eq1, 1.0 + xa + xb + c);
-        let bit = f.to_f64(lm.mul(a, b).value);
+        let bit = f.to_f64(lm.mul(a, b));
         if xa + xb + c < 1.0 {
             assert_eq!(bit, eq1);
             plain += 1;
@@ -312,7 +312,7 @@ fn dot_is_the_core_dot_of_the_products() {
                             let prods: Vec<u16> = a
                                 .iter()
                                 .zip(&b)
-                                .map(|(&x, &y)| lm.mul(u64::from(x), u64::from(y)).value as u16)
+                                .map(|(&x, &y)| lm.mul(u64::from(x), u64::from(y)) as u16)
                                 .collect();
                             let ones = vec![one(&fin) as u16; len];
                             let seed = rng.next_u64();
@@ -487,12 +487,12 @@ proptest! {
     ) {
         let lm = LMul::guarded(f, ov).with_k(k);
         let (a, b) = (a & f.code_mask(), b & f.code_mask());
-        let r = lm.mul(a, b);
-        prop_assert_eq!(r, lm.mul(b, a));
+        let r = lm.mul_with(a, b);
+        prop_assert_eq!(r, lm.mul_with(b, a));
         // Negating an operand negates the result (NaN stays NaN; formats without −0
         // have one zero).
         if f.has_neg_zero() && !f.is_nan(a) && !f.is_nan(b) {
-            let n = lm.mul(a ^ f.sign_bit(), b);
+            let n = lm.mul_with(a ^ f.sign_bit(), b);
             if f.is_nan(r.value) {
                 prop_assert!(f.is_nan(n.value));
             } else {
@@ -516,7 +516,7 @@ proptest! {
         // without infinity (E4M3FN, FNUZ), as the core's multiplication does.
         let overflow_nan = ov == Overflow::Ieee && !f.has_inf();
         if finite(a) && finite(b) && !overflow_nan {
-            let r = lm.mul(a, b);
+            let r = lm.mul_with(a, b);
             prop_assert!(!f.is_nan(r.value), "{} {:#x} × {:#x} = NaN", f, a, b);
             prop_assert!(!r.status.contains(Status::INVALID));
         }
@@ -535,7 +535,7 @@ proptest! {
         let lm = LMul::guarded(f, Overflow::Ieee).with_k(k);
         let (a, b) = (a & f.code_mask(), b & f.code_mask());
         let normal = |c| f.classify(c) == Class::Normal;
-        let r = lm.mul(a, b);
+        let r = lm.mul_with(a, b);
         if normal(a) && normal(b) && normal(r.value) {
             let exact = f.to_f64(a) * f.to_f64(b); // ≤ 48 significant bits: exact in f64
             let ratio = f.to_f64(r.value) / exact;
@@ -561,14 +561,14 @@ fn guarded_edges() {
     for ov in [Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate] {
         let lm = LMul::guarded(f, ov);
         // Zeros and subnormals give signed zeros.
-        assert_eq!(lm.mul(c(-0.0), c(3.0)).value, c(-0.0));
-        assert_eq!(lm.mul(c(1e-40), c(-3.0)).value, c(-0.0));
+        assert_eq!(lm.mul(c(-0.0), c(3.0)), c(-0.0));
+        assert_eq!(lm.mul(c(1e-40), c(-3.0)), c(-0.0));
         // Underflow gives zero with the underflow flag.
-        let r = lm.mul(c(1e-20), c(1e-20));
+        let r = lm.mul_with(c(1e-20), c(1e-20));
         assert_eq!(r.value, 0);
         assert!(r.status.contains(Status::UNDERFLOW | Status::INEXACT));
         // Overflow follows the policy.
-        let r = lm.mul(c(1e30), c(-1e30));
+        let r = lm.mul_with(c(1e30), c(-1e30));
         let want = match ov {
             Overflow::Ieee => f32::NEG_INFINITY,
             _ => -f32::MAX,
@@ -576,28 +576,25 @@ fn guarded_edges() {
         assert_eq!(v(r.value), want);
         assert!(r.status.contains(Status::OVERFLOW));
         // Infinities propagate (SatFinite maps them to max, as every lowprec rounding).
-        let r = lm.mul(c(f32::INFINITY), c(-2.0));
+        let r = lm.mul_with(c(f32::INFINITY), c(-2.0));
         let want = match ov {
             Overflow::SatFinite => -f32::MAX,
             _ => f32::NEG_INFINITY,
         };
         assert_eq!(v(r.value), want);
         // ∞ × 0 is invalid; NaN propagates.
-        let r = lm.mul(c(f32::INFINITY), 0);
+        let r = lm.mul_with(c(f32::INFINITY), 0);
         assert!(v(r.value).is_nan() && r.status.contains(Status::INVALID));
-        assert!(v(lm.mul(c(f32::NAN), c(1.0)).value).is_nan());
+        assert!(v(lm.mul(c(f32::NAN), c(1.0))).is_nan());
     }
     // E4M3FN has no infinity: IEEE overflow is NaN, as the core's multiplication gives.
     let e = FloatFormat::E4M3FN;
     let lm = LMul::guarded(e, Overflow::Ieee);
-    assert_eq!(lm.mul(0x7E, 0x48).value, 0x7F);
-    assert_eq!(lm.mul(0xFE, 0x48).value, 0xFF);
-    assert_eq!(
-        LMul::guarded(e, Overflow::SatFinite).mul(0xFE, 0x48).value,
-        0xFE
-    );
+    assert_eq!(lm.mul(0x7E, 0x48), 0x7F);
+    assert_eq!(lm.mul(0xFE, 0x48), 0xFF);
+    assert_eq!(LMul::guarded(e, Overflow::SatFinite).mul(0xFE, 0x48), 0xFE);
     // The paper's form wraps instead: 448 × 4 = 0x7E + 0x48 − 0x37 = 0x8F → 0x0F.
-    assert_eq!(LMul::paper(e).mul(0x7E, 0x48).value, 0x0F);
+    assert_eq!(LMul::paper(e).mul(0x7E, 0x48), 0x0F);
 }
 
 #[test]

@@ -650,7 +650,7 @@ fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<Str
         Op::Lmul => {
             let (lmul_mode, k) = cfg.lmul;
             let lm = LMul::new(*f, lmul_mode, ov).with_k(k.unwrap_or(f.man_bits()));
-            lm.mul(x[0], x[1])
+            lm.mul_with(x[0], x[1])
         }
     };
     let digits = f.width().div_ceil(4) as usize;
