@@ -7,7 +7,7 @@
 //! the result's code and flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
 //! says more.
 
-use lowprec::float::{Exact, MAX_TEXT_LEN};
+use lowprec::float::Exact;
 use lowprec::lmul::{LMul, Mode as LmulMode};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
 use std::ffi::OsString;
@@ -17,6 +17,10 @@ use std::process::ExitCode;
 
 #[path = "lowprec/fixed.rs"]
 mod fixed;
+
+/// The longest number that `round` and `fixed` read, in characters (a line may hold a
+/// little blank space and a carriage return besides).
+const MAX_NUMBER: usize = 1_000_000;
 
 const USAGE: &str = "\
 lowprec: exact low-precision floating-point rounding, as golden vectors
@@ -59,9 +63,10 @@ Reads one number per line from standard input and writes one line per number:
 
 Numbers are read exactly, never through a binary64: decimals (464, 0.1, -1.5e-7,
 1e-400, 2.5e+4000), hex floats (-0x1.8p-3, 0x.8p1), inf, -inf, nan, +0, -0, letters
-in either case. Spaces, tabs and a carriage return around a number are ignored. A
-number has at most 100000 characters and an exponent within +-1000000 after `e`
-or +-10000000 after `p`.
+in either case. Spaces, tabs and a carriage return around a number are ignored.
+Digit strings and exponents may have any length, up to 1000000 characters a line:
+values beyond every format's range round as they must, 1e999999999999 overflowing
+and 1e-400000000 underflowing.
 
 Options (also written --name=value):
   --format FMT       the target format (required): a preset (`lowprec formats`),
@@ -702,8 +707,8 @@ fn run_round(
 ) -> Result<(), CliError> {
     let mut rng = SplitMix64::new(cfg.seed);
     // At most one number's worth of bytes plus a CR and a little blank space.
-    let max = MAX_TEXT_LEN + 15;
-    let too_long = format!("a number has at most {MAX_TEXT_LEN} characters");
+    let max = MAX_NUMBER + 15;
+    let too_long = format!("a number has at most {MAX_NUMBER} characters");
     run_lines(input, output, max, &too_long, |line| {
         round_line(cfg, line, &mut rng)
     })

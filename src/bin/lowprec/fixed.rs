@@ -1,10 +1,10 @@
 //! `lowprec fixed cast` and `lowprec fixed op`: fixed-point golden vectors, bit-exact with
 //! ap_fixed / ap_int / ac_fixed.
 
-use super::{CliError, run_lines, usage};
+use super::{CliError, MAX_NUMBER, run_lines, usage};
 use lowprec::Status;
 use lowprec::fixed::{FixedFormat, Wide};
-use lowprec::float::{Exact, MAX_TEXT_LEN};
+use lowprec::float::Exact;
 use std::io::{BufRead, Write};
 
 pub const HELP: &str = "\
@@ -268,7 +268,7 @@ pub fn op_line(
 }
 
 /// Longest accepted input line.
-const MAX_LINE: usize = MAX_TEXT_LEN + 15;
+const MAX_LINE: usize = MAX_NUMBER + 15;
 
 /// Runs `lowprec fixed`.
 pub fn run(
@@ -276,7 +276,7 @@ pub fn run(
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let too_long = format!("a line has at most {MAX_TEXT_LEN} characters");
+    let too_long = format!("a line has at most {MAX_NUMBER} characters");
     match cmd {
         FixedCmd::Cast(f) => run_lines(input, output, MAX_LINE, &too_long, |l| cast_line(f, l)),
         FixedCmd::Op { op, a, b, out } => run_lines(input, output, MAX_LINE, &too_long, |l| {
