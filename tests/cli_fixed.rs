@@ -124,6 +124,36 @@ fn exact_inputs_and_families() {
 }
 
 #[test]
+fn far_beyond_the_range() {
+    // ap_fixed<8,4>: LSB 2^-4, raw -128..=127. Below half an LSB a value truncates
+    // (AP_TRN, toward -inf) to 0 or -1 and rounds (AP_RND) to 0; far above the range it
+    // saturates. 2^99999999999 and 1.5·2^99999999999 are exact, and their low bits are
+    // zero (0 under AP_WRAP). 10^999999999999 has more than 128 significant bits: it
+    // reaches the cast with the bits below them unknown (inexact, and invalid where a
+    // wrap would need them), as 1e400 does.
+    check(
+        &["fixed", "cast", "--type", "ap_fixed<8,4,AP_TRN,AP_SAT>"],
+        "1e-400000000\n-1e-400000000\n0x1p99999999999\n-0x1p99999999999\n1e999999999999\n",
+        &[
+            "0 0x0p+0 inexact",
+            "-1 -0x1p-4 inexact",
+            "127 0x1.fcp+2 overflow",
+            "-128 -0x1p+3 overflow",
+            "127 0x1.fcp+2 overflow,inexact",
+        ],
+    );
+    check(
+        &["fixed", "cast", "--type", "ap_fixed<8,4,AP_RND,AP_WRAP>"],
+        "-1e-400000000\n0x1.8p99999999999\n-1e999999999999\n",
+        &[
+            "0 0x0p+0 inexact",
+            "0 0x0p+0 overflow",
+            "0 0x0p+0 invalid,overflow,inexact",
+        ],
+    );
+}
+
+#[test]
 fn operations() {
     let a = "ap_fixed<8,4>";
     let b = "ap_ufixed<6,2>";

@@ -1,15 +1,23 @@
 //! Parsing never panics, and what is parsed is right:
 //! - a parsed `FloatFormat`'s `Display` parses back to the same format;
-//! - an exact `Exact`'s hex-float text parses back to the same value;
+//! - a parsed finite `Exact` keeps the contract of `Finite` (an odd significand when
+//!   exact, at least 127 significant bits with a sticky bit) and its leading bit lies
+//!   within 2^±FAR_EXPONENT; when exact, its hex-float text parses back to the same value;
 //! - wherever Rust's `f64`/`f32` parsers (correctly rounded, and independent of lowprec)
-//!   accept the text, `Exact::from_str` accepts it too (unless it is over lowprec's
-//!   length or exponent limits) and rounding it once, ties to even, gives the same bits.
+//!   accept the text, `Exact::from_str` accepts it too and rounding it once, ties to even,
+//!   gives the same bits (exponents and digit strings of any length: `1e-99999999999`,
+//!   a thousand-digit exponent, values far beyond every format);
+//! - the claim that makes the stand-ins beyond 2^±FAR_EXPONENT sound: the parsed
+//!   significand placed at 2^±FAR_EXPONENT and at 2^±(FAR_EXPONENT + k), k up to 2³⁰,
+//!   rounds to the same code and flags, drawing the same random bits, in a format, mode
+//!   and overflow policy read from the input's bytes.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use lowprec::Round;
-use lowprec::float::{Exact, ParseExactError};
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+use libfuzzer_sys::fuzz_target;
+use lowprec::float::{Exact, FAR_EXPONENT, Finite};
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec_fuzz::{Bytes, format, mode};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(s) = std::str::from_utf8(data) else {
@@ -26,6 +34,16 @@ fuzz_target!(|data: &[u8]| {
     }
 
     let parsed = s.parse::<Exact>();
+    if let Ok(Exact::Finite(f)) = parsed {
+        let lead = f.exp + 127 - f.sig.leading_zeros() as i32;
+        assert!(f.sig != 0 && lead.abs() <= FAR_EXPONENT, "{s:?}: {f:?}");
+        if f.sticky {
+            assert!(f.sig >> 126 != 0, "{s:?}: a sticky bit below {f:?}");
+        } else {
+            assert!(f.sig & 1 == 1, "{s:?}: {f:?} is not normalized");
+        }
+        stand_ins_round_alike(data, f);
+    }
     if let Ok(x) = parsed
         && !matches!(x, Exact::Finite(f) if f.sticky)
     {
@@ -47,7 +65,6 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(bits, y.to_bits(), "{s:?}: lowprec {bits:#x}, f64 {y:e}");
                 }
             }
-            Err(ParseExactError::TooLong { .. } | ParseExactError::ExponentOutOfRange { .. }) => {}
             Err(e) => panic!("{s:?}: f64 parses it, lowprec says {e}"),
         }
     }
@@ -66,3 +83,36 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// `f`'s significand and sticky bit with the leading bit at 2^±FAR_EXPONENT and further
+/// out round alike, in a format, mode and policy read from `data`.
+fn stand_ins_round_alike(data: &[u8], f: Finite) {
+    let mut b = Bytes(data);
+    let Some(fmt) = format(&mut b) else {
+        return;
+    };
+    let mode = mode(&mut b);
+    let policy =
+        [Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate][usize::from(b.byte() % 3)];
+    let k = 1 + (b.u64() % (1 << 30)) as i32;
+    let seed = b.u64();
+    let lead = f.exp + 127 - f.sig.leading_zeros() as i32;
+    for side in [1, -1] {
+        let at = |to: i32| {
+            Exact::Finite(Finite {
+                exp: f.exp - lead + side * to,
+                ..f
+            })
+        };
+        let (mut r1, mut r2) = (SplitMix64::new(seed), SplitMix64::new(seed));
+        let near = fmt.round(at(FAR_EXPONENT), Round::new(mode, policy), &mut r1);
+        let far = fmt.round(at(FAR_EXPONENT + k), Round::new(mode, policy), &mut r2);
+        assert_eq!(
+            (near.value, near.status),
+            (far.value, far.status),
+            "{fmt} {mode} {policy}: {f:?} at 2^{}(FAR_EXPONENT + {k})",
+            if side > 0 { "" } else { "-" }
+        );
+        assert_eq!(r1.next_u64(), r2.next_u64(), "{fmt} {mode}: the draws differ");
+    }
+}

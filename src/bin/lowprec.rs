@@ -8,16 +8,19 @@
 //! says more.
 
 use lowprec::Round;
-use lowprec::float::{Exact, MAX_TEXT_LEN};
+use lowprec::float::Exact;
 use lowprec::lmul::{LMul, Mode as LmulMode};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 use std::ffi::OsString;
-use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+#[path = "lowprec/common.rs"]
+mod common;
 #[path = "lowprec/fixed.rs"]
 mod fixed;
+
+use common::{CliError, MAX_NUMBER, MAX_NUMBER_LINE, Opt, Options, flags, run_lines, usage};
 
 const USAGE: &str = "\
 lowprec: exact low-precision floating-point rounding, as golden vectors
@@ -60,9 +63,10 @@ Reads one number per line from standard input and writes one line per number:
 
 Numbers are read exactly, never through a binary64: decimals (464, 0.1, -1.5e-7,
 1e-400, 2.5e+4000), hex floats (-0x1.8p-3, 0x.8p1), inf, -inf, nan, +0, -0, letters
-in either case. Spaces, tabs and a carriage return around a number are ignored. A
-number has at most 100000 characters and an exponent within +-1000000 after `e`
-or +-10000000 after `p`.
+in either case. Spaces, tabs and a carriage return around a number are ignored.
+Digit strings and exponents may have any length, up to 1000000 characters a line:
+values beyond every format's range round as they must, 1e999999999999 overflowing
+and 1e-400000000 underflowing.
 
 Options (also written --name=value):
   --format FMT       the target format (required): a preset (`lowprec formats`),
@@ -186,40 +190,6 @@ Options:
   -h, --help this help
 ";
 
-/// A failed run: what to print on standard error, and the exit status.
-#[derive(Debug)]
-enum CliError {
-    /// A bad command line (status 2).
-    Usage(String),
-    /// A bad input line, numbered from 1 (status 1).
-    Input { line: u64, msg: String },
-    /// Reading or writing failed (status 1).
-    Io(&'static str, io::Error),
-}
-
-impl CliError {
-    fn exit_code(&self) -> u8 {
-        match self {
-            CliError::Usage(_) => 2,
-            _ => 1,
-        }
-    }
-}
-
-impl fmt::Display for CliError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CliError::Usage(msg) => write!(f, "{msg} (see `lowprec --help`)"),
-            CliError::Input { line, msg } => write!(f, "line {line}: {msg}"),
-            CliError::Io(what, e) => write!(f, "{what}: {e}"),
-        }
-    }
-}
-
-fn usage(msg: impl Into<String>) -> CliError {
-    CliError::Usage(msg.into())
-}
-
 /// What the command line asks for.
 #[derive(Debug, PartialEq)]
 enum Command {
@@ -332,17 +302,28 @@ fn parse_format(name: &str) -> Result<FloatFormat, CliError> {
         .map_err(|e| usage(format!("bad format {name:?}: {e}")))
 }
 
+/// The options of `round` and `op`.
+const SETTINGS: [Opt; 7] = [
+    Opt::Value("--format"),
+    Opt::Value("--rounding"),
+    Opt::Value("--overflow"),
+    Opt::Value("--seed"),
+    Opt::Value("--random-bits"),
+    Opt::Value("--lmul-mode"),
+    Opt::Value("--k"),
+];
+
 fn parse_round(args: &[String]) -> Result<Command, CliError> {
-    let raw = parse_settings(args, |arg| {
+    let options = Options::parse(args, &SETTINGS, |arg| {
         Err(usage(format!(
             "unexpected argument {arg:?}: numbers are read from standard input"
         )))
     })?;
-    match raw {
+    match options {
         None => Ok(Command::Help(ROUND_HELP)),
-        Some(raw) => {
-            raw.lmul_options(false)?;
-            Ok(Command::Round(raw.validate("round")?))
+        Some(options) => {
+            lmul_options(&options, false)?;
+            Ok(Command::Round(settings(&options, "round")?))
         }
     }
 }
@@ -350,7 +331,7 @@ fn parse_round(args: &[String]) -> Result<Command, CliError> {
 fn parse_op(args: &[String]) -> Result<Command, CliError> {
     const OPS: &str = "add, sub, mul, div, fma or sqrt (correctly rounded), or lmul (L-Mul)";
     let mut op = None;
-    let raw = parse_settings(args, |arg| {
+    let options = Options::parse(args, &SETTINGS, |arg| {
         if op.is_some() {
             return Err(usage(format!(
                 "unexpected argument {arg:?}: operand codes are read from standard input"
@@ -362,151 +343,86 @@ fn parse_op(args: &[String]) -> Result<Command, CliError> {
         );
         Ok(())
     })?;
-    let Some(raw) = raw else {
+    let Some(options) = options else {
         return Ok(Command::Help(OP_HELP));
     };
     let op = op.ok_or_else(|| usage(format!("op needs an operation: {OPS}")))?;
-    let lmul = raw.lmul_options(op == Op::Lmul)?;
+    let lmul = lmul_options(&options, op == Op::Lmul)?;
     Ok(Command::Op(OpConfig {
         op,
-        round: raw.validate("op")?,
+        round: settings(&options, "op")?,
         lmul,
     }))
 }
 
-/// The option values shared by `round` and `op`, as given.
-#[derive(Default)]
-struct RawSettings {
-    format: Option<String>,
-    rounding: Option<String>,
-    overflow: Option<String>,
-    seed: Option<String>,
-    bits: Option<String>,
-    lmul_mode: Option<String>,
-    k: Option<String>,
+/// Parses --lmul-mode and --k, which only `op lmul` takes (`allowed`).
+fn lmul_options(options: &Options, allowed: bool) -> Result<(LmulMode, Option<u32>), CliError> {
+    if !allowed {
+        if options.has("--lmul-mode") || options.has("--k") {
+            return Err(usage("--lmul-mode and --k are options of `op lmul` only"));
+        }
+        return Ok((LmulMode::PaperExact, None));
+    }
+    let mode = match options.value("--lmul-mode") {
+        None => LmulMode::PaperExact,
+        Some(m) => m.parse().map_err(|_| {
+            usage(format!(
+                "unknown L-Mul mode {m:?}: expected paper or guarded"
+            ))
+        })?,
+    };
+    let k = match options.value("--k") {
+        None => None,
+        Some(k) => Some(k.parse::<u32>().ok().filter(|&k| k <= 52).ok_or_else(|| {
+            usage(format!(
+                "--k must be a number of fraction bits 0 to 52, got {k:?}"
+            ))
+        })?),
+    };
+    Ok((mode, k))
 }
 
-/// Collects the options shared by `round` and `op`, handing each argument that is not an
-/// option to `positional` in order; `None` when help was asked for.
-fn parse_settings(
-    args: &[String],
-    mut positional: impl FnMut(&String) -> Result<(), CliError>,
-) -> Result<Option<RawSettings>, CliError> {
-    let mut raw = RawSettings::default();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(None);
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let slot = match name {
-            "--format" => &mut raw.format,
-            "--rounding" => &mut raw.rounding,
-            "--overflow" => &mut raw.overflow,
-            "--seed" => &mut raw.seed,
-            "--random-bits" => &mut raw.bits,
-            "--lmul-mode" => &mut raw.lmul_mode,
-            "--k" => &mut raw.k,
-            _ if name.starts_with('-') => return Err(usage(format!("unknown option {name:?}"))),
-            _ => {
-                positional(arg)?;
-                continue;
-            }
-        };
-        let value = match inline {
-            Some(v) => v,
-            None => it
-                .next()
-                .cloned()
-                .ok_or_else(|| usage(format!("{name} needs a value")))?,
-        };
-        if slot.replace(value).is_some() {
-            return Err(usage(format!("{name} given twice")));
-        }
-    }
-    Ok(Some(raw))
-}
-
-impl RawSettings {
-    /// Parses --lmul-mode and --k, which only `op lmul` takes (`allowed`).
-    fn lmul_options(&self, allowed: bool) -> Result<(LmulMode, Option<u32>), CliError> {
-        if !allowed {
-            if self.lmul_mode.is_some() || self.k.is_some() {
-                return Err(usage("--lmul-mode and --k are options of `op lmul` only"));
-            }
-            return Ok((LmulMode::PaperExact, None));
-        }
-        let mode = match &self.lmul_mode {
-            None => LmulMode::PaperExact,
-            Some(m) => m.parse().map_err(|_| {
-                usage(format!(
-                    "unknown L-Mul mode {m:?}: expected paper or guarded"
-                ))
-            })?,
-        };
-        let k = match &self.k {
-            None => None,
-            Some(k) => Some(k.parse::<u32>().ok().filter(|&k| k <= 52).ok_or_else(|| {
-                usage(format!(
-                    "--k must be a number of fraction bits 0 to 52, got {k:?}"
-                ))
-            })?),
-        };
-        Ok((mode, k))
-    }
-
-    /// Checks and parses the values for the command `cmd`.
-    fn validate(self, cmd: &str) -> Result<RoundConfig, CliError> {
-        let RawSettings {
-            format,
-            rounding,
-            overflow,
-            seed,
-            bits,
-            lmul_mode: _,
-            k: _,
-        } = self;
-        let format =
-            parse_format(&format.ok_or_else(|| usage(format!("{cmd} needs --format FMT")))?)?;
-        let bits = match bits {
-            None => 64,
-            Some(b) => match b.parse::<u8>() {
-                Ok(n @ 1..=64) => n,
-                _ => return Err(usage(format!("--random-bits must be 1 to 64, got {b:?}"))),
-            },
-        };
-        let rounding = match rounding {
+/// Checks and parses the format, rounding, overflow and seed options for the command `cmd`.
+fn settings(options: &Options, cmd: &str) -> Result<RoundConfig, CliError> {
+    let format = parse_format(
+        options
+            .value("--format")
+            .ok_or_else(|| usage(format!("{cmd} needs --format FMT")))?,
+    )?;
+    let bits = match options.value("--random-bits") {
+        None => 64,
+        Some(b) => match b.parse::<u8>() {
+            Ok(n @ 1..=64) => n,
+            _ => return Err(usage(format!("--random-bits must be 1 to 64, got {b:?}"))),
+        },
+    };
+    let rounding = match options.value("--rounding") {
         None => Rounding::TiesToEven,
-        Some(r) => Rounding::parse_with_bits(&r, bits).map_err(|_| {
+        Some(r) => Rounding::parse_with_bits(r, bits).map_err(|_| {
             usage(format!(
                 "unknown rounding mode {r:?}: expected rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal sr-a sr-b sr-c"
             ))
         })?,
     };
-        let overflow = match overflow {
-            None => Overflow::Ieee,
-            Some(o) => o.parse().map_err(|_| {
-                usage(format!(
-                    "unknown overflow policy {o:?}: expected ieee, satfinite or satpropagate"
-                ))
-            })?,
-        };
-        let seed = match seed {
-            None => 0,
-            Some(s) => parse_u64(&s).ok_or_else(|| {
-                usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}"))
-            })?,
-        };
-        Ok(RoundConfig {
-            format,
-            rounding,
-            overflow,
-            seed,
-        })
-    }
+    let overflow = match options.value("--overflow") {
+        None => Overflow::Ieee,
+        Some(o) => o.parse().map_err(|_| {
+            usage(format!(
+                "unknown overflow policy {o:?}: expected ieee, satfinite or satpropagate"
+            ))
+        })?,
+    };
+    let seed = match options.value("--seed") {
+        None => 0,
+        Some(s) => parse_u64(s)
+            .ok_or_else(|| usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}")))?,
+    };
+    Ok(RoundConfig {
+        format,
+        rounding,
+        overflow,
+        seed,
+    })
 }
 
 /// A decimal, or 0x-prefixed hex, u64.
@@ -519,19 +435,16 @@ fn parse_u64(s: &str) -> Option<u64> {
 }
 
 fn parse_formats(args: &[String]) -> Result<Command, CliError> {
-    let mut hex = false;
     let mut names = Vec::new();
-    for arg in args {
-        match arg.as_str() {
-            "-h" | "--help" => return Ok(Command::Help(FORMATS_HELP)),
-            "--hex" => hex = true,
-            a if a.starts_with('-') => return Err(usage(format!("unknown option {a:?}"))),
-            a => {
-                let f = parse_format(a)?;
-                names.push((f.to_string(), f));
-            }
-        }
-    }
+    let options = Options::parse(args, &[Opt::Flag("--hex")], |arg| {
+        let f = parse_format(arg)?;
+        names.push((f.to_string(), f));
+        Ok(())
+    })?;
+    let Some(options) = options else {
+        return Ok(Command::Help(FORMATS_HELP));
+    };
+    let hex = options.has("--hex");
     if names.is_empty() {
         names = FloatFormat::PRESETS
             .iter()
@@ -541,23 +454,10 @@ fn parse_formats(args: &[String]) -> Result<Command, CliError> {
     Ok(Command::Formats { names, hex })
 }
 
-/// The status flags as one token: names joined by commas, or `ok`.
-fn flags(s: Status) -> String {
-    s.to_string().replace(' ', ",")
-}
-
 /// Rounds one input line (without its newline) into `cfg.format`; the output line
 /// without its newline, or what is wrong with the input.
 fn round_line<R: RandomBits>(cfg: &RoundConfig, line: &str, rng: &mut R) -> Result<String, String> {
-    let text = line.trim_matches([' ', '\t', '\r']);
-    if text.is_empty() {
-        return Err("empty line: every line must hold one number".into());
-    }
-    let x: Exact = text.parse().map_err(|e| {
-        let shown: String = text.chars().take(40).collect();
-        let more = if shown.len() < text.len() { "..." } else { "" };
-        format!("{e}: {shown:?}{more}")
-    })?;
+    let x = common::number(line)?;
     let r = cfg
         .format
         .round(x, Round::new(cfg.rounding, cfg.overflow), rng);
@@ -662,41 +562,6 @@ fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<Str
     ))
 }
 
-/// Turns every line of `input` into a line of `output` with `each` (given the line
-/// without its newline). A line longer than `max` bytes, or that is not UTF-8, or that
-/// `each` rejects, stops the run with its line number; the lines before it are written.
-fn run_lines(
-    input: &mut dyn BufRead,
-    output: &mut dyn Write,
-    max: usize,
-    too_long: &str,
-    mut each: impl FnMut(&str) -> Result<String, String>,
-) -> Result<(), CliError> {
-    let mut buf = Vec::new();
-    let mut number = 0u64;
-    // A line, its newline, and no more: reading stops there.
-    let cap = max as u64 + 1;
-    loop {
-        buf.clear();
-        let n = io::Read::take(&mut *input, cap)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| CliError::Io("reading standard input", e))?;
-        if n == 0 {
-            return Ok(());
-        }
-        number += 1;
-        let fail = |msg: String| CliError::Input { line: number, msg };
-        if buf.last() == Some(&b'\n') {
-            buf.pop();
-        } else if n as u64 == cap {
-            return Err(fail(format!("line too long: {too_long}")));
-        }
-        let line = std::str::from_utf8(&buf).map_err(|_| fail("not valid UTF-8".into()))?;
-        let out = each(line).map_err(fail)?;
-        writeln!(output, "{out}").map_err(|e| CliError::Io("writing standard output", e))?;
-    }
-}
-
 /// `lowprec round`: every line of `input` to a line of `output`.
 fn run_round(
     cfg: &RoundConfig,
@@ -704,10 +569,8 @@ fn run_round(
     output: &mut dyn Write,
 ) -> Result<(), CliError> {
     let mut rng = SplitMix64::new(cfg.seed);
-    // At most one number's worth of bytes plus a CR and a little blank space.
-    let max = MAX_TEXT_LEN + 15;
-    let too_long = format!("a number has at most {MAX_TEXT_LEN} characters");
-    run_lines(input, output, max, &too_long, |line| {
+    let too_long = format!("a number has at most {MAX_NUMBER} characters");
+    run_lines(input, output, MAX_NUMBER_LINE, &too_long, |line| {
         round_line(cfg, line, &mut rng)
     })
 }

@@ -27,5 +27,5 @@ mod wide;
 pub use convert::{bf16_from_f32, f16_from_f32};
 pub use exact::{Exact, Finite};
 pub use format::{Class, FloatFormat, FormatError, Specials};
-pub use text::{MAX_BINARY_EXPONENT, MAX_DECIMAL_EXPONENT, MAX_TEXT_LEN, ParseExactError};
+pub use text::{FAR_EXPONENT, ParseExactError};
 pub use value::{Format, Fp, IeeeFormat, ParseFpError, formats};

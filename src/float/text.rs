@@ -1,33 +1,83 @@
 //! Exact text input and output for [`Exact`] values.
 //!
-//! [`Exact`] implements [`FromStr`] for decimals (`0.1`, `-1.5e-7`, `1e-400`), hex floats
-//! (`-0x1.8p-3`, `0x.8p1`), `inf`, `-inf`, `nan`, `+0` and `-0`, always taken exactly:
-//! the parsed value is the true value, or — when it has more bits than a `u128` holds —
+//! [`Exact`] implements [`FromStr`] for every real number written as a decimal (`0.1`,
+//! `-1.5e-7`, `1e-400`, `1e999999999999`) or a hex float (`-0x1.8p-3`, `0x.8p1`), with
+//! digit strings and exponents of any length, and for `inf`, `-inf`, `nan`, `+0` and `-0`.
+//! The parsed value is the true value, or — when it has more bits than a `u128` holds —
 //! the true value truncated to at least 125 significant bits with a sticky bit, which is
 //! what [`FloatFormat::round`](crate::FloatFormat::round) needs to round it correctly once.
+//! A value whose leading bit lies beyond 2^±[`FAR_EXPONENT`], far outside every format,
+//! is given a stand-in at 2^±`FAR_EXPONENT` that every format rounds exactly as it would
+//! round the true value.
 //!
 //! [`Exact`] implements [`Display`](fmt::Display) (and [`LowerHex`](fmt::LowerHex), the
 //! same text) as a hex float with a normalized significand: `0x1.cp+2`, `-0x1p-9`,
-//! `0x0p+0`, `-0x0p+0`, `inf`, `-inf`, `nan`, `-nan`. Every exact value's text parses back
-//! to the same value.
+//! `0x0p+0`, `-0x0p+0`, `inf`, `-inf`, `nan`, `-nan`. The text of every exact value whose
+//! leading bit lies within 2^±`FAR_EXPONENT` (every parsed value's does) parses back to
+//! the same value.
 //!
 //! Decimals that are not small integers need arbitrary-precision arithmetic and so the
-//! `alloc` feature; hex floats, infinities, NaN and zeros never allocate.
+//! `alloc` feature, unless they lie beyond every format's range; hex floats, infinities,
+//! NaN and zeros never allocate.
 
 use super::exact::{Exact, Finite};
 use core::fmt;
 use core::str::FromStr;
 
-/// Inputs longer than this many bytes are rejected with [`ParseExactError::TooLong`].
-pub const MAX_TEXT_LEN: usize = 100_000;
-
-/// Largest accepted |exponent| after `e` in a decimal (`1e1000000` is accepted,
-/// `1e1000001` is not). Every format's range lies well inside: the largest finite value
-/// of any [`FloatFormat`](crate::FloatFormat) is below 10^316275.
-pub const MAX_DECIMAL_EXPONENT: i64 = 1_000_000;
-
-/// Largest accepted |exponent| after `p` in a hex float.
-pub const MAX_BINARY_EXPONENT: i64 = 10_000_000;
+/// The leading-bit exponent of the stand-ins for values beyond every format's range:
+/// 2²⁰ + 2¹² + 1 = 1052673.
+///
+/// A parsed finite value whose leading bit 2^L lies at L ≥ `FAR_EXPONENT` keeps its sign,
+/// significand and sticky bit, and its exponent is lowered to make L = `FAR_EXPONENT`; one
+/// at L ≤ −`FAR_EXPONENT` likewise has it raised to make L = −`FAR_EXPONENT`. A decimal
+/// that lies beyond either bound by its digit count and exponent alone is not converted:
+/// it becomes the significand 2¹²⁷ with the sticky bit set, at that L.
+///
+/// No format tells a stand-in from the true value, because every
+/// [`FloatFormat`](crate::FloatFormat) has at most 11 exponent bits, at most 52 fraction
+/// bits and a bias within ±2²⁰:
+///
+/// - Its largest finite value is below 2^(emax + 1) ≤ 2^(2¹¹ + 2²⁰), so any value at or
+///   above 2^`FAR_EXPONENT` rounds, in every mode, to a significand of at least 1 with an
+///   exponent above emax: [`round`](crate::FloatFormat::round) returns the overflow result
+///   of the sign, mode and overflow policy, whatever the magnitude. A stochastic mode draws
+///   one random number exactly when the value is inexact at the format's precision
+///   p ≤ 53, that is, when its significand has more than p bits after trailing zeros or a
+///   sticky bit: the stand-in keeps both. (A decimal n·10^e with e ≥ 23 has the odd factor
+///   5^e > 2⁵³, so it is inexact in every format, as the sticky 2¹²⁷ is.)
+/// - Its finest quantum is 2^(emin − m) ≥ 2^(−2²⁰ − 52) (emin ≥ −bias; without
+///   subnormals the quantum below 2^emin is 2^emin). A nonzero value below
+///   2^(1 − `FAR_EXPONENT`) < 2^(−2²⁰ − 116) is less than 2⁻⁶⁴ of it: it rounds from
+///   nothing kept and a discarded fraction 0 < δ < 2⁻⁶⁴, whose first 64 bits are zero
+///   and whose sticky bit is set, the same for every such value. So every mode gives the
+///   same code and flags (underflow, inexact), and stochastic modes make the same one draw
+///   with the same outcome: P(away) = ⌈δ·2ⁿ⌉/2ⁿ = 2⁻ⁿ for the proportional rule, ⌊δ·2ⁿ⌋,
+///   ⌊δ·2ⁿ⁺¹⌋/2 and round(δ·2ⁿ) are 0 for the P3109 rules, ½ for the equal one.
+///
+/// Fixed-point casts ([`FixedFormat::from_exact`](crate::fixed::FixedFormat::from_exact)),
+/// whose quantum 2^−F has |F| ≤ 8256, see both kinds alike too: all bits above the format
+/// (overflow, the same low bits and sticky bit), or all below it. Rounding once is all a
+/// stand-in is good for: it is not the true value, and two values beyond the same bound may
+/// compare equal.
+///
+/// ```
+/// use lowprec::float::{Exact, FAR_EXPONENT};
+/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// let lead = |x: Exact| match x {
+///     Exact::Finite(f) => f.exp + 127 - f.sig.leading_zeros() as i32,
+///     _ => unreachable!(),
+/// };
+/// let huge: Exact = "1e999999999999".parse()?;
+/// let tiny: Exact = "-1e-400000000".parse()?;
+/// assert_eq!((lead(huge), lead(tiny)), (FAR_EXPONENT, -FAR_EXPONENT));
+/// let mut rng = SplitMix64::new(0);
+/// let r = FloatFormat::BF16.round(huge, Round::new(Rounding::TowardZero, Overflow::Ieee), &mut rng);
+/// assert_eq!(r.value, 0x7f7f); // the largest finite bf16, overflow and inexact
+/// let r = FloatFormat::BF16.round(tiny, Round::new(Rounding::TowardNegative, Overflow::Ieee), &mut rng);
+/// assert_eq!(r.value, 0x8001); // −2⁻¹³³, the smallest subnormal, underflow and inexact
+/// # Ok::<(), lowprec::float::ParseExactError>(())
+/// ```
+pub const FAR_EXPONENT: i32 = (1 << 20) + (1 << 12) + 1;
 
 /// Why a string is not an exact real value.
 ///
@@ -36,17 +86,11 @@ pub const MAX_BINARY_EXPONENT: i64 = 10_000_000;
 /// assert_eq!("".parse::<Exact>(), Err(ParseExactError::Empty));
 /// assert_eq!("1.2.3".parse::<Exact>(), Err(ParseExactError::InvalidChar { index: 3, ch: '.' }));
 /// assert_eq!("1e".parse::<Exact>(), Err(ParseExactError::MissingExponent));
-/// assert!(matches!("1e2000000".parse::<Exact>(), Err(ParseExactError::ExponentOutOfRange { .. })));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ParseExactError {
     /// The input is empty (or only a sign).
     Empty,
-    /// The input has more than [`MAX_TEXT_LEN`] bytes.
-    TooLong {
-        /// Length of the input in bytes.
-        len: usize,
-    },
     /// A character that does not belong at this place.
     InvalidChar {
         /// Byte offset of the character (0-based).
@@ -58,16 +102,12 @@ pub enum ParseExactError {
     NoDigits,
     /// An `e` or `p` is not followed by a (signed) decimal exponent.
     MissingExponent,
-    /// The written exponent lies beyond [`MAX_DECIMAL_EXPONENT`] (after `e`) or
-    /// [`MAX_BINARY_EXPONENT`] (after `p`).
-    ExponentOutOfRange {
-        /// Whether the exponent was a hex float's binary one.
-        binary: bool,
-    },
     /// The decimal needs arbitrary-precision arithmetic, which needs the `alloc` feature.
     /// Without it, decimals are accepted when their significant digits form an integer
     /// below 10¹⁹ and their value is that integer times 10⁰…10²⁷ (`464`, `2.5e4`,
-    /// `1e20`), which is exact in 128 bits.
+    /// `1e20`), which is exact in 128 bits, and when their digit count and exponent alone
+    /// put them beyond every format's range (`1e-400000`, `7e999999`; see
+    /// [`FAR_EXPONENT`]).
     NeedsAlloc,
 }
 
@@ -75,10 +115,6 @@ impl fmt::Display for ParseExactError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
             ParseExactError::Empty => f.write_str("empty number"),
-            ParseExactError::TooLong { len } => write!(
-                f,
-                "number too long: {len} characters, at most {MAX_TEXT_LEN} are accepted"
-            ),
             ParseExactError::InvalidChar { index, ch } => write!(
                 f,
                 "invalid character {ch:?} at column {} (expected a decimal like -1.5e-7, a hex \
@@ -89,17 +125,9 @@ impl fmt::Display for ParseExactError {
             ParseExactError::MissingExponent => {
                 f.write_str("the exponent after 'e' or 'p' has no digits")
             }
-            ParseExactError::ExponentOutOfRange { binary: false } => write!(
-                f,
-                "decimal exponent beyond ±{MAX_DECIMAL_EXPONENT} (far outside every format's range)"
-            ),
-            ParseExactError::ExponentOutOfRange { binary: true } => write!(
-                f,
-                "binary exponent beyond ±{MAX_BINARY_EXPONENT} (far outside every format's range)"
-            ),
             ParseExactError::NeedsAlloc => f.write_str(
                 "this decimal needs the `alloc` feature (without it only integers below 10^19 \
-                 times 10^0..10^27 are exact)",
+                 times 10^0..10^27, and values far beyond every format's range, are exact)",
             ),
         }
     }
@@ -108,12 +136,19 @@ impl fmt::Display for ParseExactError {
 #[cfg(feature = "std")]
 impl std::error::Error for ParseExactError {}
 
+/// Written exponents saturate at ±2¹⁰⁰. No input is long enough (2⁶⁴ bytes) to move a
+/// value by that many places, so a saturated exponent puts the value beyond the same
+/// bound of [`FAR_EXPONENT`] as the written one: the result does not change. All the
+/// exponent arithmetic below is in `i128`, far from overflow.
+const EXPONENT_CAP: i128 = 1 << 100;
+
 /// The zero-copy pieces of a decimal or hex significand: digits before and after the
 /// point (each a run of ASCII digits of the radix), and the written exponent.
 struct Parts<'a> {
     int: &'a [u8],
     frac: &'a [u8],
-    exp: i64,
+    /// The exponent after `e` or `p`, saturated at ±[`EXPONENT_CAP`].
+    exp: i128,
 }
 
 /// Splits `s` (the text after the sign and any `0x`) into significand digits and exponent.
@@ -145,7 +180,7 @@ fn split_number(s: &[u8], offset: usize, hex: bool) -> Result<Parts<'_>, ParseEx
             _ => Err(ParseExactError::NoDigits),
         };
     }
-    let mut exp = 0i64;
+    let mut exp = 0i128;
     if let Some(&b) = s.get(i) {
         if b.to_ascii_lowercase() != exp_char {
             return Err(invalid(s, offset, i));
@@ -163,24 +198,15 @@ fn split_number(s: &[u8], offset: usize, hex: bool) -> Result<Parts<'_>, ParseEx
             _ => false,
         };
         let start = i;
-        // Saturate far above both limits: the value is only compared with them.
         while let Some(&b) = s.get(i) {
             if !b.is_ascii_digit() {
                 return Err(invalid(s, offset, i));
             }
-            exp = (exp * 10 + i64::from(b - b'0')).min(1 << 40);
+            exp = (exp * 10 + i128::from(b - b'0')).min(EXPONENT_CAP);
             i += 1;
         }
         if i == start {
             return Err(ParseExactError::MissingExponent);
-        }
-        let limit = if hex {
-            MAX_BINARY_EXPONENT
-        } else {
-            MAX_DECIMAL_EXPONENT
-        };
-        if exp > limit {
-            return Err(ParseExactError::ExponentOutOfRange { binary: hex });
         }
         if negative {
             exp = -exp;
@@ -203,8 +229,21 @@ fn invalid(s: &[u8], offset: usize, i: usize) -> ParseExactError {
     }
 }
 
-/// A finite value from its exact significand parts; exact values get an odd significand.
-fn finite(negative: bool, sig: u128, exp: i64, sticky: bool) -> Exact {
+/// The stand-in for a value whose leading bit lies at 2^±[`FAR_EXPONENT`] or beyond, when
+/// its significand is not known: 2¹²⁷ with the sticky bit, leading bit at 2^`lead`.
+fn far(negative: bool, lead: i32) -> Exact {
+    Exact::Finite(Finite {
+        negative,
+        sig: 1 << 127,
+        exp: lead - 127,
+        sticky: true,
+    })
+}
+
+/// The finite value (−1)^negative · (sig + ε) · 2^exp (0 < ε < 1 when `sticky`, else
+/// ε = 0): exact values get an odd significand, and a leading bit beyond
+/// 2^±[`FAR_EXPONENT`] is moved to that bound, keeping the significand and sticky bit.
+fn finite(negative: bool, sig: u128, exp: i128, sticky: bool) -> Exact {
     if sig == 0 {
         return Exact::Zero { negative };
     }
@@ -212,11 +251,13 @@ fn finite(negative: bool, sig: u128, exp: i64, sticky: bool) -> Exact {
         (sig, exp)
     } else {
         let tz = sig.trailing_zeros();
-        (sig >> tz, exp + i64::from(tz))
+        (sig >> tz, exp + i128::from(tz))
     };
-    // The input limits keep every exponent within ±(10^7 + 4·10^5 + 2^22): no clamping
-    // ever happens, it only keeps the conversion total.
-    let exp = exp.clamp(i64::from(i32::MIN / 2), i64::from(i32::MAX / 2)) as i32;
+    let far = i128::from(FAR_EXPONENT);
+    let lead = exp + i128::from(127 - sig.leading_zeros());
+    let moved = lead.clamp(-far, far);
+    // |moved| ≤ FAR_EXPONENT, so the exponent of the last bit fits an i32 easily.
+    let exp = (exp + moved - lead) as i32;
     Exact::Finite(Finite {
         negative,
         sig,
@@ -231,7 +272,7 @@ fn finite(negative: bool, sig: u128, exp: i64, sticky: bool) -> Exact {
 /// [`Finite`]).
 fn parse_hex(negative: bool, p: &Parts<'_>) -> Exact {
     let mut sig: u128 = 0;
-    let mut shift: i64 = 0;
+    let mut shift: i128 = 0;
     let mut sticky = false;
     for &b in p.int.iter().chain(p.frac.iter()) {
         let d = u128::from((b as char).to_digit(16).unwrap_or(0));
@@ -242,10 +283,10 @@ fn parse_hex(negative: bool, p: &Parts<'_>) -> Exact {
         let lost = 4 - room;
         sig = (sig << room) | (d >> lost);
         sticky |= d & ((1 << lost) - 1) != 0;
-        shift += i64::from(lost);
+        shift += i128::from(lost);
     }
     // value = M · 16^(−fraction digits) · 2^p.
-    let exp = p.exp + shift - 4 * p.frac.len() as i64;
+    let exp = p.exp + shift - 4 * p.frac.len() as i128;
     finite(negative, sig, exp, sticky)
 }
 
@@ -256,9 +297,10 @@ struct Digits<'a> {
     frac: &'a [u8],
     /// Significant digits, skipping `skip` leading ones of `int ++ frac`.
     skip: usize,
+    /// The number of significant digits; the last one is not 0.
     count: usize,
     /// value = (the `count` digits as an integer) · 10^exp10.
-    exp10: i64,
+    exp10: i128,
 }
 
 impl<'a> Digits<'a> {
@@ -276,8 +318,7 @@ impl<'a> Digits<'a> {
                 .take_while(|&&b| b == b'0')
                 .count()
         };
-        // |exp| ≤ 10⁶ and the lengths are ≤ 10⁵: no overflow in i64.
-        let exp10 = p.exp - p.frac.len() as i64 + trail as i64;
+        let exp10 = p.exp - p.frac.len() as i128 + trail as i128;
         Digits {
             int: p.int,
             frac: p.frac,
@@ -297,6 +338,51 @@ impl<'a> Digits<'a> {
     }
 }
 
+/// Where a decimal lies, told from its digit count, exponent and last digits alone.
+#[derive(Debug, PartialEq, Eq)]
+enum Reach {
+    /// At or above 2^FAR_EXPONENT, and inexact in every format.
+    Huge,
+    /// Below 2^−FAR_EXPONENT.
+    Tiny,
+    /// To be converted.
+    Convert,
+}
+
+/// Classifies x = n·10^exp10 (n of `count` digits, the last one nonzero).
+///
+/// x lies in [10^(top−1), 10^top) with top = count + exp10, and 3.3219 < log₂10 < 3.3220:
+/// - top·3.3219 ≤ −FAR_EXPONENT gives x < 10^top = 2^(top·log₂10) ≤ 2^−FAR_EXPONENT
+///   (top < 0 there, so the larger factor log₂10 makes the power smaller);
+/// - (top − 1)·3.3219 ≥ FAR_EXPONENT gives x ≥ 10^(top−1) ≥ 2^FAR_EXPONENT. Every format's
+///   quantum there is 2^(FAR_EXPONENT − 52) or coarser, and x is inexact in all of them
+///   when its odd part exceeds 2⁵³, as it does when x is no integer (exp10 < 0), when it
+///   has the odd factor 5^exp10 > 2⁵³ (exp10 ≥ 23), or when n has fewer than 64 factors
+///   of 2 (then x = odd·2^(< 64 + 23) with odd > 2^(FAR_EXPONENT − 87)). n mod 2⁶⁴ is its
+///   last 64 digits mod 2⁶⁴, as 10⁶⁴ is a multiple of 2⁶⁴. Only an integer of at least
+///   300 000 digits that 2⁶⁴ divides is left to convert.
+fn reach(d: &Digits<'_>) -> Reach {
+    let top = d.count as i128 + d.exp10;
+    let far = i128::from(FAR_EXPONENT) * 10_000;
+    if top * 33_219 <= -far {
+        return Reach::Tiny;
+    }
+    if (top - 1) * 33_219 < far {
+        return Reach::Convert;
+    }
+    let low = || {
+        let last = d.count.min(64);
+        d.iter().skip(d.count - last).fold(0u64, |acc, x| {
+            acc.wrapping_mul(10).wrapping_add(u64::from(x))
+        })
+    };
+    if d.exp10 < 0 || d.exp10 >= 23 || low() != 0 {
+        Reach::Huge
+    } else {
+        Reach::Convert
+    }
+}
+
 fn parse_decimal(negative: bool, p: &Parts<'_>) -> Result<Exact, ParseExactError> {
     let d = Digits::new(p);
     if d.count == 0 {
@@ -308,6 +394,11 @@ fn parse_decimal(negative: bool, p: &Parts<'_>) -> Result<Exact, ParseExactError
         let int = d.iter().fold(0u128, |acc, x| acc * 10 + u128::from(x));
         let sig = int * 5u128.pow(d.exp10 as u32);
         return Ok(finite(negative, sig, d.exp10, false));
+    }
+    match reach(&d) {
+        Reach::Huge => return Ok(far(negative, FAR_EXPONENT)),
+        Reach::Tiny => return Ok(far(negative, -FAR_EXPONENT)),
+        Reach::Convert => {}
     }
     #[cfg(feature = "alloc")]
     {
@@ -326,10 +417,15 @@ impl FromStr for Exact {
     /// Parses a real number exactly: the true value, or for values with more bits than a
     /// `u128` holds, the value truncated to at least 125 significant bits with the sticky bit
     /// set (see [`Finite`]); rounding it once with [`FloatFormat::round`](crate::FloatFormat::round)
-    /// is correct. Inputs are bounded: at most [`MAX_TEXT_LEN`] bytes, exponents within
-    /// ±[`MAX_DECIMAL_EXPONENT`] (decimal) or ±[`MAX_BINARY_EXPONENT`] (hex), so the work is
-    /// bounded too (well under a second in release builds). Decimals other than small
-    /// integers need the `alloc` feature ([`ParseExactError::NeedsAlloc`]).
+    /// is correct. Values beyond 2^±[`FAR_EXPONENT`] become stand-ins that every format
+    /// rounds as it rounds the true value. Digit strings and exponents may have any length.
+    /// The work is linear in the length of the input, but for the decimal digits that are
+    /// converted: the first 100 000 and those down to the place of the 128th significant
+    /// bit, fewer than 740 000 however long the input (under a second in release builds),
+    /// and all digits of an integer above 2^`FAR_EXPONENT` that 2⁶⁴ divides (it could be a
+    /// power of two times a few bits), in time growing as n^1.6 (0.6 s for a million
+    /// digits). Other than small integers and values far beyond every format, decimals
+    /// need the `alloc` feature ([`ParseExactError::NeedsAlloc`]).
     ///
     /// Grammar (letters case-insensitive, no surrounding whitespace):
     /// `[+-]` followed by `inf`, `infinity`, `nan`, a decimal `digits[.digits][e[+-]digits]`
@@ -354,12 +450,14 @@ impl FromStr for Exact {
     /// use lowprec::{FloatFormat, Round, SplitMix64};
     /// let r = FloatFormat::BF16.round(Exact::Finite(f), Round::NEAREST_EVEN, &mut SplitMix64::new(0));
     /// assert_eq!(r.value, 0x3DCD);
+    ///
+    /// // Far beyond every format: rounded as the true value would be.
+    /// let x: Exact = "-2.5e-99999999999999999999".parse()?;
+    /// let r = FloatFormat::BF16.round(x, Round::NEAREST_EVEN, &mut SplitMix64::new(0));
+    /// assert_eq!(r.value, 0x8000); // −0, underflow and inexact
     /// # Ok::<(), lowprec::float::ParseExactError>(())
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.len() > MAX_TEXT_LEN {
-            return Err(ParseExactError::TooLong { len: s.len() });
-        }
         let bytes = s.as_bytes();
         let (negative, start) = match bytes.first() {
             Some(b'-') => (true, 1),
@@ -683,37 +781,149 @@ mod big {
         (q, -s, r.iter().any(|&x| x != 0))
     }
 
-    /// The significant digits · 10^exp10 as (sig, exp, sticky) for [`super::finite`].
-    pub(super) fn decimal_to_binary(d: &Digits<'_>) -> (u128, i64, bool) {
-        // Digits into limbs, 19 at a time (10¹⁹ < 2⁶⁴).
-        let mut n: Vec<u64> = Vec::with_capacity(d.count / 19 + 2);
-        let (mut chunk, mut len) = (0u64, 0u32);
-        for x in d.iter() {
+    /// For n > 0: (q, e, sticky) with n = (q + ε)·2^e, 2¹²⁷ ≤ q < 2¹²⁸, and 0 < ε < 1
+    /// exactly when `sticky` (the top 128 bits of n).
+    fn top_bits(n: &[u64]) -> (u128, i64, bool) {
+        let word = |i: usize| u128::from(n.get(i).copied().unwrap_or(0));
+        let shift = bit_len(n) as i64 - 128;
+        if shift <= -128 {
+            return (0, 0, false); // n = 0
+        }
+        if shift <= 0 {
+            // n < 2¹²⁸ lies in its two low limbs.
+            return (((word(1) << 64) | word(0)) << -shift, shift, false);
+        }
+        // Bits shift .. shift + 128 of n, from three limbs.
+        let (limb, bit) = ((shift / 64) as usize, (shift % 64) as u32);
+        let q = if bit == 0 {
+            (word(limb + 1) << 64) | word(limb)
+        } else {
+            (((word(limb + 2) << 64) | word(limb + 1)) << (64 - bit)) | (word(limb) >> bit)
+        };
+        let below = n[..limb].iter().any(|&x| x != 0) || word(limb) & ((1u128 << bit) - 1) != 0;
+        (q, shift, below)
+    }
+
+    /// The integer written by `count` decimal digits: blocks of [`BLOCK`] digits by
+    /// schoolbook multiplication, then neighbouring blocks joined pairwise with
+    /// 10^(BLOCK·2^k) as the base, level by level (Karatsuba products, so a million digits
+    /// take a fraction of a second, where appending them one by one would take seconds).
+    fn to_limbs(digits: impl Iterator<Item = u8>, count: usize) -> Vec<u64> {
+        let mut blocks: Vec<Vec<u64>> = Vec::with_capacity(count / BLOCK + 1);
+        // The most significant block takes the digits beyond a multiple of BLOCK.
+        let mut size = match count % BLOCK {
+            0 => BLOCK,
+            r => r,
+        };
+        let mut block = Vec::with_capacity(BLOCK / 19 + 1);
+        let (mut chunk, mut len, mut filled) = (0u64, 0u32, 0usize);
+        for x in digits.take(count) {
+            // Chunks of at most 19 digits: 10¹⁹ < 2⁶⁴.
             chunk = chunk * 10 + u64::from(x);
             len += 1;
-            if len == 19 {
-                mul_small_add(&mut n, 10u64.pow(19), chunk);
+            filled += 1;
+            if len == 19 || filled == size {
+                mul_small_add(&mut block, 10u64.pow(len), chunk);
                 (chunk, len) = (0, 0);
             }
+            if filled == size {
+                blocks.push(core::mem::take(&mut block));
+                (filled, size) = (0, BLOCK);
+            }
         }
-        if len > 0 {
-            mul_small_add(&mut n, 10u64.pow(len), chunk);
+        if blocks.len() <= 1 {
+            let mut n = blocks.pop().unwrap_or_default();
+            trim(&mut n);
+            return n;
         }
+        // Least significant block first.
+        blocks.reverse();
+        let mut base = shl(&pow5(BLOCK as u64), BLOCK as u64); // 10^BLOCK
+        while blocks.len() > 1 {
+            let mut joined = Vec::with_capacity(blocks.len() / 2 + 1);
+            let mut it = blocks.into_iter();
+            while let Some(low) = it.next() {
+                match it.next() {
+                    Some(high) => {
+                        let mut v = mul(&high, &base);
+                        add_at(&mut v, &low, 0);
+                        trim(&mut v);
+                        joined.push(v);
+                    }
+                    None => joined.push(low),
+                }
+            }
+            blocks = joined;
+            if blocks.len() > 1 {
+                base = mul(&base, &base);
+                trim(&mut base);
+            }
+        }
+        let mut n = blocks.pop().unwrap_or_default();
         trim(&mut n);
-        // value = n·10^e = n·5^e·2^e.
-        let e = d.exp10;
-        let (q, qe, sticky) = if e >= 0 {
-            let num = mul(&n, &pow5(e as u64));
-            quotient(&num, &[1])
+        n
+    }
+
+    /// Decimals of at most this many significant digits are converted in full, with
+    /// their exact significand bits (the rest only need their leading ones).
+    const KEEP_ALL: i128 = 100_000;
+
+    /// Digits per block of [`to_limbs`]: 16 chunks of 19 digits.
+    const BLOCK: usize = 19 * 16;
+
+    /// The significant digits · 10^exp10 as (sig, exp, sticky) for [`super::finite`],
+    /// converting only the digits that can matter.
+    ///
+    /// The value x lies in [10^(top−1), 10^top) with top = count + exp10, so its leading
+    /// bit 2^L has L ≥ ⌊(top − 1)·log₂10⌋ ≥ `lower` (3.3219 < log₂10 < 3.3220, the smaller
+    /// factor for top − 1 ≥ 0). Converted exactly, a value comes out as (q + ε)·2^e with
+    /// 2¹²⁶ ≤ q < 2¹²⁸, so e ≥ L − 127 ≥ −t for t = max(0, 127 − lower). The digits below
+    /// 10^−t only feed the sticky bit: truncating x to the multiple x_t of 10^−t below it
+    /// (which keeps the leading digit, as top − 1 ≥ −t) changes neither q nor e, because
+    /// (q + 1)·2^e — an integer when e ≥ 0, a multiple of 10^e otherwise — is a multiple of
+    /// 10^−t above x_t, hence at least x_t + 10^−t > x. So x = (q + ε')·2^e with ε' > 0
+    /// exactly when ε > 0 or a dropped digit is nonzero (the last digit is nonzero, so
+    /// that is when any digit is dropped). At most top + t ≤ 740 000 digits are kept for
+    /// values within 2^±FAR_EXPONENT; values above it are integers (t = 0) of any length.
+    /// The first [`KEEP_ALL`] digits are always kept, so shorter decimals convert from every
+    /// digit (the same bits as a conversion of every digit; with digits dropped the value's
+    /// truncation is the same, but q may have 127 bits where that gives 128, or back).
+    pub(super) fn decimal_to_binary(d: &Digits<'_>) -> (u128, i128, bool) {
+        convert(d, KEEP_ALL)
+    }
+
+    /// [`decimal_to_binary`], always keeping the first `keep_all` digits.
+    fn convert(d: &Digits<'_>, keep_all: i128) -> (u128, i128, bool) {
+        let top = d.count as i128 + d.exp10;
+        let below = top - 1;
+        let lower = if below >= 0 {
+            (below * 33_219).div_euclid(10_000)
         } else {
-            quotient(&n, &pow5(e.unsigned_abs()))
+            (below * 33_220).div_euclid(10_000)
         };
-        (q, qe + e, sticky)
+        let t = (127 - lower).max(0);
+        // top + t ≥ 1: the leading digit is kept. Keeping more digits than needed keeps
+        // the argument valid (it then holds for a smaller 10^−t).
+        let kept = (top + t).max(keep_all).min(d.count as i128) as usize;
+        let dropped = d.count - kept;
+        let n = to_limbs(d.iter(), kept);
+        // value ≈ n·10^e = n·5^e·2^e. The callers bound |e| by about 1.06·10⁶ (values
+        // within 2^±FAR_EXPONENT) or by 22 (longer integers above it).
+        let e = d.exp10 + dropped as i128;
+        let pow = pow5(e.unsigned_abs() as u64);
+        let (q, qe, sticky) = if e >= 0 {
+            top_bits(&mul(&n, &pow))
+        } else {
+            quotient(&n, &pow)
+        };
+        (q, i128::from(qe) + e, sticky || dropped > 0)
     }
 
     #[cfg(test)]
     mod tests {
         use super::*;
+        use alloc::format;
+        use alloc::string::{String, ToString};
 
         #[test]
         fn karatsuba_matches_schoolbook() {
@@ -758,12 +968,198 @@ mod big {
                 assert_eq!(v, vec![5u64.pow(k)]);
             }
         }
+
+        /// A pseudo-random generator for the tests below.
+        struct Lcg(u64);
+
+        impl Lcg {
+            fn next(&mut self) -> u64 {
+                self.0 = self
+                    .0
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                self.0 >> 11
+            }
+            fn below(&mut self, n: u64) -> u64 {
+                self.next() % n
+            }
+        }
+
+        /// The digits as an integer, appended one by one.
+        fn naive_limbs(digits: &[u8]) -> Vec<u64> {
+            let mut n = Vec::new();
+            for &x in digits {
+                mul_small_add(&mut n, 10, u64::from(x));
+            }
+            trim(&mut n);
+            n
+        }
+
+        #[test]
+        fn blocks_join_like_digit_by_digit() {
+            let mut rng = Lcg(3);
+            let sizes = [
+                1,
+                18,
+                19,
+                20,
+                BLOCK - 1,
+                BLOCK,
+                BLOCK + 1,
+                3 * BLOCK,
+                5 * BLOCK + 7,
+            ];
+            for &count in sizes.iter().chain(&[2000, 4321, 9000]) {
+                for _ in 0..4 {
+                    let digits: Vec<u8> = (0..count).map(|_| rng.below(10) as u8).collect();
+                    let got = to_limbs(digits.iter().copied(), count);
+                    assert_eq!(got, naive_limbs(&digits), "{count} digits");
+                }
+            }
+            let nines = [9u8; 3000];
+            assert_eq!(to_limbs(nines.iter().copied(), 3000), naive_limbs(&nines));
+        }
+
+        #[test]
+        fn top_bits_match_the_quotient_by_one() {
+            let mut rng = Lcg(5);
+            for len in 1..12 {
+                for _ in 0..50 {
+                    let mut n: Vec<u64> = (0..len).map(|_| rng.next() << rng.below(12)).collect();
+                    if rng.below(3) == 0 {
+                        n[0] = 0; // low limbs of zeros: exact
+                    }
+                    trim(&mut n);
+                    if n.is_empty() {
+                        continue;
+                    }
+                    assert_eq!(top_bits(&n), quotient(&n, &[1]), "{n:x?}");
+                }
+            }
+        }
+
+        /// The value truncated to 127 significant bits, with the sticky bit.
+        fn to_127_bits((q, e, sticky): (u128, i128, bool)) -> (u128, i128, bool) {
+            let lost = 1 - q.leading_zeros().min(1); // q ≥ 2¹²⁷: one bit too many
+            (
+                q >> lost,
+                e + i128::from(lost),
+                sticky || q & u128::from(lost) != 0,
+            )
+        }
+
+        /// n·10^exp10 from every digit, the conversion before digits were dropped.
+        fn convert_all(digits: &[u8], exp10: i128) -> (u128, i128, bool) {
+            let n = naive_limbs(digits);
+            let pow = pow5(exp10.unsigned_abs() as u64);
+            let (q, qe, sticky) = if exp10 >= 0 {
+                quotient(&mul(&n, &pow), &[1])
+            } else {
+                quotient(&n, &pow)
+            };
+            (q, i128::from(qe) + exp10, sticky)
+        }
+
+        /// Checks `decimal_to_binary` on digits·10^exp10 (digits without leading or
+        /// trailing zeros) against converting every digit.
+        fn check(digits: &[u8], exp10: i128) {
+            let text: String = digits.iter().map(|&x| char::from(b'0' + x)).collect();
+            let text = format!("{text}e{exp10}");
+            let p = super::super::split_number(text.as_bytes(), 0, false).unwrap();
+            let d = Digits::new(&p);
+            assert_eq!((d.count, d.exp10), (digits.len(), exp10));
+            let all = convert_all(digits, exp10);
+            let shown = &text[..text.len().min(60)];
+            // Up to KEEP_ALL digits: the same bits; dropping all it can, the same value.
+            assert_eq!(decimal_to_binary(&d), all, "{shown}");
+            assert_eq!(to_127_bits(convert(&d, 0)), to_127_bits(all), "{shown}");
+        }
+
+        /// The decimal digits of k·5^j (k < 2⁶⁴), most significant first.
+        fn digits_of(k: u64, j: u32) -> Vec<u8> {
+            let mut v: Vec<u8> = k.to_string().bytes().map(|b| b - b'0').rev().collect();
+            for _ in 0..j {
+                let mut carry = 0;
+                for x in v.iter_mut() {
+                    let t = *x * 5 + carry;
+                    *x = t % 10;
+                    carry = t / 10;
+                }
+                if carry > 0 {
+                    v.push(carry);
+                }
+            }
+            v.reverse();
+            v
+        }
+
+        #[test]
+        fn dropped_digits_only_feed_the_sticky_bit() {
+            let mut rng = Lcg(11);
+            for case in 0..600 {
+                let count = 1 + rng.below(if case % 10 == 0 { 3000 } else { 400 }) as usize;
+                let mut digits: Vec<u8> = (0..count)
+                    .map(|_| match rng.below(4) {
+                        0 => 9,
+                        1 => 0,
+                        _ => rng.below(10) as u8,
+                    })
+                    .collect();
+                digits[0] = 1 + rng.below(9) as u8;
+                let last = digits.len() - 1;
+                digits[last] = 1 + rng.below(9) as u8;
+                // The leading digit between 10^−700 and 10^500.
+                let top = rng.below(1200) as i128 - 700;
+                check(&digits, top - count as i128);
+            }
+        }
+
+        #[test]
+        fn digits_next_to_a_binary_value() {
+            // g = k·2^−j written out (k·5^j · 10^−j), then a digit just above or below it
+            // beyond every kept place: the truncation of x must not cross g.
+            let mut rng = Lcg(13);
+            for case in 0..300 {
+                let k = rng.next() | 1;
+                let j = rng.below(700) as u32;
+                let g = digits_of(k, j);
+                let pad = rng.below(400) as usize;
+                let exp = -(j as i128) - pad as i128 - 1;
+                // Above: g, zeros, 1.
+                let mut above = g.clone();
+                above.extend(core::iter::repeat_n(0, pad));
+                above.push(1);
+                check(&above, exp);
+                // Below: g − 1 in its last place, nines.
+                let mut below = g.clone();
+                let mut i = below.len() - 1;
+                while below[i] == 0 {
+                    below[i] = 9;
+                    i -= 1;
+                }
+                below[i] -= 1;
+                below.extend(core::iter::repeat_n(9, pad + 1));
+                if below[0] == 0 {
+                    continue; // g was a power of ten
+                }
+                check(&below, exp);
+                // And g itself, exact, scaled by a power of ten (e ≥ 0 too).
+                let shift = rng.below(40) as i128 - 20 + i128::from(case % 3 == 0) * 400;
+                let mut exact = g.clone();
+                while exact.last() == Some(&0) {
+                    exact.pop();
+                }
+                let zeros = (g.len() - exact.len()) as i128;
+                check(&exact, zeros - i128::from(j) + shift);
+            }
+        }
     }
 }
 
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
+    use std::format;
     use std::string::ToString;
 
     fn fin(s: &str) -> Finite {
@@ -911,19 +1307,13 @@ mod tests {
             "infx".parse::<Exact>(),
             Err(InvalidChar { index: 0, ch: 'i' })
         );
+        // A bad character after an exponent of any length is still found.
+        let long_exp = format!("1e{}x", "9".repeat(5000));
         assert_eq!(
-            "1e1000001".parse::<Exact>(),
-            Err(ExponentOutOfRange { binary: false })
-        );
-        assert_eq!(
-            "0x1p-99999999999999999999999".parse::<Exact>(),
-            Err(ExponentOutOfRange { binary: true })
-        );
-        let long = "1".repeat(MAX_TEXT_LEN + 1);
-        assert_eq!(
-            long.parse::<Exact>(),
-            Err(TooLong {
-                len: MAX_TEXT_LEN + 1
+            long_exp.parse::<Exact>(),
+            Err(InvalidChar {
+                index: 5002,
+                ch: 'x'
             })
         );
     }
@@ -962,13 +1352,111 @@ mod tests {
         assert_eq!(sticky.to_string(), "0x1.0...p+0");
     }
 
+    /// The leading-bit exponent of a finite value.
+    fn lead(f: Finite) -> i64 {
+        i64::from(f.exp) + 127 - i64::from(f.sig.leading_zeros())
+    }
+
+    #[test]
+    fn far_values_become_stand_ins() {
+        let far = i64::from(FAR_EXPONENT);
+        let stand_in = |negative: bool, lead: i32| Finite {
+            negative,
+            sig: 1 << 127,
+            exp: lead - 127,
+            sticky: true,
+        };
+        // Decimals beyond the bounds by their digit count and exponent alone.
+        let nines = "9".repeat(1000);
+        for (s, want) in [
+            ("1e999999999999", stand_in(false, FAR_EXPONENT)),
+            ("-1e-400000000", stand_in(true, -FAR_EXPONENT)),
+            ("1e1000001", stand_in(false, FAR_EXPONENT)),
+            (&format!("7e{nines}"), stand_in(false, FAR_EXPONENT)),
+            (&format!("-7e-{nines}"), stand_in(true, -FAR_EXPONENT)),
+            (
+                &format!("0.{nines}e-{nines}"),
+                stand_in(false, -FAR_EXPONENT),
+            ),
+            // 10^316890 > 2^(FAR_EXPONENT + 8); 10^−316900 < 2^−(FAR_EXPONENT + 30).
+            ("1e316890", stand_in(false, FAR_EXPONENT)),
+            ("1e-316900", stand_in(false, -FAR_EXPONENT)),
+            // Integers above the bound: not one (a fraction digit), odd, a multiple of
+            // 10^23: all inexact in every format.
+            (
+                &format!("{}.5", "1".repeat(400_000)),
+                stand_in(false, FAR_EXPONENT),
+            ),
+            (&"3".repeat(400_000), stand_in(false, FAR_EXPONENT)),
+            (
+                &format!("{}e23", "1".repeat(316_900)),
+                stand_in(false, FAR_EXPONENT),
+            ),
+        ] {
+            assert_eq!(fin(s), want, "{}", &s[..s.len().min(30)]);
+        }
+        // Hex floats keep their significand and sticky bit.
+        let f = fin("0x1.8p99999999999");
+        assert_eq!((f.sig, lead(f), f.sticky), (3, far, false));
+        let f = fin("-0x1p-99999999999999999999999");
+        assert_eq!(
+            (f.sig, lead(f), f.sticky, f.negative),
+            (1, -far, false, true)
+        );
+        let f = fin(&format!("0x1{}p{nines}", "1".repeat(40)));
+        assert!(f.sticky && f.sig >> 124 == 0b1000 && lead(f) == far);
+        // At the bounds: within them exact, beyond them moved.
+        for (s, l) in [
+            ("0x1p1052672", far - 1),
+            ("0x1p1052673", far),
+            ("0x1p1052674", far),
+            ("0x1p-1052672", 1 - far),
+            ("0x1p-1052673", -far),
+            ("0x1p-1052674", -far),
+        ] {
+            let f = fin(s);
+            assert_eq!((f.sig, lead(f), f.sticky), (1, l, false), "{s}");
+        }
+        // Converted decimals near the bounds: 10^316886 = 2^1052672.5… and
+        // 10^−316884 = 2^−1052665.9… lie within, 10^316887 = 2^1052675.8… and
+        // 10^−316887 = 2^−1052675.8… beyond (still converted: their digit count and
+        // exponent alone do not tell).
+        for (s, l, moved) in [
+            ("1e316886", far - 1, false),
+            ("1e316887", far, true),
+            ("1e-316884", -1_052_666, false),
+            ("1e-316887", -far, true),
+        ] {
+            let f = fin(s);
+            assert!(f.sticky && lead(f) == l, "{s}: {f:?}");
+            let (sig, exp, sticky) = big::decimal_to_binary(&digits(s));
+            assert_eq!((f.sig, sticky), (sig, true));
+            assert_eq!(i128::from(f.exp) != exp, moved, "{s}");
+        }
+    }
+
+    /// The significant digits of a decimal without sign.
+    fn digits(s: &str) -> Digits<'_> {
+        let p = split_number(s.as_bytes(), 0, false).unwrap();
+        Digits::new(&p)
+    }
+
     #[test]
     fn large_inputs_are_bounded() {
-        // The largest accepted work: 10⁵ digits with the extreme exponents.
-        let digits = "7".repeat(MAX_TEXT_LEN - 10);
-        for e in ["e+1000000", "e-1000000"] {
-            let f = fin(&(digits.clone() + e));
-            assert!(f.sticky);
-        }
+        // The most work within the bounds: 684 000 digits at 10^−316000, every one of
+        // them significant (kept digits reach down to 10^−(1049879)).
+        let s = format!("0.{}{}", "0".repeat(316_000), "7".repeat(684_000));
+        let f = fin(&s);
+        assert!(f.sticky && lead(f) == -1_049_730); // log2(7/9·10^−316000) = −1049729.6
+        // A million digits, far beyond, or with only a few significant ones.
+        let f = fin(&"7".repeat(1_000_000));
+        assert!(f.sticky && lead(f) == i64::from(FAR_EXPONENT));
+        let f = fin(&format!("1.{}", "7".repeat(1_000_000)));
+        assert!(f.sticky && lead(f) == 0);
+        let f = fin(&format!("0x{}", "f".repeat(1_000_000)));
+        assert!(f.sticky && lead(f) == i64::from(FAR_EXPONENT));
+        // An exponent of a thousand digits.
+        let f = fin(&format!("{}e-{}", "7".repeat(10_000), "1".repeat(1000)));
+        assert!(f.sticky && lead(f) == -i64::from(FAR_EXPONENT));
     }
 }

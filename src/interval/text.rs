@@ -312,14 +312,9 @@ fn parse_uncertain(s: &str) -> Result<Parsed, ParseIntervalError> {
     }
     let exp10: i64 = match rest_b.get(i).map(|b| b.to_ascii_lowercase()) {
         None => 0,
-        Some(b'e') => rest[i + 1..]
-            .parse()
-            .map_err(|_| ParseIntervalError::Syntax)?,
+        Some(b'e') => exponent(&rest[i + 1..]).ok_or(ParseIntervalError::Syntax)?,
         Some(_) => return Err(ParseIntervalError::Syntax),
     };
-    if exp10.abs() > crate::float::MAX_DECIMAL_EXPONENT {
-        return Err(ParseIntervalError::Syntax);
-    }
     let k = frac.len() as i64;
     // The digits of m as an integer M, in units of 10^(exp10 − k).
     let mut mm: i128 = 0;
@@ -393,6 +388,24 @@ fn parse_uncertain(s: &str) -> Result<Parsed, ParseIntervalError> {
         bounded: true,
         kind: Kind::Bounds,
     })
+}
+
+/// A decimal exponent `[+-]digits` of any length, saturated at ±2⁵⁸: the significand of
+/// the uncertain form fits an `i128` (at most 39 digits), so an exponent that large puts
+/// the bounds beyond every format's range whether saturated or not.
+fn exponent(s: &str) -> Option<i64> {
+    let (negative, digits) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let e = digits
+        .bytes()
+        .fold(0i64, |e, b| (e * 10 + i64::from(b - b'0')).min(1 << 58));
+    Some(if negative { -e } else { e })
 }
 
 /// The exact number n·10^e.

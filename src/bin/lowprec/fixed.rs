@@ -1,10 +1,11 @@
 //! `lowprec fixed cast` and `lowprec fixed op`: fixed-point golden vectors, bit-exact with
 //! ap_fixed / ap_int / ac_fixed.
 
-use super::{CliError, run_lines, usage};
+use super::common::{
+    CliError, MAX_NUMBER, MAX_NUMBER_LINE, Opt, Options, flags, number, run_lines, usage,
+};
 use lowprec::Status;
 use lowprec::fixed::{FixedFormat, Wide};
-use lowprec::float::{Exact, MAX_TEXT_LEN};
 use std::io::{BufRead, Write};
 
 pub const HELP: &str = "\
@@ -109,88 +110,40 @@ pub fn parse(args: &[String]) -> Result<Option<FixedCmd>, CliError> {
             )));
         }
     };
-    let mut slots: [(&str, Option<String>); 4] = [
-        ("--type", None),
-        ("--a", None),
-        ("--b", None),
-        ("--out", None),
-    ];
-    let mut it = rest.iter();
-    while let Some(arg) = it.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(None);
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let allowed: &[&str] = if op.is_some() {
-            &["--a", "--b", "--out"]
-        } else {
-            &["--type"]
-        };
-        if !allowed.contains(&name) {
-            return Err(if name.starts_with('-') {
-                usage(format!("unknown option {name:?}"))
-            } else {
-                usage(format!(
-                    "unexpected argument {arg:?}: values are read from standard input"
-                ))
-            });
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => it
-                .next()
-                .cloned()
-                .ok_or_else(|| usage(format!("{name} needs a value")))?,
-        };
-        let slot = slots
-            .iter_mut()
-            .find(|(n, _)| *n == name)
-            .map(|(_, s)| s)
-            .ok_or_else(|| usage(format!("unknown option {name:?}")))?;
-        if slot.replace(value).is_some() {
-            return Err(usage(format!("{name} given twice")));
-        }
-    }
-    let [(_, ty), (_, a), (_, b), (_, out)] = slots;
+    let known: &[Opt] = if op.is_some() {
+        &[Opt::Value("--a"), Opt::Value("--b"), Opt::Value("--out")]
+    } else {
+        &[Opt::Value("--type")]
+    };
+    let options = Options::parse(rest, known, |arg| {
+        Err(usage(format!(
+            "unexpected argument {arg:?}: values are read from standard input"
+        )))
+    })?;
+    let Some(options) = options else {
+        return Ok(None);
+    };
     match op {
         None => {
-            let ty = ty.ok_or_else(|| usage("fixed cast needs --type TYPE"))?;
-            Ok(Some(FixedCmd::Cast(parse_type(&ty, "--type")?)))
+            let ty = options
+                .value("--type")
+                .ok_or_else(|| usage("fixed cast needs --type TYPE"))?;
+            Ok(Some(FixedCmd::Cast(parse_type(ty, "--type")?)))
         }
         Some(op) => {
-            let need = |v: Option<String>, n: &str| {
-                v.ok_or_else(|| usage(format!("fixed op needs {n} TYPE")))
-                    .and_then(|t| parse_type(&t, n))
+            let need = |n: &str| {
+                options
+                    .value(n)
+                    .ok_or_else(|| usage(format!("fixed op needs {n} TYPE")))
+                    .and_then(|t| parse_type(t, n))
             };
             Ok(Some(FixedCmd::Op {
                 op,
-                a: need(a, "--a")?,
-                b: need(b, "--b")?,
-                out: need(out, "--out")?,
+                a: need("--a")?,
+                b: need("--b")?,
+                out: need("--out")?,
             }))
         }
-    }
-}
-
-/// The status flags as one token.
-fn flags(s: Status) -> String {
-    let mut v = Vec::new();
-    if s.contains(Status::INVALID) {
-        v.push("invalid");
-    }
-    if s.contains(Status::OVERFLOW) {
-        v.push("overflow");
-    }
-    if s.contains(Status::INEXACT) {
-        v.push("inexact");
-    }
-    if v.is_empty() {
-        "ok".into()
-    } else {
-        v.join(",")
     }
 }
 
@@ -200,16 +153,7 @@ fn result_line(f: &FixedFormat, bits: u64, status: Status) -> String {
 
 /// One line of `fixed cast`.
 pub fn cast_line(f: &FixedFormat, line: &str) -> Result<String, String> {
-    let text = line.trim_matches([' ', '\t', '\r']);
-    if text.is_empty() {
-        return Err("empty line: every line must hold one number".into());
-    }
-    let x: Exact = text.parse().map_err(|e| {
-        let shown: String = text.chars().take(40).collect();
-        let more = if shown.len() < text.len() { "..." } else { "" };
-        format!("{e}: {shown:?}{more}")
-    })?;
-    let r = f.from_exact(&x);
+    let r = f.from_exact(&number(line)?);
     Ok(result_line(f, r.value, r.status))
 }
 
@@ -267,19 +211,17 @@ pub fn op_line(
     Ok(result_line(out, r.value, r.status))
 }
 
-/// Longest accepted input line.
-const MAX_LINE: usize = MAX_TEXT_LEN + 15;
-
 /// Runs `lowprec fixed`.
 pub fn run(
     cmd: &FixedCmd,
     input: &mut dyn BufRead,
     output: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let too_long = format!("a line has at most {MAX_TEXT_LEN} characters");
+    let too_long = format!("a line has at most {MAX_NUMBER} characters");
+    let max = MAX_NUMBER_LINE;
     match cmd {
-        FixedCmd::Cast(f) => run_lines(input, output, MAX_LINE, &too_long, |l| cast_line(f, l)),
-        FixedCmd::Op { op, a, b, out } => run_lines(input, output, MAX_LINE, &too_long, |l| {
+        FixedCmd::Cast(f) => run_lines(input, output, max, &too_long, |l| cast_line(f, l)),
+        FixedCmd::Op { op, a, b, out } => run_lines(input, output, max, &too_long, |l| {
             op_line(*op, a, b, out, l)
         }),
     }
