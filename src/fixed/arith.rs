@@ -37,6 +37,8 @@ use super::format::Family;
 use super::format::FixedFormat;
 use crate::float::Exact;
 use crate::rounding::{Discarded, Status, StatusAnd};
+use crate::split::{Split, split_at};
+use crate::u256::U256;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -629,7 +631,7 @@ pub(crate) fn cmp_parts(a: (bool, u128), fa: i32, b: (bool, u128), fb: i32) -> O
 /// path of `op=` when the intermediate type would be wider than 128 bits.
 #[cold]
 #[inline(never)]
-pub(crate) fn cast_sum(
+fn cast_sum(
     to: &FixedFormat,
     a: (bool, u128),
     fa: i32,
@@ -659,13 +661,10 @@ pub(crate) fn cast_sum(
     };
     let g = (i64::from(to.frac_bits()) + 3).max(i64::from(hf) + 1);
     if i64::from(lf) > g && i64::from(lf) - i64::from(hf) >= 128 {
-        let r = (i64::from(lf) - g).min(255) as u32;
-        let (kept, lost) = if r >= 128 {
-            (0, lo.1 != 0)
-        } else {
-            (lo.1 >> r, lo.1 << (128 - r) != 0)
-        };
-        lo.1 = kept | u128::from(lost);
+        // lo's bits at and above 2^−g, and one sticky bit for those below.
+        let r = (i64::from(lf) - g).min(256) as i32;
+        let Split { kept, d, .. } = split_at(lo.1, 0, false, r);
+        lo.1 = kept | u128::from(d.is_inexact());
         lf = g as i32;
     }
     let gap = i64::from(lf) - i64::from(hf);
@@ -679,8 +678,8 @@ pub(crate) fn cast_sum(
         return StatusAnd::new(r.value, r.status | Status::INVALID);
     }
     // Exact: hi·2^gap + lo ≤ (2¹²⁸ − 1)·2¹²⁸ + 2¹²⁸ − 1 = 2²⁵⁶ − 1 for gap ≤ 128.
-    let h = U256::from(hi.1).shl_any(gap as u32);
-    let l = U256::from(lo.1);
+    let h = U256::from_u128(hi.1).shl(gap as u32);
+    let l = U256::from_u128(lo.1);
     let (neg, mag) = if hi.0 == lo.0 {
         (hi.0, h.add(l))
     } else if l.lt(h) {
@@ -688,7 +687,7 @@ pub(crate) fn cast_sum(
     } else {
         (lo.0, l.sub(h))
     };
-    to.cast_scaled(mag.scaled(neg, lf, to.frac_bits()))
+    to.cast_scaled(Scaled::new(neg, mag, -lf, false, to.frac_bits()))
 }
 
 /// The scaled value of M·2^−lf at the quantum 2^−to, with M = hi·2^gap ± lo (the sign of
@@ -733,11 +732,11 @@ fn dominant_sum(hi: (bool, u128), lo: (bool, u128), gap: i64, lf: i32, to: i32) 
         (l >> r, l & fmask)
     };
     let (kept, big) = if g2 <= 128 {
-        let t = U256::from(h).shl_any(g2);
+        let t = U256::from_u128(h).shl(g2);
         let t = if sub {
-            t.sub(U256::from(c))
+            t.sub(U256::from_u128(c))
         } else {
-            t.add(U256::from(c))
+            t.add(U256::from_u128(c))
         };
         (t.lo, t.hi != 0)
     } else {
@@ -755,128 +754,6 @@ fn dominant_sum(hi: (bool, u128), lo: (bool, u128), gap: i64, lf: i32, to: i32) 
         },
         unknown: false,
     })
-}
-
-/// A 256-bit unsigned integer `hi·2¹²⁸ + lo` for [`cast_sum`].
-#[derive(Clone, Copy)]
-struct U256 {
-    hi: u128,
-    lo: u128,
-}
-
-impl U256 {
-    const fn from(x: u128) -> Self {
-        Self { hi: 0, lo: x }
-    }
-    /// `self << s`, s < 128.
-    const fn shl(self, s: u32) -> Self {
-        if s == 0 {
-            self
-        } else {
-            Self {
-                hi: (self.hi << s) | (self.lo >> (128 - s)),
-                lo: self.lo << s,
-            }
-        }
-    }
-    const fn add(self, o: Self) -> Self {
-        let (lo, c) = self.lo.overflowing_add(o.lo);
-        Self {
-            hi: self.hi.wrapping_add(o.hi).wrapping_add(c as u128),
-            lo,
-        }
-    }
-    const fn sub(self, o: Self) -> Self {
-        let (lo, b) = self.lo.overflowing_sub(o.lo);
-        Self {
-            hi: self.hi.wrapping_sub(o.hi).wrapping_sub(b as u128),
-            lo,
-        }
-    }
-    const fn lt(self, o: Self) -> bool {
-        self.hi < o.hi || (self.hi == o.hi && self.lo < o.lo)
-    }
-    /// `self >> r` for r < 256.
-    const fn shr(self, r: u32) -> Self {
-        if r == 0 {
-            self
-        } else if r < 128 {
-            Self {
-                hi: self.hi >> r,
-                lo: (self.lo >> r) | (self.hi << (128 - r)),
-            }
-        } else {
-            Self {
-                hi: 0,
-                lo: self.hi >> (r - 128),
-            }
-        }
-    }
-    /// `self << s` for s < 256 (bits beyond 255 are lost).
-    const fn shl_any(self, s: u32) -> Self {
-        if s < 128 {
-            self.shl(s)
-        } else {
-            Self {
-                hi: self.lo << (s - 128),
-                lo: 0,
-            }
-        }
-    }
-    const fn is_zero(self) -> bool {
-        self.hi == 0 && self.lo == 0
-    }
-    /// The value (−1)^neg · self · 2^−frac scaled to the quantum 2^−to.
-    fn scaled(self, neg: bool, frac: i32, to: i32) -> Scaled {
-        let s = i64::from(to) - i64::from(frac);
-        if s >= 0 {
-            // Exact: shift left, noting whether anything reaches bit 128.
-            let (kept, big) = if s >= 256 {
-                (0, !self.is_zero())
-            } else {
-                let s = s as u32;
-                let t = self.shl_any(s);
-                let lost = s > 0 && !self.shr(256 - s).is_zero();
-                (t.lo, t.hi != 0 || lost)
-            };
-            return Scaled {
-                neg,
-                kept,
-                big,
-                d: Discarded::EXACT,
-                unknown: false,
-            };
-        }
-        let r = (-s).min(1 << 20) as u32;
-        let (kept, big, rem_top, rem_rest) = if r >= 256 {
-            // Everything is discarded: δ·2⁶⁴ = self >> (r − 64).
-            let d = r - 64;
-            let top = if d >= 256 { Self::from(0) } else { self.shr(d) };
-            let rest = d >= 256 && !self.is_zero() || d < 256 && !self.shl_any(256 - d).is_zero();
-            (
-                0,
-                false,
-                top.lo as u64,
-                rest || top.hi != 0 || top.lo >> 64 != 0,
-            )
-        } else {
-            let q = self.shr(r);
-            // The r discarded bits, left-aligned in 256 bits.
-            let rem = self.shl_any(256 - r);
-            let rest = (rem.hi as u64) != 0 || rem.lo != 0;
-            (q.lo, q.hi != 0, (rem.hi >> 64) as u64, rest)
-        };
-        Scaled {
-            neg,
-            kept,
-            big,
-            d: Discarded {
-                frac: rem_top,
-                sticky: rem_rest,
-            },
-            unknown: false,
-        }
-    }
 }
 
 impl FixedFormat {

@@ -14,9 +14,9 @@ use core::cmp::Ordering;
 
 use super::exact::{Exact, Finite};
 use super::format::{Class, FloatFormat, Specials};
-use super::wide::U256;
 use crate::rounding::NoRandom;
 use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::u256::U256;
 
 /// The exact sum of two nonzero finite exact values (`sticky` clear on both).
 ///
