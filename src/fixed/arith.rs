@@ -505,12 +505,10 @@ impl Wide {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn cmp_value(&self, b: &Wide) -> Ordering {
-        cmp_parts(
-            sign_mag(self.raw, self.format.signed),
-            self.format.frac_bits(),
-            sign_mag(b.raw, b.format.signed),
-            b.format.frac_bits(),
-        )
+        // Two finite exact values without sticky bits: always ordered.
+        self.to_exact()
+            .cmp_value(&b.to_exact())
+            .unwrap_or(Ordering::Equal)
     }
 }
 
@@ -592,39 +590,6 @@ impl Wide {
             (true, eq, false)
         }
     }
-}
-
-/// Compares (−1)^n1 · m1 · 2^−f1 with (−1)^n2 · m2 · 2^−f2.
-pub(crate) fn cmp_parts(a: (bool, u128), fa: i32, b: (bool, u128), fb: i32) -> Ordering {
-    let ((na, ma), (nb, mb)) = (a, b);
-    let na = na && ma != 0;
-    let nb = nb && mb != 0;
-    if na != nb {
-        return if na {
-            Ordering::Less
-        } else {
-            Ordering::Greater
-        };
-    }
-    let mag = match (ma == 0, mb == 0) {
-        (true, true) => Ordering::Equal,
-        (true, false) => Ordering::Less,
-        (false, true) => Ordering::Greater,
-        (false, false) => {
-            // Position of the leading bit: bitlen − F.
-            let ta = i64::from(128 - ma.leading_zeros()) - i64::from(fa);
-            let tb = i64::from(128 - mb.leading_zeros()) - i64::from(fb);
-            if ta != tb {
-                ta.cmp(&tb)
-            } else if fa >= fb {
-                // Same leading position: shifting the coarser one keeps it within 128 bits.
-                ma.cmp(&(mb << (fa - fb) as u32))
-            } else {
-                (ma << (fb - fa) as u32).cmp(&mb)
-            }
-        }
-    };
-    if na { mag.reverse() } else { mag }
 }
 
 /// Casts a ± b into `to` exactly, whatever the distance between the binary points: the
