@@ -65,6 +65,11 @@ pub mod float;
 pub mod interval;
 pub mod lmul;
 pub mod rounding;
+// The exact building blocks that every part shares: the 256-bit integer and the split
+// of a value at its last kept bit (with `rounding::round_increment`, the one rounding
+// decision, and `float::Exact::cmp_value`, the one exact comparison).
+mod split;
+mod u256;
 
 pub use float::{FloatFormat, FormatError};
 pub use rounding::{

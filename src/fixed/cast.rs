@@ -12,6 +12,7 @@ use crate::rounding::Round;
 use crate::rounding::{
     Discarded, NoRandom, RandomBits, Rounding, Status, StatusAnd, round_increment,
 };
+use crate::split::{Split, Word, split_at};
 
 /// A value scaled to a target's quantum 2^−F: the sign, ⌊|x|·2^F⌋ and what lies below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,68 +32,20 @@ pub(crate) struct Scaled {
 
 impl Scaled {
     /// Scales (−1)^neg · (sig + ε) · 2^exp to the quantum 2^−frac, with ε = 0 unless
-    /// `sticky` (then 0 < ε < 1).
+    /// `sticky` (then 0 < ε < 1); `sig` is a `u128` or, for exact sums, a 256-bit integer.
     #[inline(always)]
-    pub fn new(neg: bool, sig: u128, exp: i32, sticky: bool, frac: i32) -> Scaled {
-        let s = i64::from(exp) + i64::from(frac);
-        if s >= 0 {
-            // Left shift: nothing is discarded but the sticky part, which is then at or
-            // above half an LSB and unknown (only when |x|·2^F ≥ 2¹²⁴, far out of range).
-            let (kept, big) = if s >= 128 {
-                (0, sig != 0)
-            } else if s == 0 {
-                (sig, false)
-            } else {
-                (sig << s, sig >> (128 - s) != 0)
-            };
-            Scaled {
-                neg,
-                kept,
-                big,
-                d: Discarded { frac: 0, sticky },
-                unknown: sticky,
-            }
-        } else {
-            let (kept, d) = split_right(sig, sticky, (-s).min(1 << 20) as u32);
-            Scaled {
-                neg,
-                kept,
-                big: false,
-                d,
-                unknown: false,
-            }
+    pub fn new<T: Word>(neg: bool, sig: T, exp: i32, sticky: bool, frac: i32) -> Scaled {
+        let Split { kept, carried, d } = split_at(sig, exp, sticky, frac.saturating_neg());
+        let (kept, big) = kept.to_u128();
+        Scaled {
+            neg,
+            kept,
+            big: big || carried,
+            d,
+            // A left shift discards nothing but ε, which then lies at or above half an LSB
+            // and is unknown (only when |x|·2^F ≥ 2¹²⁴, far out of range).
+            unknown: sticky && i64::from(exp) + i64::from(frac) >= 0,
         }
-    }
-}
-
-/// `sig >> r` and the discarded r bits as a [`Discarded`] (r ≥ 1).
-#[inline(always)]
-fn split_right(sig: u128, sticky: bool, r: u32) -> (u128, Discarded) {
-    if r < 128 {
-        // The discarded r bits, left-aligned in 128 bits: δ·2¹²⁸.
-        let frac = sig << (128 - r);
-        (
-            sig >> r,
-            Discarded {
-                frac: (frac >> 64) as u64,
-                sticky: sticky || frac as u64 != 0,
-            },
-        )
-    } else {
-        // Everything is discarded: δ·2¹²⁸ = sig · 2^(128 − r).
-        let down = r - 128;
-        let (frac, lost) = if down >= 128 {
-            (0, sig != 0)
-        } else {
-            (sig >> down, down > 0 && sig << (128 - down) != 0)
-        };
-        (
-            0,
-            Discarded {
-                frac: (frac >> 64) as u64,
-                sticky: sticky || lost || frac as u64 != 0,
-            },
-        )
     }
 }
 

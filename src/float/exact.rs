@@ -8,8 +8,9 @@ use core::cmp::Ordering;
 
 use super::format::FloatFormat;
 use crate::rounding::{
-    Discarded, NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
+    NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
 };
+use crate::split::{Split, split_at};
 
 /// An exact real value (or ∞/NaN) about to be rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -174,7 +175,7 @@ impl Exact {
             // value keeps it (and is inexact).
             return (self, f.sticky);
         }
-        let (kept, d) = split_at(f.sig, f.exp, f.sticky, 0);
+        let Split { kept, d, .. } = split_at(f.sig, f.exp, f.sticky, 0);
         let n = kept + u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
         let v = if n == 0 {
             Exact::Zero {
@@ -185,43 +186,6 @@ impl Exact {
         };
         (v, d.is_inexact())
     }
-}
-
-/// Splits `sig · 2^exp` at the quantum 2^q: the kept integer and what was discarded.
-#[inline]
-pub(crate) fn split_at(sig: u128, exp: i32, sticky: bool, q: i32) -> (u128, Discarded) {
-    let s = i64::from(q) - i64::from(exp);
-    if s <= 0 {
-        // Nothing discarded but the sticky part. The callers keep `sig << -s` small.
-        let kept = if s <= -128 { 0 } else { sig << (-s) };
-        return (kept, Discarded { frac: 0, sticky });
-    }
-    if s < 128 {
-        let kept = sig >> s;
-        // The discarded s bits, left-aligned in 128 bits: δ·2¹²⁸.
-        let frac = sig << (128 - s);
-        return (
-            kept,
-            Discarded {
-                frac: (frac >> 64) as u64,
-                sticky: sticky || (frac as u64) != 0,
-            },
-        );
-    }
-    // Everything is discarded: δ·2¹²⁸ = sig · 2^(128 − s).
-    let down = s - 128;
-    let (frac, lost) = if down >= 128 {
-        (0, sig != 0)
-    } else {
-        (sig >> down, sig & ((1u128 << down) - 1) != 0)
-    };
-    (
-        0,
-        Discarded {
-            frac: (frac >> 64) as u64,
-            sticky: sticky || lost || (frac as u64) != 0,
-        },
-    )
 }
 
 impl FloatFormat {
@@ -413,7 +377,8 @@ impl FloatFormat {
         } else {
             e.saturating_sub(m).max(emin - m)
         };
-        let (mut kept, d) = split_at(f.sig, f.exp, f.sticky, q);
+        // q ≥ e − m, so kept < 2^(m+1): nothing is shifted out at the top.
+        let Split { mut kept, d, .. } = split_at(f.sig, f.exp, f.sticky, q);
         let inexact = d.is_inexact();
         kept += u128::from(round_increment(
             f.negative,
@@ -429,7 +394,7 @@ impl FloatFormat {
             let tiny = if e < emin - 1 || mode.is_stochastic() {
                 true
             } else {
-                let (k, d) = split_at(f.sig, f.exp, f.sticky, e - m);
+                let Split { kept: k, d, .. } = split_at(f.sig, f.exp, f.sticky, e - m);
                 let k = k + u128::from(round_increment(
                     f.negative,
                     self.code_is_odd(k, e - m),

@@ -7,19 +7,23 @@
 //! `f64` plus an exactly known error (Knuth's TwoSum). So the exact result of +, −, ×
 //! and fma is `s + e` with `s` an `f64` and `|e| ≤ ulp(s)/2`, and only the sign of `e`
 //! matters for rounding `s + e` to p ≤ 26 bits: `e` lies strictly below the last of
-//! s's 53 bits, far below the p-th. `round_host` rounds that pair on the f64's bits with
-//! the increment of each deterministic mode (the same rule as `round_increment`, as an
-//! addend); anything out of its way (specials, zeros, the subnormal range, overflow,
-//! stochastic modes) goes to [`FloatFormat::round`] as an [`Exact`] built from the pair.
+//! s's 53 bits, far below the p-th. `round_host` rounds that pair on the f64's bits,
+//! asking `round_increment` (the crate's one rounding decision) about the discarded bits
+//! as the exact path does; anything out of its way (specials, zeros, the subnormal range,
+//! overflow, stochastic modes) goes to [`FloatFormat::round`] as an [`Exact`] built from
+//! the pair.
 //!
-//! These are shortcuts of DESIGN.md §1: the arithmetic tests compare them with MPFR over
-//! every operand pair of the 8-bit formats and with SoftFloat for binary16/32.
+//! These are shortcuts of the exact path: the unit tests below compare `round_host` with
+//! [`FloatFormat::round`] in every mode, and the arithmetic tests compare the operations
+//! with MPFR over every operand pair of the 8-bit formats and with SoftFloat for
+//! binary16/32.
 
 use super::arith::exact_sum;
 use super::exact::Exact;
 use super::format::{FloatFormat, Specials};
-use crate::rounding::Round;
-use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{
+    Discarded, NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
+};
 
 impl FloatFormat {
     /// Whether the format qualifies for the host-float fast path (see the module docs).
@@ -214,28 +218,33 @@ impl FloatFormat {
     }
 }
 
-/// Rounds the integer `x` to a multiple of 2^sh in a deterministic `mode` (stochastic
-/// modes never get here) and returns x / 2^sh rounded, and whether bits were discarded.
-/// The increment is an addend: what carries into bit `sh` exactly when the mode rounds
-/// the magnitude up (the rule of `round_increment`).
+/// Rounds the integer `x` to a multiple of 2^sh (1 ≤ sh ≤ 63) in a deterministic `mode`
+/// (stochastic modes never get here): x / 2^sh rounded, and whether bits were discarded.
+///
+/// The rounding is an addend B: x + B carries into bit sh exactly when the mode rounds
+/// the magnitude up, so B = 2^sh − (the least discarded bits that round up). B is read off
+/// [`round_increment`], the crate's one rounding decision, as the slice kernels' table
+/// is: it looks at the discarded fraction δ only through δ = 0, δ < ½, δ = ½ and δ > ½,
+/// and a larger δ never rounds up less often. So if the least δ rounds up, B = 2^sh − 1;
+/// else if a δ above ½ does, B = 2^(sh−1) − 1, plus one if a tie does too; else B = 0.
+/// With a constant mode (every typed operation) the questions fold into that mode's
+/// addend; the tests compare `round_host` with the exact path in every mode.
 #[inline(always)]
 fn round_bits(x: u64, sh: u32, negative: bool, mode: Rounding) -> (u64, bool) {
     let full = 1u64 << sh;
     let half = full >> 1;
     let rest = x & (full - 1);
-    let add = match mode {
-        Rounding::TiesToEven => half - 1 + ((x >> sh) & 1),
-        Rounding::TiesToAway => half,
-        Rounding::TiesToZero => half - 1,
-        Rounding::TiesUp => half - u64::from(negative),
-        Rounding::TiesDown => half - u64::from(!negative),
-        // A tie carries into bit sh exactly when the kept value is even.
-        Rounding::TiesToOdd => half - ((x >> sh) & 1),
-        Rounding::TowardPositive => (full - 1) * u64::from(!negative),
-        Rounding::TowardNegative => (full - 1) * u64::from(negative),
-        // Truncate, then set the last kept bit if anything was discarded.
-        Rounding::ToOdd => return ((x >> sh) | u64::from(rest != 0), rest != 0),
-        Rounding::TowardZero | Rounding::Stochastic(_) => 0,
+    let odd = (x >> sh) & 1 == 1;
+    let rounds_up = |frac, sticky| {
+        let d = Discarded { frac, sticky };
+        round_increment(negative, odd, d, mode, &mut NoRandom)
+    };
+    let add = if rounds_up(1, false) {
+        full - 1
+    } else if rounds_up(u64::MAX, true) {
+        half - 1 + u64::from(rounds_up(1 << 63, false))
+    } else {
+        0
     };
     ((x + add) >> sh, rest != 0)
 }
@@ -260,5 +269,80 @@ fn pair_exact(s: f64, e: f64) -> Exact {
     match (Exact::from_f64(s), Exact::from_f64(e)) {
         (Exact::Finite(x), Exact::Finite(y)) => exact_sum(x, y, Rounding::TiesToEven),
         (x, _) => x,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rounding::SplitMix64;
+
+    /// `round_host` against the exact path (`round` of the exact s + e) in every
+    /// deterministic mode (stochastic ones take the exact path itself) and overflow policy,
+    /// for the eligible presets and a format without subnormals, on the values, the
+    /// midpoints and their binary64 neighbours across the whole range (the subnormals, the
+    /// overflow threshold and beyond), with e of either sign.
+    #[test]
+    fn round_host_matches_the_exact_path() {
+        let no_subnormals = match FloatFormat::new(4, 3, 7, Specials::Ieee, true, false) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let formats = FloatFormat::PRESETS
+            .map(|(_, f)| f)
+            .into_iter()
+            .chain([no_subnormals])
+            .filter(FloatFormat::host_eligible);
+        let policies = [Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate];
+        let mut rng = SplitMix64::new(5);
+        let mut hosted = 0u64;
+        for f in formats {
+            // Positive finite magnitudes: all of them for small formats, else runs at the
+            // bottom, the top and random places.
+            let top = f.max_mag();
+            let small = top < 600;
+            let low = 0..=if small { top } else { 199 };
+            let high = (top.saturating_sub(200)..=top).filter(move |_| !small);
+            let mut pick = SplitMix64::new(top);
+            let random = (0..if small { 0 } else { 400 }).map(move |_| pick.next_u64() % top);
+            let value = |m: u64| f.host_decode(m).unwrap_or(0.0);
+            let step = |x: f64, k: i64| f64::from_bits(x.to_bits().wrapping_add_signed(k));
+            for m in low.chain(high).chain(random) {
+                let v = value(m);
+                // The next value up; past the largest, what it would be with more range.
+                let next = if m < top {
+                    value(m + 1)
+                } else {
+                    2.0 * v - value(m - 1)
+                };
+                let bases = [v, (v + next) / 2.0, 2.0 * next]
+                    .into_iter()
+                    .filter(|&b| b != 0.0);
+                for s in bases.flat_map(|b| [b, step(b, -1), step(b, 1)]) {
+                    let ulp = step(s, 1) - s;
+                    for e in [0.0, ulp / 2.0, ulp / 4.0, f64::from_bits(1)] {
+                        let e = if rng.next_u64() & 1 == 0 { e } else { -e };
+                        for (s, mode, overflow) in [s, -s].into_iter().flat_map(|s| {
+                            Rounding::DETERMINISTIC
+                                .into_iter()
+                                .flat_map(move |m| policies.map(|o| (s, m, o)))
+                        }) {
+                            let Some(got) = f.round_host(s, e, mode, overflow, &mut NoRandom)
+                            else {
+                                continue;
+                            };
+                            hosted += 1;
+                            let want = f.round(
+                                pair_exact(s, e),
+                                Round::new(mode, overflow),
+                                &mut NoRandom,
+                            );
+                            assert_eq!(got, want, "{f} {mode} {overflow} {s:e} + {e:e}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(hosted > 1_000_000, "{hosted}");
     }
 }

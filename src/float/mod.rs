@@ -10,7 +10,6 @@
 //! | `dot.rs` | dot products and sums with an accumulator format, or exact (Kulisch) |
 //! | `value.rs` | typed values [`Fp<F>`](Fp) with operators and `num_traits` |
 //! | `fast.rs` | the host-float fast path of +, −, ×, fma for formats that fit in `f64` |
-//! | `wide.rs` | the 256-bit integer behind exact sums |
 //! | `slice.rs` | fast kernels over slices (quantize, encode, decode) |
 
 pub(crate) mod arith;
@@ -22,7 +21,6 @@ mod format;
 pub mod slice;
 mod text;
 mod value;
-mod wide;
 
 pub use convert::{bf16_from_f32, f16_from_f32};
 pub use exact::{Exact, Finite};

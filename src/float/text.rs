@@ -62,7 +62,7 @@ use core::str::FromStr;
 ///
 /// ```
 /// use lowprec::float::{Exact, FAR_EXPONENT};
-/// use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+/// use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 /// let lead = |x: Exact| match x {
 ///     Exact::Finite(f) => f.exp + 127 - f.sig.leading_zeros() as i32,
 ///     _ => unreachable!(),

@@ -14,6 +14,7 @@ use super::Interval;
 use super::scalar::{Dir, Scalar};
 use crate::float::{Exact, Finite};
 use crate::rounding::Rounding;
+use crate::u256::U256;
 
 /// Which endpoint products bound x·y (by the nine-case sign table).
 enum Plan<B> {
@@ -717,7 +718,7 @@ impl W {
 
     /// a·b rounded down (`up` false) or up to 128 bits.
     fn mul(a: W, b: W, up: bool) -> W {
-        let (hi, lo) = mul_128(a.sig, b.sig);
+        let U256 { hi, lo } = U256::mul(a.sig, b.sig);
         // hi ≥ 2^126: normalize by at most one bit.
         let (mut sig, rest, mut exp) = if hi >> 127 == 1 {
             (hi, lo, a.exp + b.exp + 128)
@@ -806,21 +807,6 @@ impl W {
             sticky: false,
         })
     }
-}
-
-/// The 256-bit product of two u128 as (high, low).
-fn mul_128(a: u128, b: u128) -> (u128, u128) {
-    let (a1, a0) = (a >> 64, a & u128::from(u64::MAX));
-    let (b1, b0) = (b >> 64, b & u128::from(u64::MAX));
-    let p00 = a0 * b0;
-    let p01 = a0 * b1;
-    let p10 = a1 * b0;
-    let p11 = a1 * b1;
-    // Middle column: each term < 2^128; add with carries.
-    let mid = (p00 >> 64) + (p01 & u128::from(u64::MAX)) + (p10 & u128::from(u64::MAX));
-    let lo = (p00 & u128::from(u64::MAX)) | (mid << 64);
-    let hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-    (hi, lo)
 }
 
 /// |b|^k (or |b|^−k) with the sign of b^k, rounded in `dir`, for a bound b.
