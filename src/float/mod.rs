@@ -26,6 +26,6 @@ mod wide;
 
 pub use convert::{bf16_from_f32, f16_from_f32};
 pub use exact::{Exact, Finite};
-pub use format::{Class, FloatFormat, FormatError, Specials};
+pub use format::{Class, FloatFormat, FloatParams, FormatError, Specials};
 pub use text::{MAX_BINARY_EXPONENT, MAX_DECIMAL_EXPONENT, MAX_TEXT_LEN, ParseExactError};
 pub use value::{Format, Fp, IeeeFormat, ParseFpError, formats};
