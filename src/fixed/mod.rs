@@ -6,6 +6,7 @@
 //! | `format.rs` | [`FixedFormat`] (W, I, signedness, [`Quantization`], [`OverflowMode`], N, [`Family`]) and its C++ spellings |
 //! | `cast.rs` | casts: quantize with the shared rounding decision, then overflow, as the headers do |
 //! | `arith.rs` | exact arithmetic with the headers' result types ([`Wide`], [`WideFormat`]) |
+//! | `ops.rs` | operators that chain exact results (`a * b * c`), [`WideResult`] |
 //! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx), the markers [`ApFixed`] … |
 //! | `modes.rs` | the quantization and overflow modes as types (`AP_RND_CONV`, `AC_SAT`, …) |
 //!
@@ -54,9 +55,12 @@
 //! the source's words (`iv_equal_zeros_from` with a negative bit index) and may saturate
 //! a zero; lowprec gives the exact cast there.
 //!
-//! Formats are built from named parameters ([`FixedParams`]), and the typed markers
-//! take the modes as types ([`modes`]: `ApFixed<16, 6, AP_RND_CONV, AP_SAT>`), so a
-//! foreign or misplaced mode does not compile.
+//! Expressions chain with the operators: `a * b * c`, `a * b + c`, `-(a - b)` on
+//! [`Fx`] and [`Wide`] operands keep the exact result types at every step and give a
+//! [`WideResult`], the value or the first step's error (`ops.rs`). Formats are built
+//! from named parameters ([`FixedParams`]), and the typed markers take the modes as
+//! types ([`modes`]: `ApFixed<16, 6, AP_RND_CONV, AP_SAT>`), so a foreign or misplaced
+//! mode does not compile.
 //!
 //! ```
 //! use lowprec::fixed::{FixedFormat, Fixed};
@@ -72,12 +76,14 @@ mod arith;
 pub(crate) mod cast;
 mod format;
 pub mod modes;
+mod ops;
 mod value;
 
 pub use arith::{ArithError, Wide, WideFormat};
 pub use format::{
     Family, FixedFormat, FixedFormatError, FixedParams, MAX_INT_BITS, OverflowMode, Quantization,
 };
+pub use ops::WideResult;
 pub use value::{
     AcFixed, AcUfixed, ApFixed, ApInt, ApUfixed, ApUint, Fixed, FixedType, Fx, RawInt,
 };

@@ -299,9 +299,13 @@ impl<const W: u32> FixedType for ApUint<W> {
 /// Arithmetic is exact and gives a [`Wide`] with the header's result type (`ap_fixed`'s
 /// or `ac_fixed`'s, by the format's family; checked at compile time to fit 128 bits);
 /// writing it into a type rounds and overflows ([`Fx::from_wide`], or the `op=`
-/// operators, which cast on assignment as C++ does). Shifts keep the type. Comparisons
-/// compare values across formats (exactly, as `ac_fixed` does; for the C-like
-/// comparisons of `ap_fixed`'s mixed-signedness operands see [`Wide::header_compare`]).
+/// operators, which cast on assignment as C++ does). Longer expressions (`a * b * c`,
+/// `a * b + c`) go on with [`Wide`] operands and give a [`WideResult`](super::WideResult),
+/// which fails only when a step needs more than 128 bits (see the operators in
+/// `ops.rs`); `Fx::<Out>::try_from(expression)` assigns it. Shifts keep the type.
+/// Comparisons compare values across formats (exactly, as `ac_fixed` does; for the
+/// C-like comparisons of `ap_fixed`'s mixed-signedness operands see
+/// [`Wide::header_compare`]).
 ///
 /// ```
 /// use lowprec::fixed::{Fx, ApFixed, modes::*};
@@ -326,6 +330,11 @@ impl<const W: u32> FixedType for ApUint<W> {
 /// let mut s = Fx::<AcFixed<8, 8, AC_TRN, AC_SAT>>::from_f64(-128.0);
 /// s /= n;                              // s = 128 saturates to 127
 /// assert_eq!(s.to_f64(), 127.0);
+///
+/// // Chains.
+/// let y: Fx<Acc> = (x * w * x + w).try_into()?; // Acc y = x*w*x + w;
+/// assert_eq!(y.to_f64(), -7.3125);
+/// # Ok::<(), lowprec::fixed::ArithError>(())
 /// ```
 #[derive(Clone, Copy, Default)]
 #[repr(transparent)]
@@ -554,7 +563,7 @@ impl<A: FixedType> ops::Neg for Fx<A> {
     /// The exact negation, in ⟨W + 1, I + 1⟩ (signed).
     #[inline(always)]
     fn neg(self) -> Wide {
-        match self.wide().neg() {
+        match Wide::neg(&self.wide()) {
             Ok(w) => w,
             // W + 1 ≤ 65 always fits.
             Err(_) => self.wide(),
