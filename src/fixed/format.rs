@@ -487,6 +487,17 @@ impl FixedFormat {
         })
     }
 
+    /// The format with overflow mode `overflow` and N = 0, everything else kept, without
+    /// the family's rules (the casts of `saturating_*` and `wrapping_*` use `Sat` and
+    /// `Wrap`, which every family's cast handles).
+    pub(crate) const fn with_plain_overflow(self, overflow: OverflowMode) -> Self {
+        Self {
+            overflow,
+            sat_bits: 0,
+            ..self
+        }
+    }
+
     /// `ap_fixed<W, I>` / `ap_ufixed<W, I>` with the default modes, for parameters the
     /// caller knows are valid (W is clamped to 1..=64 and I to ±[`MAX_INT_BITS`]).
     #[cfg_attr(not(feature = "fixed"), allow(dead_code))]

@@ -8,6 +8,7 @@
 //! | `arith.rs` | exact arithmetic with the headers' result types ([`Wide`], [`WideFormat`]) |
 //! | `ops.rs` | operators that chain exact results (`a * b * c`), [`WideResult`] |
 //! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx), the markers [`ApFixed`] … |
+//! | `checked.rs` | same-type `checked_*`, `saturating_*`, `wrapping_*` of [`Fx<F>`](Fx) |
 //! | `modes.rs` | the quantization and overflow modes as types (`AP_RND_CONV`, `AC_SAT`, …) |
 //!
 //! ## Semantics (checked against the compiled headers of the hls4ml 1.3.0 wheel)
@@ -57,10 +58,12 @@
 //!
 //! Expressions chain with the operators: `a * b * c`, `a * b + c`, `-(a - b)` on
 //! [`Fx`] and [`Wide`] operands keep the exact result types at every step and give a
-//! [`WideResult`], the value or the first step's error (`ops.rs`). Formats are built
-//! from named parameters ([`FixedParams`]), and the typed markers take the modes as
-//! types ([`modes`]: `ApFixed<16, 6, AP_RND_CONV, AP_SAT>`), so a foreign or misplaced
-//! mode does not compile.
+//! [`WideResult`], the value or the first step's error (`ops.rs`). Same-type arithmetic
+//! that stays in the type, `checked_*`, `saturating_*` and `wrapping_*` of [`Fx`], rounds
+//! the exact result once with the type's quantization mode and replaces its overflow
+//! mode (`checked.rs`). Formats are built from named parameters ([`FixedParams`]), and
+//! the typed markers take the modes as types ([`modes`]: `ApFixed<16, 6, AP_RND_CONV,
+//! AP_SAT>`), so a foreign or misplaced mode does not compile.
 //!
 //! ```
 //! use lowprec::fixed::{FixedFormat, Fixed};
@@ -74,6 +77,7 @@
 
 mod arith;
 pub(crate) mod cast;
+mod checked;
 mod format;
 pub mod modes;
 mod ops;

@@ -302,7 +302,9 @@ impl<const W: u32> FixedType for ApUint<W> {
 /// operators, which cast on assignment as C++ does). Longer expressions (`a * b * c`,
 /// `a * b + c`) go on with [`Wide`] operands and give a [`WideResult`](super::WideResult),
 /// which fails only when a step needs more than 128 bits (see the operators in
-/// `ops.rs`); `Fx::<Out>::try_from(expression)` assigns it. Shifts keep the type.
+/// `ops.rs`); `Fx::<Out>::try_from(expression)` assigns it. Same-type arithmetic that
+/// stays in `F` is [`checked_add`](Fx::checked_add), [`saturating_mul`](Fx::saturating_mul),
+/// [`wrapping_div`](Fx::wrapping_div) and their siblings. Shifts keep the type.
 /// Comparisons compare values across formats (exactly, as `ac_fixed` does; for the
 /// C-like comparisons of `ap_fixed`'s mixed-signedness operands see
 /// [`Wide::header_compare`]).
@@ -331,9 +333,11 @@ impl<const W: u32> FixedType for ApUint<W> {
 /// s /= n;                              // s = 128 saturates to 127
 /// assert_eq!(s.to_f64(), 127.0);
 ///
-/// // Chains.
+/// // Chains, and same-type arithmetic.
 /// let y: Fx<Acc> = (x * w * x + w).try_into()?; // Acc y = x*w*x + w;
 /// assert_eq!(y.to_f64(), -7.3125);
+/// assert_eq!(x.checked_mul(w).map(|p| p.to_f64()), Some(-3.375));
+/// assert_eq!(Fx::<In>::from_f64(31.0).saturating_add(x).to_f64(), 31.9990234375);
 /// # Ok::<(), lowprec::fixed::ArithError>(())
 /// ```
 #[derive(Clone, Copy, Default)]
@@ -460,17 +464,6 @@ impl<F: FixedType> Fx<F> {
     pub fn to_int(self) -> i128 {
         Self::FORMAT.to_int(self.to_bits())
     }
-    /// a ÷ b, or `None` when b is zero.
-    pub fn checked_div<B: FixedType>(self, b: Fx<B>) -> Option<Wide> {
-        let f = Types::<F, B>::DIV;
-        super::arith::div_raw(
-            self.raw.to_i128(),
-            Self::FORMAT.wide(),
-            b.raw.to_i128(),
-            Fx::<B>::FORMAT.wide(),
-        )
-        .map(|r| Wide::new(r, f))
-    }
 }
 
 impl<F: FixedType> fmt::Debug for Fx<F> {
@@ -542,8 +535,14 @@ impl<A: FixedType, B: FixedType> ops::Div<Fx<B>> for Fx<A> {
     #[inline]
     fn div(self, b: Fx<B>) -> Wide {
         let f = Types::<A, B>::DIV;
-        match self.checked_div(b) {
-            Some(q) => q,
+        let q = super::arith::div_raw(
+            self.raw.to_i128(),
+            Self::FORMAT.wide(),
+            b.raw.to_i128(),
+            Fx::<B>::FORMAT.wide(),
+        );
+        match q {
+            Some(q) => Wide::new(q, f),
             None => {
                 let w = f.width();
                 let neg = self.raw.to_i128() < 0;
