@@ -33,7 +33,7 @@ mod oracle;
 
 use std::cell::Cell;
 
-use lowprec::float::Specials;
+use lowprec::float::{FloatParams, Specials};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
 use oracle::arith::{self, Case, Exact, Op};
 use oracle::{In, Spec, Tally, Val, q_to_float};
@@ -63,7 +63,15 @@ fn format_strategy() -> impl Strategy<Value = FloatFormat> {
     )
         .prop_filter_map("valid format", |(e, m, off, sp, sub, signed)| {
             let bias = (1i32 << (e - 1)) - 1 + off;
-            FloatFormat::new(e, m, bias, Specials::ALL[sp], sub, signed).ok()
+            FloatFormat::new(FloatParams {
+                exp_bits: e,
+                man_bits: m,
+                bias,
+                specials: Specials::ALL[sp],
+                subnormals: sub,
+                signed,
+            })
+            .ok()
         })
 }
 

@@ -11,7 +11,7 @@
 mod hls;
 
 use hls::{Rng, Script, Unit, build, cpp_type, tokens};
-use lowprec::fixed::{FixedFormat, OverflowMode, Quantization};
+use lowprec::fixed::{FixedFormat, FixedParams, OverflowMode, Quantization};
 
 const TYPES: &[(u32, i32, bool)] = &[
     (1, 1, true),
@@ -88,7 +88,13 @@ fn ac_casts_from_double() {
         let mut vs = Vec::new();
         for q in Quantization::ALL {
             for o in AC_O {
-                let f = FixedFormat::ac(w, i, s, q, o).expect("valid");
+                let f = FixedFormat::new(FixedParams {
+                    signed: s,
+                    quantization: q,
+                    overflow: o,
+                    ..FixedParams::ac_fixed(w, i)
+                })
+                .expect("valid");
                 let k =
                     units[u].entry(format!("{{&lp::cast_double<{}>, &lp::none}}", cpp_type(&f)));
                 vs.push((k, f));
@@ -142,7 +148,13 @@ fn random_ac(rng: &mut Rng) -> FixedFormat {
     let i = rng.range(-(w as i64) / 2, w as i64 + 10) as i32;
     let q = Quantization::ALL[rng.below(8) as usize];
     let o = AC_O[rng.below(4) as usize];
-    FixedFormat::ac(w, i, rng.below(3) != 0, q, o).expect("valid")
+    FixedFormat::new(FixedParams {
+        signed: rng.below(3) != 0,
+        quantization: q,
+        overflow: o,
+        ..FixedParams::ac_fixed(w, i)
+    })
+    .expect("valid")
 }
 
 fn codes(f: &FixedFormat, rng: &mut Rng) -> Vec<u64> {
@@ -215,7 +227,11 @@ fn ac_conversions_out() {
         if i > 64 {
             continue;
         }
-        let f = FixedFormat::ac(w, i, s, Quantization::Trn, OverflowMode::Wrap).expect("valid");
+        let f = FixedFormat::new(FixedParams {
+            signed: s,
+            ..FixedParams::ac_fixed(w, i)
+        })
+        .expect("valid");
         let k = unit.entry(format!("{{&lp::convert_out<{}>, &lp::none}}", cpp_type(&f)));
         let mut xs = codes(&f, &mut rng);
         while xs.len() < 1024 && f.width() > 8 {

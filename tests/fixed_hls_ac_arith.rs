@@ -47,8 +47,8 @@ mod hls;
 
 use hls::{Rng, Script, Unit, build, cpp_type, operand, tokens, wide_bits};
 use lowprec::fixed::{
-    AcFixed, AcUfixed, ArithError, FixedFormat, FixedType, Fx, OverflowMode, Quantization, Wide,
-    WideFormat, modes::*,
+    AcFixed, AcUfixed, ArithError, FixedFormat, FixedParams, FixedType, Fx, OverflowMode,
+    Quantization, Wide, WideFormat, modes::*,
 };
 
 const AC_O: [OverflowMode; 4] = [
@@ -75,7 +75,13 @@ fn random_ac(rng: &mut Rng, q: Quantization, o: OverflowMode) -> FixedFormat {
         2 => rng.range(w + 1, 2 * w + 8),
         _ => rng.range(-4, w + 4),
     };
-    FixedFormat::ac(w as u32, i as i32, rng.below(3) != 0, q, o).expect("valid")
+    FixedFormat::new(FixedParams {
+        signed: rng.below(3) != 0,
+        quantization: q,
+        overflow: o,
+        ..FixedParams::ac_fixed(w as u32, i as i32)
+    })
+    .expect("valid")
 }
 
 fn random_modes(rng: &mut Rng) -> (Quantization, OverflowMode) {

@@ -12,7 +12,7 @@
 mod hls;
 
 use hls::{Rng, Script, Unit, build, cpp_type, operand, tokens, wide_bits};
-use lowprec::fixed::{FixedFormat, OverflowMode, Quantization, Wide, WideFormat};
+use lowprec::fixed::{FixedFormat, FixedParams, OverflowMode, Quantization, Wide, WideFormat};
 
 const AP_Q: [Quantization; 7] = [
     Quantization::Trn,
@@ -50,7 +50,13 @@ fn random_format(rng: &mut Rng, plain: bool) -> FixedFormat {
                 rng.below(u64::from(w.min(3)) + 1) as u32,
             )
         };
-        if let Ok(f) = FixedFormat::ap(w, i, signed, q, o, n) {
+        if let Ok(f) = FixedFormat::new(FixedParams {
+            signed,
+            quantization: q,
+            overflow: o,
+            sat_bits: n,
+            ..FixedParams::ap_fixed(w, i)
+        }) {
             return f;
         }
     }

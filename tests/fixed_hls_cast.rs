@@ -17,7 +17,7 @@ mod hls;
 
 use hls::{Rng, Script, Unit, build, cpp_type, tokens};
 use lowprec::Round;
-use lowprec::fixed::{Family, FixedFormat, OverflowMode, Quantization};
+use lowprec::fixed::{Family, FixedFormat, FixedParams, OverflowMode, Quantization};
 use lowprec::float::Exact;
 use lowprec::{FloatFormat, SplitMix64};
 
@@ -92,7 +92,13 @@ fn variants(w: u32, i: i32, signed: bool) -> Vec<FixedFormat> {
             (OverflowMode::WrapSm, 1),
             (OverflowMode::WrapSm, 2),
         ] {
-            if let Ok(f) = FixedFormat::ap(w, i, signed, q, o, n) {
+            if let Ok(f) = FixedFormat::new(FixedParams {
+                signed,
+                quantization: q,
+                overflow: o,
+                sat_bits: n,
+                ..FixedParams::ap_fixed(w, i)
+            }) {
                 v.push(f);
             }
         }
@@ -284,7 +290,13 @@ fn random_format(rng: &mut Rng) -> FixedFormat {
         let q = AP_Q[rng.below(7) as usize];
         let o = OverflowMode::ALL[rng.below(5) as usize];
         let n = rng.below(u64::from(w.min(3)) + 1) as u32;
-        if let Ok(f) = FixedFormat::ap(w, i, signed, q, o, n) {
+        if let Ok(f) = FixedFormat::new(FixedParams {
+            signed,
+            quantization: q,
+            overflow: o,
+            sat_bits: n,
+            ..FixedParams::ap_fixed(w, i)
+        }) {
             return f;
         }
     }

@@ -6,7 +6,7 @@
 //! the binary points are.
 
 use lowprec::Round;
-use lowprec::fixed::{Fixed, FixedFormat, OverflowMode, Quantization, Wide};
+use lowprec::fixed::{Fixed, FixedFormat, FixedParams, OverflowMode, Quantization, Wide};
 use lowprec::float::Exact;
 use lowprec::{FloatFormat, Overflow, SplitMix64};
 use proptest::prelude::*;
@@ -23,14 +23,13 @@ fn format() -> impl Strategy<Value = FixedFormat> {
     )
         .prop_filter_map("valid", |(w, i, s, q, o, n)| {
             let i = i.min(w as i32 + 20);
-            FixedFormat::ap(
-                w,
-                i,
-                s,
-                Quantization::from_code(q)?,
-                OverflowMode::from_code(o)?,
-                n,
-            )
+            FixedFormat::new(FixedParams {
+                signed: s,
+                quantization: Quantization::from_code(q)?,
+                overflow: OverflowMode::from_code(o)?,
+                sat_bits: n,
+                ..FixedParams::ap_fixed(w, i)
+            })
             .ok()
         })
 }
@@ -47,8 +46,12 @@ fn wide_triple() -> impl Strategy<Value = (FixedFormat, FixedFormat, FixedFormat
     )
         .prop_map(
             |((wa, ia, sa), (wb, ib, sb), (w, s, q, o, ac), (near, d, i))| {
-                let plain =
-                    |w, i, s| FixedFormat::ap(w, i, s, Quantization::Trn, OverflowMode::Wrap, 0);
+                let plain = |w, i, s| {
+                    FixedFormat::new(FixedParams {
+                        signed: s,
+                        ..FixedParams::ap_fixed(w, i)
+                    })
+                };
                 let fa = plain(wa, ia, sa).expect("valid");
                 let fb = plain(wb, ib, sb).expect("valid");
                 // The target's F: an operand's F + d, or random.
@@ -61,9 +64,19 @@ fn wide_triple() -> impl Strategy<Value = (FixedFormat, FixedFormat, FixedFormat
                 let o = [OverflowMode::Sat, OverflowMode::SatZero, OverflowMode::Wrap][o];
                 let q = Quantization::from_code(if ac { q } else { q % 7 }).expect("mode");
                 let out = if ac {
-                    FixedFormat::ac(w, i, s, q, o)
+                    FixedFormat::new(FixedParams {
+                        signed: s,
+                        quantization: q,
+                        overflow: o,
+                        ..FixedParams::ac_fixed(w, i)
+                    })
                 } else {
-                    FixedFormat::ap(w, i, s, q, o, 0)
+                    FixedFormat::new(FixedParams {
+                        signed: s,
+                        quantization: q,
+                        overflow: o,
+                        ..FixedParams::ap_fixed(w, i)
+                    })
                 };
                 (fa, fb, out.expect("valid"))
             },
@@ -133,7 +146,7 @@ proptest! {
     #[test]
     fn saturating_casts_are_monotone(f in format(), x in finite(), y in finite(), sym in any::<bool>()) {
         let o = if sym && f.is_signed() { OverflowMode::SatSym } else { OverflowMode::Sat };
-        let f = f.with_modes(f.quantization(), o, 0).unwrap();
+        let f = FixedFormat::new(FixedParams { overflow: o, sat_bits: 0, ..f.params() }).unwrap();
         let (lo, hi) = if x <= y { (x, y) } else { (y, x) };
         let (a, b) = (Fixed::from_f64(f, lo), Fixed::from_f64(f, hi));
         prop_assert!(a <= b, "{f}: {lo} -> {}, {hi} -> {}", a.raw(), b.raw());
@@ -150,8 +163,7 @@ proptest! {
         prop_assert_eq!(r.value, bits & f.mask());
         prop_assert!(r.status.is_ok());
         // And through another format that holds it.
-        let wide = FixedFormat::ap(64, f.int_bits() + (64 - f.width() as i32) / 2, true,
-            Quantization::Trn, OverflowMode::Wrap, 0);
+        let wide = FixedFormat::new(FixedParams::ap_fixed(64, f.int_bits() + (64 - f.width() as i32) / 2));
         if let Ok(g) = wide {
             let v = g.cast_from(&f, bits & f.mask());
             if !v.status.contains(lowprec::Status::INEXACT) && !v.status.contains(lowprec::Status::OVERFLOW) {
@@ -186,7 +198,7 @@ proptest! {
         w in 1u32..=64, i in -80i32..=80, signed in any::<bool>(),
         raw in any::<i128>(), sw in 1i64..=128, si in -60i64..=140, ss in any::<bool>(),
     ) {
-        let f = FixedFormat::ap(w, i, signed, Quantization::Trn, OverflowMode::Wrap, 0).unwrap();
+        let f = FixedFormat::new(FixedParams { signed, ..FixedParams::ap_fixed(w, i) }).unwrap();
         let src = lowprec::fixed::WideFormat::new(sw, si, ss || sw == 128).unwrap();
         let x = Wide::new(raw, src);
         let fast = x.cast(&f);
@@ -207,14 +219,17 @@ proptest! {
     #[test]
     fn display_round_trips(f in format(), ac in any::<bool>(), q in 0u8..8) {
         prop_assert_eq!(f.to_string().parse::<FixedFormat>(), Ok(f));
+        prop_assert_eq!(FixedFormat::new(f.params()), Ok(f));
         let q = Quantization::from_code(q).unwrap();
         let o = if f.overflow() == OverflowMode::WrapSm { OverflowMode::Wrap } else { f.overflow() };
         if ac {
-            let g = FixedFormat::ac(f.width(), f.int_bits(), f.is_signed(), q, o).unwrap();
+            let g = FixedFormat::new(FixedParams { signed: f.is_signed(), quantization: q, overflow: o, ..FixedParams::ac_fixed(f.width(), f.int_bits()) }).unwrap();
             prop_assert_eq!(g.to_string().parse::<FixedFormat>(), Ok(g));
+            prop_assert_eq!(FixedFormat::new(g.params()), Ok(g));
         }
         let i = FixedFormat::ap_int(f.width(), f.is_signed()).unwrap();
         prop_assert_eq!(i.to_string().parse::<FixedFormat>(), Ok(i));
+        prop_assert_eq!(FixedFormat::new(i.params()), Ok(i));
     }
 
     /// `out = a ± b` casts the exact sum whatever the distance between the binary points
@@ -242,7 +257,7 @@ proptest! {
     ) {
         let to_ac = |f: FixedFormat| {
             let o = if f.overflow() == OverflowMode::WrapSm { OverflowMode::Wrap } else { f.overflow() };
-            FixedFormat::ac(f.width(), f.int_bits(), f.is_signed(), f.quantization(), o).unwrap()
+            FixedFormat::new(FixedParams { signed: f.is_signed(), quantization: f.quantization(), overflow: o, ..FixedParams::ac_fixed(f.width(), f.int_bits()) }).unwrap()
         };
         let (fa, fb) = if ac { (to_ac(fa), to_ac(fb)) } else { (fa, fb) };
         let (x, y) = (x & fa.mask(), y & fb.mask());

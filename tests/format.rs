@@ -1,7 +1,7 @@
 //! Format descriptors against the published definitions (OCP FP8 and MX specs, IEEE 754,
 //! ml_dtypes' `finfo`, the P3109 interim report), name parsing, and validation errors.
 
-use lowprec::float::{Class, Specials};
+use lowprec::float::{Class, FloatParams, Specials};
 use lowprec::{FloatFormat, FormatError};
 use proptest::prelude::*;
 
@@ -232,23 +232,90 @@ fn invalid_formats_are_typed_errors() {
         assert!(!err.to_string().is_empty());
     }
     assert_eq!(
-        FloatFormat::new(11, 52, 1023, Specials::Ieee, true, true),
+        FloatFormat::new(FloatParams::ieee(11, 52)),
         Ok(FloatFormat::FP64)
     );
     assert!(matches!(
-        FloatFormat::new(11, 53, 0, Specials::Ieee, true, true),
+        FloatFormat::new(FloatParams {
+            bias: 0,
+            ..FloatParams::ieee(11, 53)
+        }),
         Err(FormatError::FractionBits(53))
     ));
     assert!(matches!(
-        FloatFormat::new(11, 52, 0, Specials::Finite, true, true).map(|f| f.width()),
+        FloatFormat::new(FloatParams {
+            bias: 0,
+            specials: Specials::Finite,
+            ..FloatParams::ieee(11, 52)
+        })
+        .map(|f| f.width()),
         Ok(64)
     ));
-    assert!(FloatFormat::new(10, 52, 0, Specials::Finite, true, true).is_ok());
-    assert!(FloatFormat::new(11, 52, 0, Specials::NoZero, false, true).is_ok());
+    assert!(
+        FloatFormat::new(FloatParams {
+            bias: 0,
+            specials: Specials::Finite,
+            ..FloatParams::ieee(10, 52)
+        })
+        .is_ok()
+    );
+    assert!(
+        FloatFormat::new(FloatParams {
+            bias: 0,
+            specials: Specials::NoZero,
+            subnormals: false,
+            ..FloatParams::ieee(11, 52)
+        })
+        .is_ok()
+    );
     assert!(matches!(
-        FloatFormat::new(11, 52, 0, Specials::NoZero, true, true),
+        FloatFormat::new(FloatParams {
+            bias: 0,
+            specials: Specials::NoZero,
+            ..FloatParams::ieee(11, 52)
+        }),
         Err(FormatError::Inconsistent(_))
     ));
+}
+
+/// The parameters of every preset build it again, field by field as documented.
+#[test]
+fn presets_from_params() {
+    for (name, f) in FloatFormat::PRESETS {
+        let p = f.params();
+        assert_eq!(FloatFormat::new(p), Ok(f), "{name}");
+        assert_eq!(
+            (
+                p.exp_bits,
+                p.man_bits,
+                p.bias,
+                p.specials,
+                p.subnormals,
+                p.signed
+            ),
+            (
+                f.exp_bits(),
+                f.man_bits(),
+                f.bias(),
+                f.specials(),
+                f.has_subnormals(),
+                f.is_signed()
+            ),
+            "{name}"
+        );
+    }
+    let e8m0 = FloatFormat::E8M0.params();
+    assert_eq!(
+        e8m0,
+        FloatParams {
+            exp_bits: 8,
+            man_bits: 0,
+            bias: 127,
+            specials: Specials::NoZero,
+            subnormals: false,
+            signed: false,
+        }
+    );
 }
 
 fn any_format() -> impl Strategy<Value = FloatFormat> {
@@ -263,7 +330,15 @@ fn any_format() -> impl Strategy<Value = FloatFormat> {
         .prop_filter_map("valid", |(e, m, dbias, sp, sub, signed)| {
             let specials = Specials::ALL[sp];
             let bias = (1 << (e - 1)) - 1 + dbias;
-            FloatFormat::new(e, m, bias, specials, sub, signed).ok()
+            FloatFormat::new(FloatParams {
+                exp_bits: e,
+                man_bits: m,
+                bias,
+                specials,
+                subnormals: sub,
+                signed,
+            })
+            .ok()
         })
 }
 
@@ -272,6 +347,7 @@ proptest! {
     fn display_parses_back(f in any_format()) {
         let s = f.to_string();
         prop_assert_eq!(s.parse::<FloatFormat>(), Ok(f), "{}", s);
+        prop_assert_eq!(FloatFormat::new(f.params()), Ok(f), "{}", s);
     }
 
     #[test]

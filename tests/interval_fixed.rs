@@ -13,14 +13,18 @@
 use proptest::prelude::*;
 use rug::{Integer, Rational};
 
-use lowprec::fixed::{ApFixed, FixedFormat, Fx, OverflowMode, Quantization};
+use lowprec::fixed::{ApFixed, FixedFormat, FixedParams, Fx};
 use lowprec::interval::{Ext, Interval};
 
 /// A random format: (W, I, signed).
 fn format() -> impl Strategy<Value = FixedFormat> {
     (1u32..=64, any::<bool>(), -8i32..=8).prop_map(|(w, signed, di)| {
         let i = (w as i32 + di).clamp(-8, w as i32 + 8);
-        FixedFormat::ap(w, i, signed, Quantization::Trn, OverflowMode::Wrap, 0).unwrap()
+        FixedFormat::new(FixedParams {
+            signed,
+            ..FixedParams::ap_fixed(w, i)
+        })
+        .unwrap()
     })
 }
 

@@ -20,7 +20,7 @@
 
 use lowprec::Round;
 use lowprec::fixed::modes::{AP_RND_CONV, AP_SAT, AP_TRN};
-use lowprec::fixed::{ApFixed, Fixed, FixedFormat, Fx, OverflowMode};
+use lowprec::fixed::{ApFixed, Fixed, FixedFormat, FixedParams, Fx, OverflowMode};
 use lowprec::float::formats::Bf16;
 use lowprec::float::{Exact, Fp};
 use lowprec::interval::ibp::{self, AccRange, Form};
@@ -532,14 +532,11 @@ fn accumulator_types_from_the_range_analysis_never_overflow() {
             assert_eq!(acc.frac_bits(), t.frac_bits(), "{template}");
             let modular = t.overflow() == OverflowMode::Wrap;
             // One integer bit fewer.
-            let tighter = FixedFormat::ap(
-                acc.width() - 1,
-                acc.int_bits() - 1,
-                true,
-                acc.quantization(),
-                acc.overflow(),
-                0,
-            )
+            let tighter = FixedFormat::new(FixedParams {
+                quantization: acc.quantization(),
+                overflow: acc.overflow(),
+                ..FixedParams::ap_fixed(acc.width() - 1, acc.int_bits() - 1)
+            })
             .unwrap();
             // acc = b; acc += w·x as HLS does; true when no step overflows (saturating
             // types) or the final value is right (wrapping ones).

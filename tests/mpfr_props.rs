@@ -13,7 +13,7 @@ mod oracle;
 use lowprec::Round;
 use std::cell::Cell;
 
-use lowprec::float::{Exact, Finite, Specials};
+use lowprec::float::{Exact, Finite, FloatParams, Specials};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status, StatusAnd};
 use oracle::{In, NoDraw, Spec, Tally};
 use proptest::prelude::*;
@@ -67,7 +67,15 @@ fn format_strategy() -> impl Strategy<Value = FloatFormat> {
     )
         .prop_filter_map("valid format", |(e, m, off, sp, sub, signed)| {
             let bias = (1i32 << (e - 1)) - 1 + off;
-            FloatFormat::new(e, m, bias, Specials::ALL[sp], sub, signed).ok()
+            FloatFormat::new(FloatParams {
+                exp_bits: e,
+                man_bits: m,
+                bias,
+                specials: Specials::ALL[sp],
+                subnormals: sub,
+                signed,
+            })
+            .ok()
         })
 }
 
@@ -410,7 +418,14 @@ fn extreme_formats_against_mpfr() {
                     -(1 << 20),
                     1 << 20,
                 ] {
-                    let Ok(fmt) = FloatFormat::new(e, m, bias, sp, sub, signed) else {
+                    let Ok(fmt) = FloatFormat::new(FloatParams {
+                        exp_bits: e,
+                        man_bits: m,
+                        bias,
+                        specials: sp,
+                        subnormals: sub,
+                        signed,
+                    }) else {
                         continue;
                     };
                     let seeds: Vec<u64> = (0..64).map(|_| rng.next_u64()).collect();

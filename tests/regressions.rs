@@ -89,9 +89,13 @@ fn infinity_into_a_format_without_infinity() {
 /// 0.5 + 0.5 overflowed to ∞.
 #[test]
 fn arithmetic_in_a_format_without_normal_numbers() {
-    use lowprec::float::Specials;
+    use lowprec::float::FloatParams;
     // e1m2, bias 0: codes 1, 2, 3 = 0.5, 1, 1.5 (quantum 2^(1 − 0 − 2)); 4 = ∞.
-    let f = FloatFormat::new(1, 2, 0, Specials::Ieee, true, true).unwrap();
+    let f = FloatFormat::new(FloatParams {
+        bias: 0,
+        ..FloatParams::ieee(1, 2)
+    })
+    .unwrap();
     let mut rng = SplitMix64::new(0);
     let (rne, ieee) = (Rounding::TiesToEven, Overflow::Ieee);
     let add = |a, b, rng: &mut SplitMix64| {

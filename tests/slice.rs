@@ -547,7 +547,7 @@ fn f64_every_format_mode_and_policy() {
 
 /// Random descriptors: any widths, bias, specials, subnormals, sign.
 fn random_formats(n: usize, rng: &mut SplitMix64) -> Vec<FloatFormat> {
-    use lowprec::float::Specials;
+    use lowprec::float::{FloatParams, Specials};
     let mut out = Vec::new();
     while out.len() < n {
         let r = rng.next_u64();
@@ -571,7 +571,14 @@ fn random_formats(n: usize, rng: &mut SplitMix64) -> Vec<FloatFormat> {
         };
         let subnormals = (r >> 44) % 5 != 0;
         let signed = (r >> 48) % 7 != 0;
-        if let Ok(f) = FloatFormat::new(e, m, bias, specials, subnormals, signed) {
+        if let Ok(f) = FloatFormat::new(FloatParams {
+            exp_bits: e,
+            man_bits: m,
+            bias,
+            specials,
+            subnormals,
+            signed,
+        }) {
             out.push(f);
         }
     }

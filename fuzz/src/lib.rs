@@ -1,6 +1,6 @@
 //! What the fuzz targets share: reading a random format and rounding mode from the input.
 
-use lowprec::float::Specials;
+use lowprec::float::{FloatParams, Specials};
 use lowprec::rounding::{SrKind, Stochastic};
 use lowprec::{FloatFormat, Rounding};
 
@@ -35,7 +35,7 @@ pub fn format(b: &mut Bytes<'_>) -> Option<FloatFormat> {
     let specials = Specials::ALL[usize::from(flags) % Specials::ALL.len()];
     let subnormals = flags & 0x08 == 0;
     let signed = flags & 0x10 == 0;
-    FloatFormat::new(exp_bits, man_bits, bias, specials, subnormals, signed).ok()
+    FloatFormat::new(FloatParams { exp_bits, man_bits, bias, specials, subnormals, signed }).ok()
 }
 
 /// Any rounding mode, stochastic ones with 1 to 64 random bits.

@@ -6,7 +6,7 @@
 //! crate's one rounding decision, then says whether the magnitude goes up by one; the
 //! overflow mode finally acts on the *rounded* integer (so rounding can overflow).
 
-use super::format::{Family, FixedFormat, OverflowMode, Quantization};
+use super::format::{Family, FixedFormat, FixedParams, OverflowMode, Quantization};
 use crate::float::{Exact, FloatFormat};
 use crate::rounding::Round;
 use crate::rounding::{
@@ -463,7 +463,10 @@ impl FixedFormat {
         {
             // ac_fixed skips its overflow handling when the source cannot overflow the
             // target; with a SAT_SYM source that lets its most negative code through.
-            if let Ok(wrap) = self.with_modes(self.quantization(), OverflowMode::Wrap, 0) {
+            if let Ok(wrap) = FixedFormat::new(FixedParams {
+                overflow: OverflowMode::Wrap,
+                ..self.params()
+            }) {
                 return wrap.cast_raw_parts(raw, src.is_signed(), src.frac_bits());
             }
         }

@@ -260,96 +260,196 @@ pub struct FixedFormat {
     int_bits: i32,
 }
 
-impl FixedFormat {
-    /// `ap_fixed<W, I, Q, O, N>` (signed) or `ap_ufixed<…>` (unsigned).
-    ///
-    /// ```
-    /// use lowprec::fixed::{FixedFormat, Quantization::*, OverflowMode::*};
-    /// const Q8_8: FixedFormat = match FixedFormat::ap(16, 8, true, RndConv, Sat, 0) {
-    ///     Ok(f) => f,
-    ///     Err(_) => panic!("invalid format"),
-    /// };
-    /// assert_eq!(Q8_8.to_string(), "ap_fixed<16,8,AP_RND_CONV,AP_SAT>");
-    /// assert!(FixedFormat::ap(65, 8, true, Trn, Wrap, 0).is_err());
-    /// ```
-    pub const fn ap(
-        width: u32,
-        int_bits: i32,
-        signed: bool,
-        quant: Quantization,
-        overflow: OverflowMode,
-        sat_bits: u32,
-    ) -> Result<Self, FixedFormatError> {
-        if matches!(quant, Quantization::RndConvOdd) {
-            return Err(FixedFormatError::NotInFamily(
-                "AC_RND_CONV_ODD is an ac_fixed mode; ap_fixed has no ties-to-odd",
-            ));
-        }
-        Self::build(
+/// The template parameters of a fixed-point format, by name: what [`FixedFormat::new`]
+/// checks and [`FixedFormat::params`] gives back.
+///
+/// Start from the C++ type with its default modes and name what differs (struct update
+/// syntax works in `const` items):
+///
+/// ```
+/// use lowprec::fixed::{Family, FixedFormat, FixedParams, OverflowMode, Quantization};
+/// let p = FixedParams {
+///     quantization: Quantization::RndConv,
+///     overflow: OverflowMode::Sat,
+///     ..FixedParams::ap_fixed(16, 8)
+/// };
+/// assert_eq!((p.family, p.width, p.int_bits, p.signed, p.sat_bits), (Family::ApFixed, 16, 8, true, 0));
+/// let f = FixedFormat::new(p)?;
+/// assert_eq!(f.to_string(), "ap_fixed<16,8,AP_RND_CONV,AP_SAT>");
+/// assert_eq!(f.params(), p);
+/// # Ok::<(), lowprec::fixed::FixedFormatError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FixedParams {
+    /// The C++ type family.
+    pub family: Family,
+    /// The width W, 1 to 64.
+    pub width: u32,
+    /// The integer bits I (sign bit included), within ±[`MAX_INT_BITS`]; I = W for `ap_int`.
+    pub int_bits: i32,
+    /// Whether the type is signed (`ap_fixed` / `ap_ufixed`, `ac_fixed<W, I, true/false>`,
+    /// `ap_int` / `ap_uint`).
+    pub signed: bool,
+    /// The quantization mode Q (`ap_int`: [`Quantization::TrnZero`]).
+    pub quantization: Quantization,
+    /// The overflow mode O (`ap_int`: [`OverflowMode::Wrap`]).
+    pub overflow: OverflowMode,
+    /// The saturation bits N of `ap_fixed`, 0 to W (0 for the other families).
+    pub sat_bits: u32,
+}
+
+impl FixedParams {
+    /// `ap_fixed<W, I>`: signed, `AP_TRN`, `AP_WRAP`, N = 0.
+    pub const fn ap_fixed(width: u32, int_bits: i32) -> Self {
+        Self {
+            family: Family::ApFixed,
             width,
             int_bits,
-            signed,
-            quant,
-            overflow,
-            sat_bits,
-            Family::ApFixed,
+            signed: true,
+            quantization: Quantization::Trn,
+            overflow: OverflowMode::Wrap,
+            sat_bits: 0,
+        }
+    }
+
+    /// `ap_ufixed<W, I>`: unsigned, `AP_TRN`, `AP_WRAP`, N = 0.
+    pub const fn ap_ufixed(width: u32, int_bits: i32) -> Self {
+        Self {
+            signed: false,
+            ..Self::ap_fixed(width, int_bits)
+        }
+    }
+
+    /// `ac_fixed<W, I>` (= `ac_fixed<W, I, true, AC_TRN, AC_WRAP>`); set `signed: false`
+    /// for `ac_fixed<W, I, false>`.
+    pub const fn ac_fixed(width: u32, int_bits: i32) -> Self {
+        Self {
+            family: Family::AcFixed,
+            ..Self::ap_fixed(width, int_bits)
+        }
+    }
+
+    /// `ap_int<W>`: I = W, truncation toward zero on assignment, `AP_WRAP`.
+    pub const fn ap_int(width: u32) -> Self {
+        Self {
+            family: Family::ApInt,
+            quantization: Quantization::TrnZero,
+            ..Self::ap_fixed(width, width as i32)
+        }
+    }
+
+    /// `ap_uint<W>`.
+    pub const fn ap_uint(width: u32) -> Self {
+        Self {
+            signed: false,
+            ..Self::ap_int(width)
+        }
+    }
+}
+
+impl FixedFormat {
+    /// The format with the given parameters, checked: W in 1..=64, |I| ≤ [`MAX_INT_BITS`],
+    /// N ≤ W, and the family's rules (no `AC_RND_CONV_ODD` in `ap_fixed`, no N or
+    /// `WRAP_SM` in `ac_fixed`, `AP_WRAP_SM` only on signed types, `ap_int` exactly as
+    /// [`FixedParams::ap_int`] describes it).
+    ///
+    /// ```
+    /// use lowprec::fixed::{FixedFormat, FixedFormatError, FixedParams, Quantization::*, OverflowMode::*};
+    /// const Q8_8: FixedFormat = match FixedFormat::new(FixedParams {
+    ///     quantization: RndConv,
+    ///     overflow: Sat,
+    ///     ..FixedParams::ap_fixed(16, 8)
+    /// }) {
+    ///     Ok(f) => f,
+    ///     Err(_) => panic!("invalid format"), // a compile-time error
+    /// };
+    /// assert_eq!(Q8_8.to_string(), "ap_fixed<16,8,AP_RND_CONV,AP_SAT>");
+    /// let ac = FixedFormat::new(FixedParams { signed: false, ..FixedParams::ac_fixed(8, 3) })?;
+    /// assert_eq!(ac.to_string(), "ac_fixed<8,3,false>");
+    /// assert_eq!(FixedFormat::new(FixedParams::ap_fixed(65, 8)), Err(FixedFormatError::Width(65)));
+    /// assert_eq!(
+    ///     FixedFormat::new(FixedParams { overflow: WrapSm, ..FixedParams::ap_ufixed(8, 3) }),
+    ///     Err(FixedFormatError::WrapSmUnsigned)
+    /// );
+    /// # Ok::<(), FixedFormatError>(())
+    /// ```
+    pub const fn new(p: FixedParams) -> Result<Self, FixedFormatError> {
+        match p.family {
+            Family::ApFixed => {
+                if matches!(p.quantization, Quantization::RndConvOdd) {
+                    return Err(FixedFormatError::NotInFamily(
+                        "AC_RND_CONV_ODD is an ac_fixed mode; ap_fixed has no ties-to-odd",
+                    ));
+                }
+            }
+            Family::AcFixed => {
+                if p.sat_bits != 0 {
+                    return Err(FixedFormatError::NotInFamily(
+                        "ac_fixed has no saturation bits N",
+                    ));
+                }
+                if matches!(p.overflow, OverflowMode::WrapSm) {
+                    return Err(FixedFormatError::NotInFamily(
+                        "ac_fixed has no WRAP_SM overflow mode",
+                    ));
+                }
+            }
+            Family::ApInt => {
+                if p.width < 1 || p.width > 64 {
+                    return Err(FixedFormatError::Width(p.width as i64));
+                }
+                if p.int_bits != p.width as i32
+                    || !matches!(p.quantization, Quantization::TrnZero)
+                    || !matches!(p.overflow, OverflowMode::Wrap)
+                    || p.sat_bits != 0
+                {
+                    return Err(FixedFormatError::NotInFamily(
+                        "ap_int<W> has I = W, AP_TRN_ZERO, AP_WRAP and N = 0",
+                    ));
+                }
+            }
+        }
+        Self::build(
+            p.width,
+            p.int_bits,
+            p.signed,
+            p.quantization,
+            p.overflow,
+            p.sat_bits,
+            p.family,
         )
+    }
+
+    /// The parameters of the format ([`FixedFormat::new`] of them gives it back).
+    pub const fn params(&self) -> FixedParams {
+        FixedParams {
+            family: self.family,
+            width: self.width as u32,
+            int_bits: self.int_bits,
+            signed: self.signed,
+            quantization: self.quant,
+            overflow: self.overflow,
+            sat_bits: self.sat_bits as u32,
+        }
     }
 
     /// `ap_fixed<W, I>` with the default modes (`AP_TRN`, `AP_WRAP`, N = 0).
     pub const fn ap_fixed(width: u32, int_bits: i32) -> Result<Self, FixedFormatError> {
-        Self::ap(
-            width,
-            int_bits,
-            true,
-            Quantization::Trn,
-            OverflowMode::Wrap,
-            0,
-        )
+        Self::new(FixedParams::ap_fixed(width, int_bits))
     }
 
     /// `ap_ufixed<W, I>` with the default modes.
     pub const fn ap_ufixed(width: u32, int_bits: i32) -> Result<Self, FixedFormatError> {
-        Self::ap(
-            width,
-            int_bits,
-            false,
-            Quantization::Trn,
-            OverflowMode::Wrap,
-            0,
-        )
+        Self::new(FixedParams::ap_ufixed(width, int_bits))
     }
 
     /// `ap_int<W>` (signed) or `ap_uint<W>`.
     pub const fn ap_int(width: u32, signed: bool) -> Result<Self, FixedFormatError> {
-        if width < 1 || width > 64 {
-            return Err(FixedFormatError::Width(width as i64));
-        }
-        Self::build(
-            width,
-            width as i32,
-            signed,
-            Quantization::TrnZero,
-            OverflowMode::Wrap,
-            0,
-            Family::ApInt,
-        )
-    }
-
-    /// `ac_fixed<W, I, S, Q, O>`.
-    pub const fn ac(
-        width: u32,
-        int_bits: i32,
-        signed: bool,
-        quant: Quantization,
-        overflow: OverflowMode,
-    ) -> Result<Self, FixedFormatError> {
-        if matches!(overflow, OverflowMode::WrapSm) {
-            return Err(FixedFormatError::NotInFamily(
-                "ac_fixed has no WRAP_SM overflow mode",
-            ));
-        }
-        Self::build(width, int_bits, signed, quant, overflow, 0, Family::AcFixed)
+        Self::new(if signed {
+            FixedParams::ap_int(width)
+        } else {
+            FixedParams::ap_uint(width)
+        })
     }
 
     const fn build(
@@ -387,44 +487,14 @@ impl FixedFormat {
         })
     }
 
-    /// The same numbers with other modes (the family's rules apply: an error for
-    /// `AP_WRAP_SM` on unsigned types, ties-to-odd in ap_fixed, …).
-    ///
-    /// ```
-    /// use lowprec::fixed::{FixedFormat, Quantization, OverflowMode};
-    /// let f = FixedFormat::ap_fixed(8, 3)?.with_modes(Quantization::Rnd, OverflowMode::Sat, 0)?;
-    /// assert_eq!(f.to_string(), "ap_fixed<8,3,AP_RND,AP_SAT>");
-    /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
-    /// ```
-    pub const fn with_modes(
-        self,
-        quant: Quantization,
-        overflow: OverflowMode,
-        sat_bits: u32,
-    ) -> Result<Self, FixedFormatError> {
-        match self.family {
-            Family::AcFixed => {
-                if sat_bits != 0 {
-                    return Err(FixedFormatError::NotInFamily(
-                        "ac_fixed has no saturation bits N",
-                    ));
-                }
-                Self::ac(
-                    self.width as u32,
-                    self.int_bits,
-                    self.signed,
-                    quant,
-                    overflow,
-                )
-            }
-            _ => Self::ap(
-                self.width as u32,
-                self.int_bits,
-                self.signed,
-                quant,
-                overflow,
-                sat_bits,
-            ),
+    /// The format with overflow mode `overflow` and N = 0, everything else kept, without
+    /// the family's rules (the casts of `saturating_*` and `wrapping_*` use `Sat` and
+    /// `Wrap`, which every family's cast handles).
+    pub(crate) const fn with_plain_overflow(self, overflow: OverflowMode) -> Self {
+        Self {
+            overflow,
+            sat_bits: 0,
+            ..self
         }
     }
 
@@ -702,7 +772,13 @@ impl FromStr for FixedFormat {
                     }
                     None => 0,
                 };
-                Self::ap(w, i, name == "ap_fixed", q, o, n)
+                Self::new(FixedParams {
+                    signed: name == "ap_fixed",
+                    quantization: q,
+                    overflow: o,
+                    sat_bits: n,
+                    ..FixedParams::ap_fixed(w, i)
+                })
             }
             "ac_fixed" => {
                 if args.len() < 2 {
@@ -724,7 +800,12 @@ impl FromStr for FixedFormat {
                     Some(o) => overflow_arg(o, "AC_")?,
                     None => OverflowMode::Wrap,
                 };
-                Self::ac(w, i, signed, q, o)
+                Self::new(FixedParams {
+                    signed,
+                    quantization: q,
+                    overflow: o,
+                    ..FixedParams::ac_fixed(w, i)
+                })
             }
             _ => Err(FixedFormatError::Syntax),
         }

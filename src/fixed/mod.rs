@@ -6,7 +6,10 @@
 //! | `format.rs` | [`FixedFormat`] (W, I, signedness, [`Quantization`], [`OverflowMode`], N, [`Family`]) and its C++ spellings |
 //! | `cast.rs` | casts: quantize with the shared rounding decision, then overflow, as the headers do |
 //! | `arith.rs` | exact arithmetic with the headers' result types ([`Wide`], [`WideFormat`]) |
-//! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx) |
+//! | `ops.rs` | operators that chain exact results (`a * b * c`), [`WideResult`] |
+//! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx), the markers [`ApFixed`] … |
+//! | `checked.rs` | same-type `checked_*`, `saturating_*`, `wrapping_*` of [`Fx<F>`](Fx) |
+//! | `modes.rs` | the quantization and overflow modes as types (`AP_RND_CONV`, `AC_SAT`, …) |
 //!
 //! ## Semantics (checked against the compiled headers of the hls4ml 1.3.0 wheel)
 //! A cast computes ⌊x·2^F⌋ and the discarded fraction exactly, rounds once with
@@ -53,6 +56,15 @@
 //! the source's words (`iv_equal_zeros_from` with a negative bit index) and may saturate
 //! a zero; lowprec gives the exact cast there.
 //!
+//! Expressions chain with the operators: `a * b * c`, `a * b + c`, `-(a - b)` on
+//! [`Fx`] and [`Wide`] operands keep the exact result types at every step and give a
+//! [`WideResult`], the value or the first step's error (`ops.rs`). Same-type arithmetic
+//! that stays in the type, `checked_*`, `saturating_*` and `wrapping_*` of [`Fx`], rounds
+//! the exact result once with the type's quantization mode and replaces its overflow
+//! mode (`checked.rs`). Formats are built from named parameters ([`FixedParams`]), and
+//! the typed markers take the modes as types ([`modes`]: `ApFixed<16, 6, AP_RND_CONV,
+//! AP_SAT>`), so a foreign or misplaced mode does not compile.
+//!
 //! ```
 //! use lowprec::fixed::{FixedFormat, Fixed};
 //! let t: FixedFormat = "ap_fixed<8,3,AP_RND_CONV,AP_SAT_SYM>".parse()?;
@@ -65,67 +77,17 @@
 
 mod arith;
 pub(crate) mod cast;
+mod checked;
 mod format;
+pub mod modes;
+mod ops;
 mod value;
 
 pub use arith::{ArithError, Wide, WideFormat};
-pub use format::{Family, FixedFormat, FixedFormatError, MAX_INT_BITS, OverflowMode, Quantization};
+pub use format::{
+    Family, FixedFormat, FixedFormatError, FixedParams, MAX_INT_BITS, OverflowMode, Quantization,
+};
+pub use ops::WideResult;
 pub use value::{
     AcFixed, AcUfixed, ApFixed, ApInt, ApUfixed, ApUint, Fixed, FixedType, Fx, RawInt,
 };
-
-/// Mode codes for the const parameters of [`ApFixed`], [`ApUfixed`], [`AcFixed`] and
-/// [`AcUfixed`]: `ApFixed<8, 3, AP_RND_CONV, AP_SAT>`, `AcFixed<8, 3, AC_RND_CONV_ODD,
-/// AC_SAT_SYM>` (the `AC_` names are the same codes as the `AP_` ones; they are
-/// lowprec's codes, not the headers' enum values).
-pub mod modes {
-    use super::{OverflowMode as O, Quantization as Q};
-    /// `AC_TRN`.
-    pub const AC_TRN: u8 = Q::Trn as u8;
-    /// `AC_TRN_ZERO`.
-    pub const AC_TRN_ZERO: u8 = Q::TrnZero as u8;
-    /// `AC_RND`.
-    pub const AC_RND: u8 = Q::Rnd as u8;
-    /// `AC_RND_ZERO`.
-    pub const AC_RND_ZERO: u8 = Q::RndZero as u8;
-    /// `AC_RND_MIN_INF`.
-    pub const AC_RND_MIN_INF: u8 = Q::RndMinInf as u8;
-    /// `AC_RND_INF`.
-    pub const AC_RND_INF: u8 = Q::RndInf as u8;
-    /// `AC_RND_CONV`.
-    pub const AC_RND_CONV: u8 = Q::RndConv as u8;
-    /// `AC_SAT`.
-    pub const AC_SAT: u8 = O::Sat as u8;
-    /// `AC_SAT_ZERO`.
-    pub const AC_SAT_ZERO: u8 = O::SatZero as u8;
-    /// `AC_SAT_SYM`.
-    pub const AC_SAT_SYM: u8 = O::SatSym as u8;
-    /// `AC_WRAP`.
-    pub const AC_WRAP: u8 = O::Wrap as u8;
-    /// `AP_TRN`.
-    pub const AP_TRN: u8 = Q::Trn as u8;
-    /// `AP_TRN_ZERO`.
-    pub const AP_TRN_ZERO: u8 = Q::TrnZero as u8;
-    /// `AP_RND`.
-    pub const AP_RND: u8 = Q::Rnd as u8;
-    /// `AP_RND_ZERO`.
-    pub const AP_RND_ZERO: u8 = Q::RndZero as u8;
-    /// `AP_RND_MIN_INF`.
-    pub const AP_RND_MIN_INF: u8 = Q::RndMinInf as u8;
-    /// `AP_RND_INF`.
-    pub const AP_RND_INF: u8 = Q::RndInf as u8;
-    /// `AP_RND_CONV`.
-    pub const AP_RND_CONV: u8 = Q::RndConv as u8;
-    /// `AC_RND_CONV_ODD` (ac_fixed only).
-    pub const AC_RND_CONV_ODD: u8 = Q::RndConvOdd as u8;
-    /// `AP_SAT`.
-    pub const AP_SAT: u8 = O::Sat as u8;
-    /// `AP_SAT_ZERO`.
-    pub const AP_SAT_ZERO: u8 = O::SatZero as u8;
-    /// `AP_SAT_SYM`.
-    pub const AP_SAT_SYM: u8 = O::SatSym as u8;
-    /// `AP_WRAP`.
-    pub const AP_WRAP: u8 = O::Wrap as u8;
-    /// `AP_WRAP_SM`.
-    pub const AP_WRAP_SM: u8 = O::WrapSm as u8;
-}

@@ -2,7 +2,10 @@
 //! time through a marker type, as [`Fp`](crate::float::Fp) does for floats).
 
 use super::arith::{ArithError, Wide, WideFormat};
-use super::format::{FixedFormat, OverflowMode, Quantization};
+use super::format::{FixedFormat, FixedParams};
+use super::modes::{
+    AC_TRN, AC_WRAP, AP_TRN, AP_WRAP, AcOMode, AcQMode, ApOMode, ApQMode, ApUOMode,
+};
 use crate::float::Exact;
 use crate::rounding::StatusAnd;
 use core::cmp::Ordering;
@@ -161,16 +164,19 @@ raw_ints! {
 /// narrower one:
 ///
 /// ```
-/// use lowprec::fixed::{FixedFormat, FixedType, Fx, Quantization, OverflowMode};
+/// use lowprec::fixed::{FixedFormat, FixedParams, FixedType, Fx, Quantization, OverflowMode};
 /// #[derive(Clone, Copy, Debug, Default)]
 /// struct Q3_12;
 /// impl FixedType for Q3_12 {
 ///     type Raw = i16;
-///     const FORMAT: FixedFormat =
-///         match FixedFormat::ap(16, 4, true, Quantization::RndConv, OverflowMode::Sat, 0) {
-///             Ok(f) => f,
-///             Err(_) => panic!("invalid format"), // a compile-time error
-///         };
+///     const FORMAT: FixedFormat = match FixedFormat::new(FixedParams {
+///         quantization: Quantization::RndConv,
+///         overflow: OverflowMode::Sat,
+///         ..FixedParams::ap_fixed(16, 4)
+///     }) {
+///         Ok(f) => f,
+///         Err(_) => panic!("invalid format"), // a compile-time error
+///     };
 /// }
 /// let x = Fx::<Q3_12>::from_f64(1.0 / 3.0);
 /// assert_eq!(x.to_f64(), 0.333251953125);
@@ -191,50 +197,101 @@ const fn unwrap(f: Result<FixedFormat, super::FixedFormatError>) -> FixedFormat 
     }
 }
 
-const fn q(code: u8) -> Quantization {
-    match Quantization::from_code(code) {
-        Some(q) => q,
-        None => panic!("unknown quantization code"),
-    }
+/// `ap_fixed<W, I, Q, O, N>` with an `i64` raw value: `ApFixed<16, 6>`,
+/// `ApFixed<8, 3, AP_RND_CONV, AP_SAT>`, `ApFixed<12, 4, AP_TRN, AP_WRAP, 2>`. Q and O
+/// are the `AP_` mode types of [`modes`](super::modes) (a number, or an `AC_` mode, does
+/// not compile).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ApFixed<
+    const W: u32,
+    const I: i32,
+    Q: ApQMode = AP_TRN,
+    O: ApOMode = AP_WRAP,
+    const N: u32 = 0,
+>(PhantomData<(Q, O)>);
+
+impl<const W: u32, const I: i32, Q: ApQMode, O: ApOMode, const N: u32> FixedType
+    for ApFixed<W, I, Q, O, N>
+{
+    type Raw = i64;
+    const FORMAT: FixedFormat = unwrap(FixedFormat::new(FixedParams {
+        quantization: Q::MODE,
+        overflow: O::MODE,
+        sat_bits: N,
+        ..FixedParams::ap_fixed(W, I)
+    }));
 }
 
-const fn o(code: u8) -> OverflowMode {
-    match OverflowMode::from_code(code) {
-        Some(o) => o,
-        None => panic!("unknown overflow code"),
-    }
+/// `ap_ufixed<W, I, Q, O, N>` with a `u64` raw value (`AP_` modes, `AP_WRAP_SM` excluded).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ApUfixed<
+    const W: u32,
+    const I: i32,
+    Q: ApQMode = AP_TRN,
+    O: ApUOMode = AP_WRAP,
+    const N: u32 = 0,
+>(PhantomData<(Q, O)>);
+
+impl<const W: u32, const I: i32, Q: ApQMode, O: ApUOMode, const N: u32> FixedType
+    for ApUfixed<W, I, Q, O, N>
+{
+    type Raw = u64;
+    const FORMAT: FixedFormat = unwrap(FixedFormat::new(FixedParams {
+        quantization: Q::MODE,
+        overflow: O::MODE,
+        sat_bits: N,
+        ..FixedParams::ap_ufixed(W, I)
+    }));
 }
 
-macro_rules! markers {
-    ($($(#[$doc:meta])* $name:ident<$($p:ident: $t:ty $(= $d:literal)?),*>: $raw:ty = $fmt:expr;)*) => {$(
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-        pub struct $name<$(const $p: $t $(= $d)?),*>;
-        impl<$(const $p: $t),*> FixedType for $name<$($p),*> {
-            type Raw = $raw;
-            const FORMAT: FixedFormat = unwrap($fmt);
-        }
-    )*};
+/// `ac_fixed<W, I, true, Q, O>` with an `i64` raw value: `AcFixed<8, 3, AC_RND, AC_SAT>`
+/// (`AC_` modes only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AcFixed<const W: u32, const I: i32, Q: AcQMode = AC_TRN, O: AcOMode = AC_WRAP>(
+    PhantomData<(Q, O)>,
+);
+
+impl<const W: u32, const I: i32, Q: AcQMode, O: AcOMode> FixedType for AcFixed<W, I, Q, O> {
+    type Raw = i64;
+    const FORMAT: FixedFormat = unwrap(FixedFormat::new(FixedParams {
+        quantization: Q::MODE,
+        overflow: O::MODE,
+        ..FixedParams::ac_fixed(W, I)
+    }));
 }
 
-markers! {
-    /// `ap_fixed<W, I, Q, O, N>` with an `i64` raw value; Q and O are the codes in
-    /// [`modes`](super::modes) (`ApFixed<16, 6>`, `ApFixed<8, 3, AP_RND, AP_SAT>`).
-    ApFixed<W: u32, I: i32, Q: u8 = 0, O: u8 = 3, N: u32 = 0>: i64 =
-        FixedFormat::ap(W, I, true, q(Q), o(O), N);
-    /// `ap_ufixed<W, I, Q, O, N>` with a `u64` raw value.
-    ApUfixed<W: u32, I: i32, Q: u8 = 0, O: u8 = 3, N: u32 = 0>: u64 =
-        FixedFormat::ap(W, I, false, q(Q), o(O), N);
-    /// `ac_fixed<W, I, true, Q, O>` with an `i64` raw value.
-    AcFixed<W: u32, I: i32, Q: u8 = 0, O: u8 = 3>: i64 =
-        FixedFormat::ac(W, I, true, q(Q), o(O));
-    /// `ac_fixed<W, I, false, Q, O>` with a `u64` raw value.
-    AcUfixed<W: u32, I: i32, Q: u8 = 0, O: u8 = 3>: u64 =
-        FixedFormat::ac(W, I, false, q(Q), o(O));
-    /// `ap_int<W>` with an `i64` raw value.
-    ApInt<W: u32>: i64 = FixedFormat::ap_int(W, true);
-    /// `ap_uint<W>` with a `u64` raw value.
-    ApUint<W: u32>: u64 = FixedFormat::ap_int(W, false);
+/// `ac_fixed<W, I, false, Q, O>` with a `u64` raw value (`AC_` modes only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AcUfixed<const W: u32, const I: i32, Q: AcQMode = AC_TRN, O: AcOMode = AC_WRAP>(
+    PhantomData<(Q, O)>,
+);
+
+impl<const W: u32, const I: i32, Q: AcQMode, O: AcOMode> FixedType for AcUfixed<W, I, Q, O> {
+    type Raw = u64;
+    const FORMAT: FixedFormat = unwrap(FixedFormat::new(FixedParams {
+        signed: false,
+        quantization: Q::MODE,
+        overflow: O::MODE,
+        ..FixedParams::ac_fixed(W, I)
+    }));
+}
+
+/// `ap_int<W>` with an `i64` raw value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ApInt<const W: u32>;
+
+impl<const W: u32> FixedType for ApInt<W> {
+    type Raw = i64;
+    const FORMAT: FixedFormat = unwrap(FixedFormat::new(FixedParams::ap_int(W)));
+}
+
+/// `ap_uint<W>` with a `u64` raw value.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ApUint<const W: u32>;
+
+impl<const W: u32> FixedType for ApUint<W> {
+    type Raw = u64;
+    const FORMAT: FixedFormat = unwrap(FixedFormat::new(FixedParams::ap_uint(W)));
 }
 
 /// A value of the fixed-point format `F`: its raw integer in `F::Raw`, nothing else.
@@ -242,9 +299,15 @@ markers! {
 /// Arithmetic is exact and gives a [`Wide`] with the header's result type (`ap_fixed`'s
 /// or `ac_fixed`'s, by the format's family; checked at compile time to fit 128 bits);
 /// writing it into a type rounds and overflows ([`Fx::from_wide`], or the `op=`
-/// operators, which cast on assignment as C++ does). Shifts keep the type. Comparisons
-/// compare values across formats (exactly, as `ac_fixed` does; for the C-like
-/// comparisons of `ap_fixed`'s mixed-signedness operands see [`Wide::header_compare`]).
+/// operators, which cast on assignment as C++ does). Longer expressions (`a * b * c`,
+/// `a * b + c`) go on with [`Wide`] operands and give a [`WideResult`](super::WideResult),
+/// which fails only when a step needs more than 128 bits (see the operators in
+/// `ops.rs`); `Fx::<Out>::try_from(expression)` assigns it. Same-type arithmetic that
+/// stays in `F` is [`checked_add`](Fx::checked_add), [`saturating_mul`](Fx::saturating_mul),
+/// [`wrapping_div`](Fx::wrapping_div) and their siblings. Shifts keep the type.
+/// Comparisons compare values across formats (exactly, as `ac_fixed` does; for the
+/// C-like comparisons of `ap_fixed`'s mixed-signedness operands see
+/// [`Wide::header_compare`]).
 ///
 /// ```
 /// use lowprec::fixed::{Fx, ApFixed, modes::*};
@@ -269,6 +332,13 @@ markers! {
 /// let mut s = Fx::<AcFixed<8, 8, AC_TRN, AC_SAT>>::from_f64(-128.0);
 /// s /= n;                              // s = 128 saturates to 127
 /// assert_eq!(s.to_f64(), 127.0);
+///
+/// // Chains, and same-type arithmetic.
+/// let y: Fx<Acc> = (x * w * x + w).try_into()?; // Acc y = x*w*x + w;
+/// assert_eq!(y.to_f64(), -7.3125);
+/// assert_eq!(x.checked_mul(w).map(|p| p.to_f64()), Some(-3.375));
+/// assert_eq!(Fx::<In>::from_f64(31.0).saturating_add(x).to_f64(), 31.9990234375);
+/// # Ok::<(), lowprec::fixed::ArithError>(())
 /// ```
 #[derive(Clone, Copy, Default)]
 #[repr(transparent)]
@@ -394,17 +464,6 @@ impl<F: FixedType> Fx<F> {
     pub fn to_int(self) -> i128 {
         Self::FORMAT.to_int(self.to_bits())
     }
-    /// a ÷ b, or `None` when b is zero.
-    pub fn checked_div<B: FixedType>(self, b: Fx<B>) -> Option<Wide> {
-        let f = Types::<F, B>::DIV;
-        super::arith::div_raw(
-            self.raw.to_i128(),
-            Self::FORMAT.wide(),
-            b.raw.to_i128(),
-            Fx::<B>::FORMAT.wide(),
-        )
-        .map(|r| Wide::new(r, f))
-    }
 }
 
 impl<F: FixedType> fmt::Debug for Fx<F> {
@@ -476,8 +535,14 @@ impl<A: FixedType, B: FixedType> ops::Div<Fx<B>> for Fx<A> {
     #[inline]
     fn div(self, b: Fx<B>) -> Wide {
         let f = Types::<A, B>::DIV;
-        match self.checked_div(b) {
-            Some(q) => q,
+        let q = super::arith::div_raw(
+            self.raw.to_i128(),
+            Self::FORMAT.wide(),
+            b.raw.to_i128(),
+            Fx::<B>::FORMAT.wide(),
+        );
+        match q {
+            Some(q) => Wide::new(q, f),
             None => {
                 let w = f.width();
                 let neg = self.raw.to_i128() < 0;
@@ -497,7 +562,7 @@ impl<A: FixedType> ops::Neg for Fx<A> {
     /// The exact negation, in ⟨W + 1, I + 1⟩ (signed).
     #[inline(always)]
     fn neg(self) -> Wide {
-        match self.wide().neg() {
+        match Wide::neg(&self.wide()) {
             Ok(w) => w,
             // W + 1 ≤ 65 always fits.
             Err(_) => self.wide(),

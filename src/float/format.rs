@@ -90,6 +90,47 @@ pub enum Class {
     Normal,
 }
 
+/// The parameters of a [`FloatFormat`], by name: what [`FloatFormat::new`] checks and
+/// [`FloatFormat::params`] gives back.
+///
+/// Start from [`FloatParams::ieee`] and name what differs (struct update syntax works in
+/// `const` items, see [`FloatFormat::new`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FloatParams {
+    /// Exponent field width E, 1 to 11.
+    pub exp_bits: u32,
+    /// Stored fraction (trailing significand) width, 0 to 52.
+    pub man_bits: u32,
+    /// Exponent bias, within ±2²⁰.
+    pub bias: i32,
+    /// Which codes are special.
+    pub specials: Specials,
+    /// Whether the format has subnormal numbers.
+    pub subnormals: bool,
+    /// Whether the format has a sign bit.
+    pub signed: bool,
+}
+
+impl FloatParams {
+    /// An IEEE-style format: bias 2^(E−1) − 1, IEEE specials, subnormals, a sign bit.
+    /// (For E outside 1..=11 the bias is 0; [`FloatFormat::new`] rejects E there.)
+    pub const fn ieee(exp_bits: u32, man_bits: u32) -> Self {
+        let bias = if exp_bits >= 1 && exp_bits <= 11 {
+            (1 << (exp_bits - 1)) - 1
+        } else {
+            0
+        };
+        Self {
+            exp_bits,
+            man_bits,
+            bias,
+            specials: Specials::Ieee,
+            subnormals: true,
+            signed: true,
+        }
+    }
+}
+
 /// A floating-point format: exponent and fraction widths, bias, specials, subnormals, sign.
 ///
 /// A `FloatFormat` that exists is valid: every constructor checks its parameters once
@@ -147,23 +188,52 @@ impl FloatFormat {
     /// IEEE-like E4M3 with infinities (max 240; pychop's "q43").
     pub const E4M3: Self = ok(Self::ieee(4, 3));
     /// OCP FP8 E4M3FN: no infinities, NaN only at S.1111.111, max 448.
-    pub const E4M3FN: Self = ok(Self::new(4, 3, 7, Specials::FiniteNan, true, true));
+    pub const E4M3FN: Self = ok(Self::new(FloatParams {
+        specials: Specials::FiniteNan,
+        ..FloatParams::ieee(4, 3)
+    }));
     /// E4M3FNUZ (bias 8, single NaN 0x80, no −0; max 240).
-    pub const E4M3FNUZ: Self = ok(Self::new(4, 3, 8, Specials::Fnuz, true, true));
+    pub const E4M3FNUZ: Self = ok(Self::new(FloatParams {
+        bias: 8,
+        specials: Specials::Fnuz,
+        ..FloatParams::ieee(4, 3)
+    }));
     /// E5M2FNUZ (bias 16, single NaN 0x80, no −0; max 57344).
-    pub const E5M2FNUZ: Self = ok(Self::new(5, 2, 16, Specials::Fnuz, true, true));
+    pub const E5M2FNUZ: Self = ok(Self::new(FloatParams {
+        bias: 16,
+        specials: Specials::Fnuz,
+        ..FloatParams::ieee(5, 2)
+    }));
     /// E4M3B11FNUZ (bias 11, single NaN 0x80, no −0; max 30).
-    pub const E4M3B11FNUZ: Self = ok(Self::new(4, 3, 11, Specials::Fnuz, true, true));
+    pub const E4M3B11FNUZ: Self = ok(Self::new(FloatParams {
+        bias: 11,
+        specials: Specials::Fnuz,
+        ..FloatParams::ieee(4, 3)
+    }));
     /// E3M4 (IEEE specials, bias 3; max 15.5).
     pub const E3M4: Self = ok(Self::ieee(3, 4));
     /// OCP MX FP6 E2M3 (no ∞, no NaN; max 7.5).
-    pub const E2M3: Self = ok(Self::new(2, 3, 1, Specials::Finite, true, true));
+    pub const E2M3: Self = ok(Self::new(FloatParams {
+        specials: Specials::Finite,
+        ..FloatParams::ieee(2, 3)
+    }));
     /// OCP MX FP6 E3M2 (no ∞, no NaN; max 28).
-    pub const E3M2: Self = ok(Self::new(3, 2, 3, Specials::Finite, true, true));
+    pub const E3M2: Self = ok(Self::new(FloatParams {
+        specials: Specials::Finite,
+        ..FloatParams::ieee(3, 2)
+    }));
     /// OCP MX FP4 E2M1 (no ∞, no NaN; max 6).
-    pub const E2M1: Self = ok(Self::new(2, 1, 1, Specials::Finite, true, true));
+    pub const E2M1: Self = ok(Self::new(FloatParams {
+        specials: Specials::Finite,
+        ..FloatParams::ieee(2, 1)
+    }));
     /// OCP MX E8M0 scale: unsigned powers of two 2⁻¹²⁷..2¹²⁷, 0xFF = NaN.
-    pub const E8M0: Self = ok(Self::new(8, 0, 127, Specials::NoZero, false, false));
+    pub const E8M0: Self = ok(Self::new(FloatParams {
+        specials: Specials::NoZero,
+        subnormals: false,
+        signed: false,
+        ..FloatParams::ieee(8, 0)
+    }));
 
     /// The named presets, in the order `lowprec formats` lists them.
     pub const PRESETS: [(&'static str, FloatFormat); 16] = [
@@ -185,20 +255,42 @@ impl FloatFormat {
         ("e8m0", Self::E8M0),
     ];
 
-    /// A format from all its parameters.
+    /// A format from all its parameters, checked.
     ///
     /// `exp_bits` 1..=11, `man_bits` (stored fraction bits) 0..=52 (so at most 64 bits in
-    /// all), |`bias`| ≤ 2²⁰. FNUZ needs a sign bit; a format without subnormals treats codes
-    /// with a zero exponent field and a nonzero fraction as ±0 on decoding and never
-    /// produces them.
-    pub const fn new(
-        exp_bits: u32,
-        man_bits: u32,
-        bias: i32,
-        specials: Specials,
-        subnormals: bool,
-        signed: bool,
-    ) -> Result<Self, FormatError> {
+    /// all), |`bias`| ≤ 2²⁰. FNUZ needs a sign bit, a format without zero has no
+    /// subnormals, and the format must have a positive finite value. A format without
+    /// subnormals treats codes with a zero exponent field and a nonzero fraction as ±0 on
+    /// decoding and never produces them.
+    ///
+    /// ```
+    /// use lowprec::float::{FloatFormat, FloatParams, FormatError, Specials};
+    /// // OCP E4M3FN: E4M3 with the IEEE bias, no infinities, one NaN per sign.
+    /// const E4M3FN: FloatFormat = match FloatFormat::new(FloatParams {
+    ///     specials: Specials::FiniteNan,
+    ///     ..FloatParams::ieee(4, 3)
+    /// }) {
+    ///     Ok(f) => f,
+    ///     Err(_) => panic!("invalid format"), // a compile-time error
+    /// };
+    /// assert_eq!(E4M3FN, FloatFormat::E4M3FN);
+    /// let no_sub = FloatFormat::new(FloatParams { subnormals: false, ..FloatParams::ieee(5, 10) })?;
+    /// assert_eq!(no_sub.min_subnormal(), 2f64.powi(-14)); // the smallest normal
+    /// assert_eq!(
+    ///     FloatFormat::new(FloatParams { signed: false, specials: Specials::Fnuz, ..FloatParams::ieee(4, 3) }),
+    ///     Err(FormatError::Inconsistent("FNUZ formats need a sign bit: their NaN is the −0 code"))
+    /// );
+    /// # Ok::<(), FormatError>(())
+    /// ```
+    pub const fn new(p: FloatParams) -> Result<Self, FormatError> {
+        let FloatParams {
+            exp_bits,
+            man_bits,
+            bias,
+            specials,
+            subnormals,
+            signed,
+        } = p;
         if exp_bits < 1 || exp_bits > 11 {
             return Err(FormatError::ExponentBits(exp_bits));
         }
@@ -269,17 +361,26 @@ impl FloatFormat {
 
     /// An IEEE-style signed format with bias 2^(E−1) − 1 and subnormals.
     pub const fn ieee(exp_bits: u32, man_bits: u32) -> Result<Self, FormatError> {
-        if exp_bits < 1 || exp_bits > 11 {
-            return Err(FormatError::ExponentBits(exp_bits));
+        Self::new(FloatParams::ieee(exp_bits, man_bits))
+    }
+
+    /// The parameters of the format ([`FloatFormat::new`] of them gives it back).
+    ///
+    /// ```
+    /// use lowprec::float::{FloatFormat, FloatParams, Specials};
+    /// let p = FloatFormat::E5M2FNUZ.params();
+    /// assert_eq!(p, FloatParams { bias: 16, specials: Specials::Fnuz, ..FloatParams::ieee(5, 2) });
+    /// assert_eq!(FloatFormat::new(p), Ok(FloatFormat::E5M2FNUZ));
+    /// ```
+    pub const fn params(&self) -> FloatParams {
+        FloatParams {
+            exp_bits: self.exp_bits as u32,
+            man_bits: self.man_bits as u32,
+            bias: self.bias,
+            specials: self.specials,
+            subnormals: self.subnormals,
+            signed: self.signed,
         }
-        Self::new(
-            exp_bits,
-            man_bits,
-            (1 << (exp_bits - 1)) - 1,
-            Specials::Ieee,
-            true,
-            true,
-        )
     }
 
     /// The IEEE P3109 format `binaryKpP` (K bits, precision P including the hidden bit),
@@ -297,14 +398,14 @@ impl FloatFormat {
             return Err(FormatError::ExponentBits(if e < 0 { 0 } else { e as u32 }));
         }
         let e = e as u32;
-        Self::new(
-            e,
-            p - 1,
-            1 << (e - 1),
-            Specials::P3109 { extended },
-            true,
+        Self::new(FloatParams {
+            exp_bits: e,
+            man_bits: p - 1,
+            bias: 1 << (e - 1),
+            specials: Specials::P3109 { extended },
+            subnormals: true,
             signed,
-        )
+        })
     }
 
     /// Exponent field width.
@@ -686,5 +787,12 @@ fn parse_custom(s: &str) -> Result<FloatFormat, FormatError> {
             }
         }
     }
-    FloatFormat::new(e, m, bias, specials, subnormals, signed)
+    FloatFormat::new(FloatParams {
+        exp_bits: e,
+        man_bits: m,
+        bias,
+        specials,
+        subnormals,
+        signed,
+    })
 }

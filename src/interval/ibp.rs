@@ -46,7 +46,7 @@ use core::ops::{Add, Mul, Sub};
 use super::Interval;
 use super::scalar::{Dir, Scalar};
 use crate::FloatFormat;
-use crate::fixed::{Family, FixedFormat, FixedFormatError, OverflowMode};
+use crate::fixed::{Family, FixedFormat, FixedFormatError, FixedParams, OverflowMode};
 use crate::float::Exact;
 use crate::rounding::{NoRandom, Overflow, Rounding};
 
@@ -467,17 +467,17 @@ impl AccRange {
         let w = i64::from(i) + i64::from(f);
         let width = u32::try_from(w).map_err(|_| IbpError::Format(FixedFormatError::Width(w)))?;
         let r = match t.family() {
-            Family::ApFixed => FixedFormat::ap(
+            Family::ApFixed => FixedFormat::new(FixedParams {
                 width,
-                i,
-                t.is_signed(),
-                t.quantization(),
-                t.overflow(),
-                t.sat_bits().min(width),
-            ),
-            Family::AcFixed => {
-                FixedFormat::ac(width, i, t.is_signed(), t.quantization(), t.overflow())
-            }
+                int_bits: i,
+                sat_bits: t.sat_bits().min(width),
+                ..t.params()
+            }),
+            Family::AcFixed => FixedFormat::new(FixedParams {
+                width,
+                int_bits: i,
+                ..t.params()
+            }),
             Family::ApInt => FixedFormat::ap_int(width, t.is_signed()),
         };
         r.map_err(IbpError::Format)
