@@ -56,7 +56,7 @@ fn matmul_runtime(f_in: &FixedFormat, f_acc: &FixedFormat, x: &[u64], w: &[u64],
                 let a = Wide::from_bits(f_in, x[i * N + k]);
                 let b = Wide::from_bits(f_in, w[k * N + j]);
                 if let Ok(p) = a.mul(&b) {
-                    acc = f_acc.add_assign(acc, &p).value;
+                    acc = f_acc.add_assign(acc, &p);
                 }
             }
             out[i * N + j] = acc;

@@ -106,33 +106,33 @@ fn expect(a_f: &FixedFormat, b_f: &FixedFormat, out: &FixedFormat, x: u64, y: u6
     let b = Wide::from_bits(b_f, y);
     let mut v = Vec::with_capacity(24);
     let p = a.mul(&b).expect("products fit 128 bits");
-    push_result(&mut v, Ok(p), p.cast(out).value);
-    push_result(&mut v, a.add(&b), out.from_sum(&a, &b, false).value);
-    push_result(&mut v, a.sub(&b), out.from_sum(&a, &b, true).value);
+    push_result(&mut v, Ok(p), p.cast(out));
+    push_result(&mut v, a.add(&b), out.from_sum(&a, &b, false));
+    push_result(&mut v, a.sub(&b), out.from_sum(&a, &b, true));
     if y == 0 {
         v.extend([0, 0, 0]);
     } else {
         match a.div(&b) {
-            Ok(q) => push_result(&mut v, Ok(q), q.cast(out).value),
+            Ok(q) => push_result(&mut v, Ok(q), q.cast(out)),
             Err(_) => v.extend([DONT_CARE; 3]),
         }
     }
     let n = a.neg().expect("W + 1 bits");
-    push_result(&mut v, Ok(n), n.cast(out).value);
+    push_result(&mut v, Ok(n), n.cast(out));
     let sh = (y % u64::from(a_f.width() + 3)) as u32;
     v.push(a_f.shl(x, sh));
     v.push(a_f.shr(x, sh));
-    v.push(a_f.add_assign(x, &b).value);
-    v.push(a_f.sub_assign(x, &b).value);
-    v.push(a_f.mul_assign(x, &b).value);
+    v.push(a_f.add_assign(x, &b));
+    v.push(a_f.sub_assign(x, &b));
+    v.push(a_f.mul_assign(x, &b));
     v.push(if y == 0 {
         x
     } else {
-        a.div(&b).map_or(DONT_CARE, |q| q.cast(a_f).value)
+        a.div(&b).map_or(DONT_CARE, |q| q.cast(a_f))
     });
     let (lt, eq, gt) = a.header_compare(&b);
     v.extend([u64::from(lt), u64::from(eq), u64::from(gt)]);
-    v.push(out.from_sum(&p, &a, false).value);
+    v.push(out.from_sum(&p, &a, false));
     v
 }
 
@@ -286,7 +286,7 @@ fn typed<A: FixedType, B: FixedType, O: FixedType>(x: u64, y: u64) -> Vec<u64> {
     }
     v.extend([r.to_bits(), u.to_bits(), m.to_bits(), d.to_bits()]);
     v.extend([u64::from(a < b), u64::from(a == b), u64::from(a > b)]);
-    v.push(out.from_sum(&p, &a.wide(), false).value);
+    v.push(out.from_sum(&p, &a.wide(), false));
     v
 }
 

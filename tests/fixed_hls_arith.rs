@@ -34,7 +34,7 @@ fn random_format(rng: &mut Rng, plain: bool) -> FixedFormat {
         } as u32;
         let signed = rng.below(3) != 0;
         if rng.below(6) == 0 {
-            return FixedFormat::ap_int(w, signed).expect("valid");
+            return if signed { FixedFormat::ap_int(w) } else { FixedFormat::ap_uint(w) }.expect("valid");
         }
         let i = match rng.below(3) {
             0 => rng.range(-4, w as i64),
@@ -126,7 +126,7 @@ impl Instance {
             {
                 DONT_CARE
             } else {
-                t.cast(f).value
+                t.cast(f)
             }
         };
         let push_wide = |v: &mut Vec<u64>, t: &Wide| {
@@ -153,9 +153,9 @@ impl Instance {
         let sh = (y % u64::from(fa.width() + 3)) as u32;
         v.push(fa.shl(x, sh));
         v.push(fa.shr(x, sh));
-        v.push(fa.add_assign(x, &b).value);
-        v.push(fa.sub_assign(x, &b).value);
-        v.push(fa.mul_assign(x, &b).value);
+        v.push(fa.add_assign(x, &b));
+        v.push(fa.sub_assign(x, &b));
+        v.push(fa.mul_assign(x, &b));
         let (lt, eq, gt) = a.header_compare(&b);
         v.extend([u64::from(lt), u64::from(eq), u64::from(gt)]);
         if self.mixed {

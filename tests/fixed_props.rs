@@ -167,7 +167,7 @@ proptest! {
         if let Ok(g) = wide {
             let v = g.cast_from(&f, bits & f.mask());
             if !v.status.contains(lowprec::Status::INEXACT) && !v.status.contains(lowprec::Status::OVERFLOW) {
-                prop_assert_eq!(f.cast_from(&g, v.value).value, bits & f.mask());
+                prop_assert_eq!(f.cast_from(&g, v.value), bits & f.mask());
             }
         }
     }
@@ -227,7 +227,12 @@ proptest! {
             prop_assert_eq!(g.to_string().parse::<FixedFormat>(), Ok(g));
             prop_assert_eq!(FixedFormat::new(g.params()), Ok(g));
         }
-        let i = FixedFormat::ap_int(f.width(), f.is_signed()).unwrap();
+        let i = if f.is_signed() {
+            FixedFormat::ap_int(f.width())
+        } else {
+            FixedFormat::ap_uint(f.width())
+        }
+        .unwrap();
         prop_assert_eq!(i.to_string().parse::<FixedFormat>(), Ok(i));
         prop_assert_eq!(FixedFormat::new(i.params()), Ok(i));
     }
@@ -296,7 +301,7 @@ proptest! {
         // Sums cast into a format agree with the exact path of op=.
         let s1 = fa.from_sum(&a, &b, false);
         if let Ok(s) = a.add(&b) {
-            prop_assert_eq!(s1.value, s.cast(&fa).value);
+            prop_assert_eq!(s1.value, s.cast(&fa));
         }
     }
 }
@@ -311,8 +316,8 @@ fn wide_sum_regressions() {
         t("ac_fixed<64,-70,false,AC_TRN_ZERO>"),
         t("ac_fixed<4,1,false,AC_RND_MIN_INF,AC_SAT_SYM>"),
     );
-    assert_eq!(a.add_assign(0xe, &Wide::from_bits(&b, 2)).value, 0xe);
-    assert_eq!(a.sub_assign(0xe, &Wide::from_bits(&b, 2)).value, 0xe);
+    assert_eq!(a.add_assign(0xe, &Wide::from_bits(&b, 2)), 0xe);
+    assert_eq!(a.sub_assign(0xe, &Wide::from_bits(&b, 2)), 0xe);
     // −0.5 + 2^−281 into ap_ufixed<1,3> (LSB 4): ⌊−0.125 + ε⌋ = −1 wraps to 1. The tiny
     // operand's sticky bit once landed on the LSB of −0.5 and cancelled it exactly.
     let (tiny, half, out) = (

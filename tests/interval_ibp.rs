@@ -511,7 +511,7 @@ fn accumulator_types_from_the_range_analysis_never_overflow() {
             .zip(&hi)
             .map(|(&l, &h)| Interval::from_f64_in(act, l, h))
             .collect();
-        let bits = |v: f64| act.from_f64(v).value;
+        let bits = |v: f64| act.from_f64(v);
         let wb: Vec<u64> = w.iter().map(|&v| bits(v)).collect();
         let mut out = [AccRange {
             lo: 0.0,

@@ -180,12 +180,17 @@ impl FixedFormat {
     /// use lowprec::float::Exact;
     /// let f: FixedFormat = "ap_fixed<8,4,AP_RND_CONV,AP_SAT>".parse()?;
     /// let x: Exact = "0.03125".parse().unwrap(); // half an LSB (1/16): a tie, to even
-    /// assert_eq!(f.from_exact(&x).value, 0);
+    /// assert_eq!(f.from_exact(&x), 0);
     /// let r = f.from_exact(&"100".parse().unwrap());
     /// assert_eq!((r.value, r.status.contains(lowprec::Status::OVERFLOW)), (0x7f, true));
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
-    pub fn from_exact(&self, x: &Exact) -> StatusAnd<u64> {
+    pub fn from_exact(&self, x: &Exact) -> u64 {
+        self.from_exact_with(x).value
+    }
+
+    /// [`from_exact`](Self::from_exact) with the IEEE status flags it raises.
+    pub fn from_exact_with(&self, x: &Exact) -> StatusAnd<u64> {
         match *x {
             Exact::Zero { .. } => StatusAnd::new(0, Status::OK),
             Exact::Finite(f) => {
@@ -265,19 +270,24 @@ impl FixedFormat {
     ///     ("AP_RND_MIN_INF", 1.0, -1.5), ("AP_RND_INF", 1.5, -1.5),
     ///     ("AP_RND_CONV", 1.0, -1.0), ("AP_TRN", 1.0, -1.5), ("AP_TRN_ZERO", 1.0, -1.0)] {
     ///     let f: FixedFormat = format!("ap_fixed<3,2,{q}>").parse()?;
-    ///     assert_eq!(f.to_f64(f.from_f64(1.25).value), pos, "{q}");
-    ///     assert_eq!(f.to_f64(f.from_f64(-1.25).value), neg, "{q}");
+    ///     assert_eq!(f.to_f64(f.from_f64(1.25)), pos, "{q}");
+    ///     assert_eq!(f.to_f64(f.from_f64(-1.25)), neg, "{q}");
     /// }
     /// // ±19 into ap_fixed<4,4>: the overflow modes.
     /// for (o, pos, neg) in [("AP_SAT", 7, -8), ("AP_SAT_SYM", 7, -7), ("AP_WRAP", 3, -3),
     ///     ("AP_WRAP,2", 7, -7)] {
     ///     let f: FixedFormat = format!("ap_fixed<4,4,AP_TRN,{o}>").parse()?;
-    ///     assert_eq!(f.raw_of(f.from_f64(19.0).value), pos, "{o}");
-    ///     assert_eq!(f.raw_of(f.from_f64(-19.0).value), neg, "{o}");
+    ///     assert_eq!(f.raw_of(f.from_f64(19.0)), pos, "{o}");
+    ///     assert_eq!(f.raw_of(f.from_f64(-19.0)), neg, "{o}");
     /// }
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
-    pub fn from_f64(&self, x: f64) -> StatusAnd<u64> {
+    pub fn from_f64(&self, x: f64) -> u64 {
+        self.from_f64_with(x).value
+    }
+
+    /// [`from_f64`](Self::from_f64) with the IEEE status flags it raises.
+    pub fn from_f64_with(&self, x: f64) -> StatusAnd<u64> {
         let bits = x.to_bits();
         let neg = bits >> 63 == 1;
         let nan = x.is_nan();
@@ -343,7 +353,12 @@ impl FixedFormat {
     }
 
     /// Casts a float as the C++ headers do: through the exact `double` of it.
-    pub fn from_f32(&self, x: f32) -> StatusAnd<u64> {
+    pub fn from_f32(&self, x: f32) -> u64 {
+        self.from_f32_with(x).value
+    }
+
+    /// [`from_f32`](Self::from_f32) with the IEEE status flags it raises.
+    pub fn from_f32_with(&self, x: f32) -> StatusAnd<u64> {
         self.from_f64(f64::from(x))
     }
 
@@ -352,11 +367,16 @@ impl FixedFormat {
     /// ```
     /// use lowprec::fixed::FixedFormat;
     /// let f: FixedFormat = "ap_ufixed<4,6,AP_RND>".parse()?; // LSB 4, max 60
-    /// assert_eq!(f.to_f64(f.from_int(6).value), 8.0);   // 1.5 LSB: a tie, up
-    /// assert_eq!(f.to_f64(f.from_int(-6).value), 60.0); // -1 LSB wraps to 15 LSB
+    /// assert_eq!(f.to_f64(f.from_int(6)), 8.0);   // 1.5 LSB: a tie, up
+    /// assert_eq!(f.to_f64(f.from_int(-6)), 60.0); // -1 LSB wraps to 15 LSB
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
-    pub fn from_int(&self, x: i128) -> StatusAnd<u64> {
+    pub fn from_int(&self, x: i128) -> u64 {
+        self.from_int_with(x).value
+    }
+
+    /// [`from_int`](Self::from_int) with the IEEE status flags it raises.
+    pub fn from_int_with(&self, x: i128) -> StatusAnd<u64> {
         if x == 0 {
             return StatusAnd::new(0, Status::OK);
         }
@@ -370,7 +390,12 @@ impl FixedFormat {
     }
 
     /// Casts an unsigned integer.
-    pub fn from_uint(&self, x: u128) -> StatusAnd<u64> {
+    pub fn from_uint(&self, x: u128) -> u64 {
+        self.from_uint_with(x).value
+    }
+
+    /// [`from_uint`](Self::from_uint) with the IEEE status flags it raises.
+    pub fn from_uint_with(&self, x: u128) -> StatusAnd<u64> {
         if x == 0 {
             return StatusAnd::new(0, Status::OK);
         }
@@ -438,11 +463,16 @@ impl FixedFormat {
     /// use lowprec::fixed::FixedFormat;
     /// let src: FixedFormat = "ap_fixed<8,4>".parse()?;
     /// let dst: FixedFormat = "ap_fixed<4,2,AP_RND,AP_SAT>".parse()?;
-    /// let x = src.from_f64(1.84375).value; // 1.8125 in src (TRN)
-    /// assert_eq!(dst.to_f64(dst.cast_from(&src, x).value), 1.75);
+    /// let x = src.from_f64(1.84375); // 1.8125 in src (TRN)
+    /// assert_eq!(dst.to_f64(dst.cast_from(&src, x)), 1.75);
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
-    pub fn cast_from(&self, src: &FixedFormat, bits: u64) -> StatusAnd<u64> {
+    pub fn cast_from(&self, src: &FixedFormat, bits: u64) -> u64 {
+        self.cast_from_with(src, bits).value
+    }
+
+    /// [`cast_from`](Self::cast_from) with the IEEE status flags it raises.
+    pub fn cast_from_with(&self, src: &FixedFormat, bits: u64) -> StatusAnd<u64> {
         let raw = src.raw_of(bits);
         if self.family() == Family::ApInt && src.family() != Family::ApInt {
             // ap_int_base(ap_fixed_base) takes to_ap_int_base(): the truncated integer
@@ -493,10 +523,15 @@ impl FixedFormat {
     /// ```
     /// use lowprec::{FloatFormat, fixed::FixedFormat};
     /// let f: FixedFormat = "ap_fixed<8,3,AP_RND_CONV,AP_SAT>".parse()?;
-    /// assert_eq!(f.to_f64(f.from_float(&FloatFormat::E4M3FN, 0x7E).value), 3.96875); // 448 saturates
+    /// assert_eq!(f.to_f64(f.from_float(&FloatFormat::E4M3FN, 0x7E)), 3.96875); // 448 saturates
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
-    pub fn from_float(&self, fmt: &FloatFormat, code: u64) -> StatusAnd<u64> {
+    pub fn from_float(&self, fmt: &FloatFormat, code: u64) -> u64 {
+        self.from_float_with(fmt, code).value
+    }
+
+    /// [`from_float`](Self::from_float) with the IEEE status flags it raises.
+    pub fn from_float_with(&self, fmt: &FloatFormat, code: u64) -> StatusAnd<u64> {
         self.from_exact(&fmt.decode(code))
     }
 
@@ -550,7 +585,7 @@ impl FixedFormat {
     /// use lowprec::fixed::FixedFormat;
     /// let ap: FixedFormat = "ap_fixed<8,4>".parse()?;
     /// let ac: FixedFormat = "ac_fixed<8,4,true>".parse()?;
-    /// let x = ap.from_f64(-7.5).value;
+    /// let x = ap.from_f64(-7.5);
     /// assert_eq!((ap.to_int(x) as i32, ac.to_int(x) as i32), (-7, -8));
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```

@@ -193,7 +193,7 @@ impl<F: FixedType> Fx<F> {
     /// a × b rounded with `F`'s quantization mode, then clamped to `F`'s range.
     #[inline]
     pub fn saturating_mul(self, rhs: Self) -> Self {
-        Self::from_bits((self * rhs).cast(&Self::SAT).value)
+        Self::from_bits((self * rhs).cast(&Self::SAT))
     }
     /// a ÷ b (the exact quotient) rounded with `F`'s quantization mode, then clamped to
     /// `F`'s range; for b = 0, `F`'s max when a ≥ 0 and its min when a < 0.
@@ -223,7 +223,7 @@ impl<F: FixedType> Fx<F> {
     /// a × b rounded with `F`'s quantization mode, then wrapped to `F`'s W bits.
     #[inline]
     pub fn wrapping_mul(self, rhs: Self) -> Self {
-        Self::from_bits((self * rhs).cast(&Self::WRAP).value)
+        Self::from_bits((self * rhs).cast(&Self::WRAP))
     }
     /// a ÷ b (the exact quotient) rounded with `F`'s quantization mode, then wrapped to
     /// `F`'s W bits; for b = 0, `F`'s max when a ≥ 0 and its min when a < 0.

@@ -443,13 +443,14 @@ impl FixedFormat {
         Self::new(FixedParams::ap_ufixed(width, int_bits))
     }
 
-    /// `ap_int<W>` (signed) or `ap_uint<W>`.
-    pub const fn ap_int(width: u32, signed: bool) -> Result<Self, FixedFormatError> {
-        Self::new(if signed {
-            FixedParams::ap_int(width)
-        } else {
-            FixedParams::ap_uint(width)
-        })
+    /// `ap_int<W>` with the default modes.
+    pub const fn ap_int(width: u32) -> Result<Self, FixedFormatError> {
+        Self::new(FixedParams::ap_int(width))
+    }
+
+    /// `ap_uint<W>` with the default modes.
+    pub const fn ap_uint(width: u32) -> Result<Self, FixedFormatError> {
+        Self::new(FixedParams::ap_uint(width))
     }
 
     const fn build(

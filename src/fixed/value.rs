@@ -48,19 +48,19 @@ impl Fixed {
     }
     /// `x` cast into `format` (as `ap_fixed x = d;`).
     pub fn from_f64(format: FixedFormat, x: f64) -> Fixed {
-        Fixed::from_bits(format, format.from_f64(x).value)
+        Fixed::from_bits(format, format.from_f64(x))
     }
     /// An exact value cast into `format`.
     pub fn from_exact(format: FixedFormat, x: &Exact) -> Fixed {
-        Fixed::from_bits(format, format.from_exact(x).value)
+        Fixed::from_bits(format, format.from_exact(x))
     }
     /// An arithmetic result cast into `format`.
     pub fn from_wide(format: FixedFormat, x: &Wide) -> Fixed {
-        Fixed::from_bits(format, x.cast(&format).value)
+        Fixed::from_bits(format, x.cast(&format))
     }
     /// This value cast into another format.
     pub fn cast(&self, to: FixedFormat) -> Fixed {
-        Fixed::from_bits(to, to.cast_from(&self.format, self.bits).value)
+        Fixed::from_bits(to, to.cast_from(&self.format, self.bits))
     }
     /// The W raw bits.
     pub const fn to_bits(&self) -> u64 {
@@ -408,21 +408,21 @@ impl<F: FixedType> Fx<F> {
     /// `x` cast into the type (as `F x = d;`, see [`FixedFormat::from_f64`]).
     #[inline]
     pub fn from_f64(x: f64) -> Self {
-        Self::from_u64(Self::FORMAT.from_f64(x).value)
+        Self::from_u64(Self::FORMAT.from_f64(x))
     }
     /// `x` cast into the type.
     #[inline]
     pub fn from_f32(x: f32) -> Self {
-        Self::from_u64(Self::FORMAT.from_f32(x).value)
+        Self::from_u64(Self::FORMAT.from_f32(x))
     }
     /// An integer cast into the type.
     #[inline]
     pub fn from_int(x: i128) -> Self {
-        Self::from_u64(Self::FORMAT.from_int(x).value)
+        Self::from_u64(Self::FORMAT.from_int(x))
     }
     /// An exact value cast into the type.
     pub fn from_exact(x: &Exact) -> Self {
-        Self::from_u64(Self::FORMAT.from_exact(x).value)
+        Self::from_u64(Self::FORMAT.from_exact(x))
     }
     /// An exact value cast into the type, with the status flags.
     pub fn from_exact_with_status(x: &Exact) -> StatusAnd<Self> {
@@ -432,12 +432,12 @@ impl<F: FixedType> Fx<F> {
     /// An arithmetic result cast into the type (quantization, then overflow).
     #[inline(always)]
     pub fn from_wide(x: Wide) -> Self {
-        Self::from_u64(x.cast(&Self::FORMAT).value)
+        Self::from_u64(x.cast(&Self::FORMAT))
     }
     /// A value of another fixed-point type cast into this one.
     #[inline(always)]
     pub fn from_fx<G: FixedType>(x: Fx<G>) -> Self {
-        Self::from_u64(Self::FORMAT.cast_from(&Fx::<G>::FORMAT, x.to_bits()).value)
+        Self::from_u64(Self::FORMAT.cast_from(&Fx::<G>::FORMAT, x.to_bits()))
     }
     /// The exact value as an intermediate.
     #[inline(always)]
@@ -604,7 +604,7 @@ impl<A: FixedType> ops::AddAssign<Wide> for Fx<A> {
     /// `a = A(a + b)`, exact whatever the types (no 128-bit limit).
     #[inline(always)]
     fn add_assign(&mut self, b: Wide) {
-        *self = Self::from_u64(Self::FORMAT.add_assign(self.to_bits(), &b).value);
+        *self = Self::from_u64(Self::FORMAT.add_assign(self.to_bits(), &b));
     }
 }
 
@@ -612,7 +612,7 @@ impl<A: FixedType> ops::SubAssign<Wide> for Fx<A> {
     /// `a = A(a − b)`, exact whatever the types.
     #[inline(always)]
     fn sub_assign(&mut self, b: Wide) {
-        *self = Self::from_u64(Self::FORMAT.sub_assign(self.to_bits(), &b).value);
+        *self = Self::from_u64(Self::FORMAT.sub_assign(self.to_bits(), &b));
     }
 }
 
@@ -652,7 +652,7 @@ impl<A: FixedType, B: FixedType> ops::MulAssign<Fx<B>> for Fx<A> {
         if A::FORMAT.family() != super::Family::ApInt {
             *self = Self::from_wide(*self * b);
         } else {
-            *self = Self::from_u64(Self::FORMAT.mul_assign(self.to_bits(), &b.wide()).value);
+            *self = Self::from_u64(Self::FORMAT.mul_assign(self.to_bits(), &b.wide()));
         }
     }
 }

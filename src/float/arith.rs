@@ -254,14 +254,14 @@ impl FloatFormat {
     /// overflow. [`add_with`](Self::add_with) takes any mode and returns the flags.
     ///
     /// ```
-    /// use lowprec::{FloatFormat, NoRandom, Overflow, Round, Status};
+    /// use lowprec::{FloatFormat, NoRandom, Overflow, Status};
     /// let f = FloatFormat::E4M3FN;
     /// // 448 + 16 = 464 ties to 448 (even); 448 + 32 overflows to NaN (no infinity)...
     /// let (max, sixteen, big) = (f.from_f64(448.0), f.from_f64(16.0), f.from_f64(32.0));
     /// assert_eq!(f.add(max, sixteen), max);
     /// assert_eq!(f.add(max, big), f.nan_code().unwrap());
     /// // ...or saturates under OCP "satfinite", raising overflow and inexact.
-    /// let r = f.add_with(max, Round::new(big, Overflow::SatFinite), &mut NoRandom);
+    /// let r = f.add_with(max, big, Overflow::SatFinite, &mut NoRandom);
     /// assert_eq!((r.value, r.status), (max, Status::OVERFLOW | Status::INEXACT));
     /// ```
     #[inline(always)]

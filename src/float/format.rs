@@ -75,6 +75,24 @@ impl fmt::Display for FormatError {
 #[cfg(feature = "std")]
 impl std::error::Error for FormatError {}
 
+/// Whether an IEEE P3109 format has a sign bit (the `s`/`u` of `binaryKpPse`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Signedness {
+    /// A sign bit: negative values, NaN at 0x80…0.
+    Signed,
+    /// No sign bit: only non-negative values.
+    Unsigned,
+}
+
+/// Whether an IEEE P3109 format has infinities (the `e`/`f` of `binaryKpPse`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Domain {
+    /// Extended reals: ±∞ at the top codes.
+    Extended,
+    /// Finite: no infinities.
+    Finite,
+}
+
 /// The class of a code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Class {
@@ -387,7 +405,23 @@ impl FloatFormat {
     /// signed or unsigned, extended (with ±∞) or finite. Bias 2^(E−1) with
     /// E = K − P + 1 − signed exponent bits (the P3109 interim report's choice, which
     /// gives `binary8p3se` the range of E5M2 shifted down by one binade).
-    pub const fn p3109(k: u32, p: u32, signed: bool, extended: bool) -> Result<Self, FormatError> {
+    ///
+    /// ```
+    /// use lowprec::FloatFormat;
+    /// use lowprec::float::{Domain, Signedness};
+    /// let f = FloatFormat::p3109(8, 3, Signedness::Signed, Domain::Extended)?;
+    /// assert_eq!(f, "binary8p3se".parse()?);
+    /// assert!(f.has_inf());
+    /// # Ok::<(), lowprec::FormatError>(())
+    /// ```
+    pub const fn p3109(
+        k: u32,
+        p: u32,
+        signedness: Signedness,
+        domain: Domain,
+    ) -> Result<Self, FormatError> {
+        let signed = matches!(signedness, Signedness::Signed);
+        let extended = matches!(domain, Domain::Extended);
         if p < 1 || p > 53 || k < 2 || k > 64 {
             return Err(FormatError::Inconsistent(
                 "P3109 formats need 2 ≤ K ≤ 64 and 1 ≤ P ≤ 53",
@@ -739,17 +773,17 @@ fn parse_p3109(rest: &str) -> Result<FloatFormat, FormatError> {
         return Err(FormatError::UnknownName);
     }
     let (p, flags) = rest.split_at(rest.len() - 2);
-    let signed = match flags.as_bytes()[0] {
-        b's' => true,
-        b'u' => false,
+    let signedness = match flags.as_bytes()[0] {
+        b's' => Signedness::Signed,
+        b'u' => Signedness::Unsigned,
         _ => return Err(FormatError::UnknownName),
     };
-    let extended = match flags.as_bytes()[1] {
-        b'e' => true,
-        b'f' => false,
+    let domain = match flags.as_bytes()[1] {
+        b'e' => Domain::Extended,
+        b'f' => Domain::Finite,
         _ => return Err(FormatError::UnknownName),
     };
-    FloatFormat::p3109(parse_u32(k)?, parse_u32(p)?, signed, extended)
+    FloatFormat::p3109(parse_u32(k)?, parse_u32(p)?, signedness, domain)
 }
 
 fn parse_custom(s: &str) -> Result<FloatFormat, FormatError> {

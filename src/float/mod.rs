@@ -24,6 +24,6 @@ mod value;
 
 pub use convert::{bf16_from_f32, f16_from_f32};
 pub use exact::{Exact, Finite};
-pub use format::{Class, FloatFormat, FloatParams, FormatError, Specials};
+pub use format::{Class, Domain, FloatFormat, FloatParams, FormatError, Signedness, Specials};
 pub use text::{FAR_EXPONENT, ParseExactError};
 pub use value::{Format, Fp, IeeeFormat, ParseFpError, formats};

@@ -478,7 +478,8 @@ impl AccRange {
                 int_bits: i,
                 ..t.params()
             }),
-            Family::ApInt => FixedFormat::ap_int(width, t.is_signed()),
+            Family::ApInt if t.is_signed() => FixedFormat::ap_int(width),
+            Family::ApInt => FixedFormat::ap_uint(width),
         };
         r.map_err(IbpError::Format)
     }

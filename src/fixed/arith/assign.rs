@@ -17,16 +17,22 @@ impl FixedFormat {
     /// ```
     /// use lowprec::fixed::{FixedFormat, Wide};
     /// let acc: FixedFormat = "ap_fixed<64,32>".parse()?;
-    /// let p = Wide::from_bits(&acc, acc.from_f64(1.5).value)
-    ///     .mul(&Wide::from_bits(&acc, acc.from_f64(2.25).value))?; // ap_fixed<128,64>
-    /// let a = acc.from_f64(1.0).value;
+    /// let p = Wide::from_bits(&acc, acc.from_f64(1.5))
+    ///     .mul(&Wide::from_bits(&acc, acc.from_f64(2.25)))?; // ap_fixed<128,64>
+    /// let a = acc.from_f64(1.0);
     /// // a + p would need 129 bits; the assignment does not.
     /// assert!(Wide::from_bits(&acc, a).add(&p).is_err());
-    /// assert_eq!(acc.to_f64(acc.add_assign(a, &p).value), 4.375);
+    /// assert_eq!(acc.to_f64(acc.add_assign(a, &p)), 4.375);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline(always)]
-    pub fn add_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
+    pub fn add_assign(&self, a: u64, b: &Wide) -> u64 {
+        self.add_assign_with(a, b).value
+    }
+
+    /// [`add_assign`](Self::add_assign) with the IEEE status flags it raises.
+    #[inline(always)]
+    pub fn add_assign_with(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         self.sum_assign(a, b, false)
     }
 
@@ -41,11 +47,17 @@ impl FixedFormat {
     /// let a = Wide::from_bits(&big, 3);
     /// let b = Wide::from_bits(&tiny, 1); // 2^-128
     /// assert!(a.add(&b).is_err()); // 193 bits
-    /// assert_eq!(out.to_f64(out.from_sum(&a, &b, true).value), 3.0);
+    /// assert_eq!(out.to_f64(out.from_sum(&a, &b, true)), 3.0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[inline(always)]
-    pub fn from_sum(&self, a: &Wide, b: &Wide, sub: bool) -> StatusAnd<u64> {
+    pub fn from_sum(&self, a: &Wide, b: &Wide, sub: bool) -> u64 {
+        self.from_sum_with(a, b, sub).value
+    }
+
+    /// [`from_sum`](Self::from_sum) with the IEEE status flags it raises.
+    #[inline(always)]
+    pub fn from_sum_with(&self, a: &Wide, b: &Wide, sub: bool) -> StatusAnd<u64> {
         let r = if sub { a.sub(b) } else { a.add(b) };
         match r {
             Ok(s) => s.cast(self),
@@ -62,7 +74,13 @@ impl FixedFormat {
 
     /// `a -= b`, as [`add_assign`](FixedFormat::add_assign).
     #[inline(always)]
-    pub fn sub_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
+    pub fn sub_assign(&self, a: u64, b: &Wide) -> u64 {
+        self.sub_assign_with(a, b).value
+    }
+
+    /// [`sub_assign`](Self::sub_assign) with the IEEE status flags it raises.
+    #[inline(always)]
+    pub fn sub_assign_with(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         self.sum_assign(a, b, true)
     }
 
@@ -74,7 +92,13 @@ impl FixedFormat {
 
     /// `a *= b`: the exact product cast into this format.
     #[inline(always)]
-    pub fn mul_assign(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
+    pub fn mul_assign(&self, a: u64, b: &Wide) -> u64 {
+        self.mul_assign_with(a, b).value
+    }
+
+    /// [`mul_assign`](Self::mul_assign) with the IEEE status flags it raises.
+    #[inline(always)]
+    pub fn mul_assign_with(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         let b = self.assign_operand(b);
         match Wide::from_bits(self, a).mul(&b) {
             Ok(p) => p.cast(self),

@@ -38,8 +38,8 @@ impl Wide {
     ///
     /// ```
     /// use lowprec::fixed::{FixedFormat, Wide};
-    /// let s = FixedFormat::ap_int(32, true)?;
-    /// let u = FixedFormat::ap_int(32, false)?;
+    /// let s = FixedFormat::ap_int(32)?;
+    /// let u = FixedFormat::ap_uint(32)?;
     /// let (a, b) = (Wide::from_bits(&s, s.bits_of(-1)), Wide::from_bits(&u, 1));
     /// assert_eq!(a.header_compare(&b), (false, false, true)); // -1 > 1u, as in C
     /// assert_eq!(a.cmp_value(&b), core::cmp::Ordering::Less);

@@ -9,10 +9,10 @@ impl FixedFormat {
     /// ```
     /// use lowprec::fixed::FixedFormat;
     /// let f = FixedFormat::ap_fixed(8, 4)?;
-    /// let x = f.from_f64(1.5).value;
+    /// let x = f.from_f64(1.5);
     /// assert_eq!(f.to_f64(f.shl(x, 2)), 6.0);
     /// assert_eq!(f.to_f64(f.shl(x, 3)), -4.0); // wrapped
-    /// assert_eq!(f.to_f64(f.shr(f.from_f64(-1.5).value, 4)), -0.125); // arithmetic shift
+    /// assert_eq!(f.to_f64(f.shr(f.from_f64(-1.5), 4)), -0.125); // arithmetic shift
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
     #[inline]

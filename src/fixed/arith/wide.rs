@@ -17,11 +17,11 @@ use crate::rounding::StatusAnd;
 /// use lowprec::fixed::{FixedFormat, Wide};
 /// let a: FixedFormat = "ap_fixed<8,4>".parse()?;
 /// let out: FixedFormat = "ap_fixed<6,3,AP_RND,AP_SAT>".parse()?;
-/// let x = Wide::from_bits(&a, a.from_f64(1.75).value);
-/// let y = Wide::from_bits(&a, a.from_f64(-2.5).value);
+/// let x = Wide::from_bits(&a, a.from_f64(1.75));
+/// let y = Wide::from_bits(&a, a.from_f64(-2.5));
 /// let p = x.mul(&y)?;                      // exact: -4.375 in ap_fixed<16,8>
 /// assert_eq!((p.format().width(), p.format().int_bits(), p.to_f64()), (16, 8, -4.375));
-/// assert_eq!(out.to_f64(p.cast(&out).value), -4.0); // saturates at -4
+/// assert_eq!(out.to_f64(p.cast(&out)), -4.0); // saturates at -4
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,7 +126,13 @@ impl Wide {
 
     /// Writes the value into a fixed-point format: quantization, then overflow.
     #[inline(always)]
-    pub fn cast(&self, to: &FixedFormat) -> StatusAnd<u64> {
+    pub fn cast(&self, to: &FixedFormat) -> u64 {
+        self.cast_with(to).value
+    }
+
+    /// [`cast`](Self::cast) with the IEEE status flags it raises.
+    #[inline(always)]
+    pub fn cast_with(&self, to: &FixedFormat) -> StatusAnd<u64> {
         to.cast_raw_parts(self.raw, self.format.signed, self.format.frac_bits())
     }
 
