@@ -113,36 +113,34 @@ impl Exact {
 }
 
 impl Exact {
-    /// Orders two values (±∞ included, −0 = +0); `None` when one is NaN or carries a
-    /// sticky bit (not an exact value).
+    /// Orders two values (±∞ included, −0 = +0, a finite `sig` of zero is zero); `None`
+    /// when one is NaN or carries a sticky bit (not an exact value).
+    #[inline]
     pub(crate) fn cmp_value(&self, other: &Exact) -> Option<Ordering> {
-        // (sign class: −1, 0, 1; magnitude comparison within the class)
-        let key = |x: &Exact| -> Option<i8> {
+        // The class: −∞ < negative < zero < positive < +∞.
+        let class = |x: &Exact| -> Option<i8> {
             Some(match *x {
                 Exact::Nan { .. } => return None,
                 Exact::Finite(f) if f.sticky => return None,
                 Exact::Zero { .. } => 0,
-                _ if x.is_sign_negative() => -1,
-                _ => 1,
+                Exact::Finite(f) if f.sig == 0 => 0,
+                Exact::Finite(f) => 1 - 2 * i8::from(f.negative),
+                Exact::Inf { negative } => 2 - 4 * i8::from(negative),
             })
         };
-        let (ka, kb) = (key(self)?, key(other)?);
+        let (ka, kb) = (class(self)?, class(other)?);
+        let (Exact::Finite(a), Exact::Finite(b)) = (self, other) else {
+            return Some(ka.cmp(&kb));
+        };
         if ka != kb || ka == 0 {
             return Some(ka.cmp(&kb));
         }
-        let magnitude = match (self, other) {
-            (Exact::Inf { .. }, Exact::Inf { .. }) => Ordering::Equal,
-            (Exact::Inf { .. }, _) => Ordering::Greater,
-            (_, Exact::Inf { .. }) => Ordering::Less,
-            (Exact::Finite(a), Exact::Finite(b)) => {
-                // The exponents of the leading bits, then the left-aligned significands.
-                let (za, zb) = (a.sig.leading_zeros(), b.sig.leading_zeros());
-                let ta = i64::from(a.exp) - i64::from(za);
-                let tb = i64::from(b.exp) - i64::from(zb);
-                ta.cmp(&tb).then((a.sig << za).cmp(&(b.sig << zb)))
-            }
-            _ => Ordering::Equal,
-        };
+        // Nonzero, one sign: the exponents of the leading bits, then the left-aligned
+        // significands.
+        let (za, zb) = (a.sig.leading_zeros(), b.sig.leading_zeros());
+        let ta = i64::from(a.exp) - i64::from(za);
+        let tb = i64::from(b.exp) - i64::from(zb);
+        let magnitude = ta.cmp(&tb).then_with(|| (a.sig << za).cmp(&(b.sig << zb)));
         Some(if ka < 0 {
             magnitude.reverse()
         } else {
@@ -480,5 +478,21 @@ mod tests {
             sticky: true,
         });
         assert_eq!(sticky.cmp_value(&Exact::from_i128(1)), None);
+        // A finite value with a zero significand is zero.
+        let zero = Exact::Finite(Finite {
+            negative: true,
+            sig: 0,
+            exp: 5,
+            sticky: false,
+        });
+        assert_eq!(zero.cmp_value(&Exact::from_i128(0)), Some(Ordering::Equal));
+        assert_eq!(
+            zero.cmp_value(&Exact::from_i128(-1)),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            Exact::from_i128(1).cmp_value(&zero),
+            Some(Ordering::Greater)
+        );
     }
 }
