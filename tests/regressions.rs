@@ -279,3 +279,26 @@ fn finite_bounds_must_be_values() {
         Err(IntervalError::NotAValue)
     );
 }
+
+/// Found by the `parse` fuzz target on long inputs: `1`, 200 000 zeros, `e-` and a
+/// thousand nines is 10^(200000 − (10^1000 − 1)), far below every format: binary64
+/// rounds it to 0 (to the smallest subnormal 2^-1074 toward +∞), underflow and inexact.
+/// The target's reference, Rust's own `f64` parser, reads +∞ there (it stops reading
+/// exponents past 65536, and the 200 000 digits then lift the value): such texts are
+/// now left out of that comparison.
+#[test]
+fn many_digits_before_a_huge_negative_exponent() {
+    let s = format!("1{}e-{}", "0".repeat(200_000), "9".repeat(1000));
+    let x: lowprec::float::Exact = s.parse().unwrap();
+    for (mode, code) in [(Rounding::TiesToEven, 0), (Rounding::TowardPositive, 1)] {
+        let r = FloatFormat::FP64.round(x, mode, Overflow::Ieee, &mut SplitMix64::new(0));
+        assert_eq!(
+            (r.value, r.status),
+            (code, Status::UNDERFLOW | Status::INEXACT)
+        );
+    }
+    // So far below every format, the digits do not matter: 200 000 more zeros give the
+    // same stand-in (see `FAR_EXPONENT`).
+    let t = format!("1{}e-{}", "0".repeat(400_000), "9".repeat(1000));
+    assert_eq!(t.parse::<lowprec::float::Exact>(), Ok(x));
+}

@@ -6,7 +6,10 @@
 //! - wherever Rust's `f64`/`f32` parsers (correctly rounded, and independent of lowprec)
 //!   accept the text, `Exact::from_str` accepts it too and rounding it once, ties to even,
 //!   gives the same bits (exponents and digit strings of any length: `1e-99999999999`,
-//!   a thousand-digit exponent, values far beyond every format);
+//!   a thousand-digit exponent, values far beyond every format). Rust's parsers stop
+//!   reading a written exponent once it passes 65536, which can be wrong when tens of
+//!   thousands of digits come before it (`1` and 200 000 zeros, then `e-` and a thousand
+//!   nines, reads as +∞): such texts are left out of this comparison;
 //! - the claim that makes the stand-ins beyond 2^±FAR_EXPONENT sound: the parsed
 //!   significand placed at 2^±FAR_EXPONENT and at 2^±(FAR_EXPONENT + k), k up to 2³⁰,
 //!   rounds to the same code and flags, drawing the same random bits, in a format, mode
@@ -53,6 +56,9 @@ fuzz_target!(|data: &[u8]| {
 
     let mut rng = SplitMix64::new(0);
     let rne = Rounding::TiesToEven;
+    if s.len() >= 60_000 && large_exponent(s) {
+        return;
+    }
     if let Ok(y) = s.parse::<f64>() {
         match parsed {
             Ok(x) => {
@@ -83,6 +89,15 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// Whether the text's exponent after `e` is 65536 or more in magnitude.
+fn large_exponent(s: &str) -> bool {
+    let Some((_, exp)) = s.rsplit_once(['e', 'E']) else {
+        return false;
+    };
+    let digits = exp.trim_start_matches(['+', '-']).trim_start_matches('0');
+    digits.len() > 5 || digits.parse::<u32>().is_ok_and(|e| e >= 65536)
+}
 
 /// `f`'s significand and sticky bit with the leading bit at 2^±FAR_EXPONENT and further
 /// out round alike, in a format, mode and policy read from `data`.

@@ -360,7 +360,7 @@ enum Reach {
 ///   has the odd factor 5^exp10 > 2⁵³ (exp10 ≥ 23), or when n has fewer than 64 factors
 ///   of 2 (then x = odd·2^(< 64 + 23) with odd > 2^(FAR_EXPONENT − 87)). n mod 2⁶⁴ is its
 ///   last 64 digits mod 2⁶⁴, as 10⁶⁴ is a multiple of 2⁶⁴. Only an integer of at least
-///   300 000 digits that 2⁶⁴ divides is left to convert.
+///   316 000 digits that 2⁶⁴ divides is left to convert.
 fn reach(d: &Digits<'_>) -> Reach {
     let top = d.count as i128 + d.exp10;
     let far = i128::from(FAR_EXPONENT) * 10_000;
@@ -804,37 +804,41 @@ mod big {
         (q, shift, below)
     }
 
+    /// The integer written by the next `count` digits, 19 at a time (10¹⁹ < 2⁶⁴).
+    fn schoolbook_limbs(digits: &mut impl Iterator<Item = u8>, count: usize) -> Vec<u64> {
+        let mut n = Vec::with_capacity(count / 19 + 1);
+        let mut left = count;
+        while left > 0 {
+            let len = left.min(19);
+            let chunk = digits
+                .by_ref()
+                .take(len)
+                .fold(0u64, |acc, x| acc * 10 + u64::from(x));
+            mul_small_add(&mut n, 10u64.pow(len as u32), chunk);
+            left -= len;
+        }
+        n
+    }
+
     /// The integer written by `count` decimal digits: blocks of [`BLOCK`] digits by
     /// schoolbook multiplication, then neighbouring blocks joined pairwise with
     /// 10^(BLOCK·2^k) as the base, level by level (Karatsuba products, so a million digits
     /// take a fraction of a second, where appending them one by one would take seconds).
-    fn to_limbs(digits: impl Iterator<Item = u8>, count: usize) -> Vec<u64> {
-        let mut blocks: Vec<Vec<u64>> = Vec::with_capacity(count / BLOCK + 1);
+    fn to_limbs(mut digits: impl Iterator<Item = u8>, count: usize) -> Vec<u64> {
+        if count <= BLOCK {
+            let mut n = schoolbook_limbs(&mut digits, count);
+            trim(&mut n);
+            return n;
+        }
         // The most significant block takes the digits beyond a multiple of BLOCK.
-        let mut size = match count % BLOCK {
+        let first = match count % BLOCK {
             0 => BLOCK,
             r => r,
         };
-        let mut block = Vec::with_capacity(BLOCK / 19 + 1);
-        let (mut chunk, mut len, mut filled) = (0u64, 0u32, 0usize);
-        for x in digits.take(count) {
-            // Chunks of at most 19 digits: 10¹⁹ < 2⁶⁴.
-            chunk = chunk * 10 + u64::from(x);
-            len += 1;
-            filled += 1;
-            if len == 19 || filled == size {
-                mul_small_add(&mut block, 10u64.pow(len), chunk);
-                (chunk, len) = (0, 0);
-            }
-            if filled == size {
-                blocks.push(core::mem::take(&mut block));
-                (filled, size) = (0, BLOCK);
-            }
-        }
-        if blocks.len() <= 1 {
-            let mut n = blocks.pop().unwrap_or_default();
-            trim(&mut n);
-            return n;
+        let mut blocks: Vec<Vec<u64>> = Vec::with_capacity(count / BLOCK + 1);
+        blocks.push(schoolbook_limbs(&mut digits, first));
+        for _ in 0..(count - first) / BLOCK {
+            blocks.push(schoolbook_limbs(&mut digits, BLOCK));
         }
         // Least significant block first.
         blocks.reverse();
@@ -866,7 +870,7 @@ mod big {
 
     /// Decimals of at most this many significant digits are converted in full, with
     /// their exact significand bits (the rest only need their leading ones).
-    const KEEP_ALL: i128 = 100_000;
+    const KEEP_ALL: i64 = 100_000;
 
     /// Digits per block of [`to_limbs`]: 16 chunks of 19 digits.
     const BLOCK: usize = 19 * 16;
@@ -893,18 +897,21 @@ mod big {
     }
 
     /// [`decimal_to_binary`], always keeping the first `keep_all` digits.
-    fn convert(d: &Digits<'_>, keep_all: i128) -> (u128, i128, bool) {
-        let top = d.count as i128 + d.exp10;
+    fn convert(d: &Digits<'_>, keep_all: i64) -> (u128, i128, bool) {
+        // |top| < 2⁶³: values beyond 2^±FAR_EXPONENT by their digit count and exponent
+        // alone are not converted, and count < 2⁶³.
+        let top = (d.count as i128 + d.exp10) as i64;
         let below = top - 1;
+        // (Saturating only for inputs of 2⁴⁸ digits and more, where t = 0 either way.)
         let lower = if below >= 0 {
-            (below * 33_219).div_euclid(10_000)
+            below.saturating_mul(33_219) / 10_000
         } else {
             (below * 33_220).div_euclid(10_000)
         };
         let t = (127 - lower).max(0);
         // top + t ≥ 1: the leading digit is kept. Keeping more digits than needed keeps
         // the argument valid (it then holds for a smaller 10^−t).
-        let kept = (top + t).max(keep_all).min(d.count as i128) as usize;
+        let kept = (top + t).max(keep_all).min(d.count as i64) as usize;
         let dropped = d.count - kept;
         let n = to_limbs(d.iter(), kept);
         // value ≈ n·10^e = n·5^e·2^e. The callers bound |e| by about 1.06·10⁶ (values
