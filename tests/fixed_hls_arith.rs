@@ -34,7 +34,12 @@ fn random_format(rng: &mut Rng, plain: bool) -> FixedFormat {
         } as u32;
         let signed = rng.below(3) != 0;
         if rng.below(6) == 0 {
-            return if signed { FixedFormat::ap_int(w) } else { FixedFormat::ap_uint(w) }.expect("valid");
+            return if signed {
+                FixedFormat::ap_int(w)
+            } else {
+                FixedFormat::ap_uint(w)
+            }
+            .expect("valid");
         }
         let i = match rng.below(3) {
             0 => rng.range(-4, w as i64),

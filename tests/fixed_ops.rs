@@ -370,7 +370,12 @@ fn random_format(rng: &mut Rng, ac: bool, out: bool) -> FixedFormat {
         };
         let o = OverflowMode::ALL[rng.below(if ac { 4 } else { 5 }) as usize];
         if !ac && !out && rng.below(6) == 0 {
-            return if signed { FixedFormat::ap_int(w) } else { FixedFormat::ap_uint(w) }.expect("valid");
+            return if signed {
+                FixedFormat::ap_int(w)
+            } else {
+                FixedFormat::ap_uint(w)
+            }
+            .expect("valid");
         }
         let i = match rng.below(3) {
             0 => rng.range(-4, w as i64),

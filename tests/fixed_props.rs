@@ -159,13 +159,13 @@ proptest! {
         let msb = 1u64 << (f.width() - 1);
         prop_assume!(!(f.overflow() == OverflowMode::SatSym && f.is_signed() && bits & f.mask() == msb));
         let x = f.to_exact(bits & f.mask());
-        let r = f.from_exact(&x);
+        let r = f.from_exact_with(&x);
         prop_assert_eq!(r.value, bits & f.mask());
         prop_assert!(r.status.is_ok());
         // And through another format that holds it.
         let wide = FixedFormat::new(FixedParams::ap_fixed(64, f.int_bits() + (64 - f.width() as i32) / 2));
         if let Ok(g) = wide {
-            let v = g.cast_from(&f, bits & f.mask());
+            let v = g.cast_from_with(&f, bits & f.mask());
             if !v.status.contains(lowprec::Status::INEXACT) && !v.status.contains(lowprec::Status::OVERFLOW) {
                 prop_assert_eq!(f.cast_from(&g, v.value), bits & f.mask());
             }
@@ -185,7 +185,7 @@ proptest! {
         let mut rng = SplitMix64::new(0);
         let fl = fmt.from_f64_with(x, Round::new(f.quantization().rounding(), Overflow::Ieee), &mut rng).value;
         let want = fmt.decode(fl);
-        let got = f.from_f64(x);
+        let got = f.from_f64_with(x);
         if !got.status.contains(lowprec::Status::OVERFLOW) {
             prop_assert_eq!(rational(&f.to_exact(got.value)), rational(&want), "{} {}", f, x);
         }
@@ -201,7 +201,7 @@ proptest! {
         let f = FixedFormat::new(FixedParams { signed, ..FixedParams::ap_fixed(w, i) }).unwrap();
         let src = lowprec::fixed::WideFormat::new(sw, si, ss || sw == 128).unwrap();
         let x = Wide::new(raw, src);
-        let fast = x.cast(&f);
+        let fast = x.cast_with(&f);
         let general = f.round_exact(&x.to_exact(), lowprec::Rounding::TowardNegative, &mut SplitMix64::new(0));
         prop_assert_eq!(fast, general, "{} from {} raw {}", f, src, x.raw());
     }
@@ -249,7 +249,7 @@ proptest! {
         let (a, b) = (Wide::from_bits(&fa, x), Wide::from_bits(&fb, y));
         let (ra, rb) = (rational(&a.to_exact()), rational(&b.to_exact()));
         let exact = if sub { ra - rb } else { ra + rb };
-        let got = out.from_sum(&a, &b, sub);
+        let got = out.from_sum_with(&a, &b, sub);
         prop_assert_eq!(got.value, reference_cast(&out, &exact), "{} {} {} {} {}", fa, fb, out, x, y);
         prop_assert!(!got.status.contains(lowprec::Status::INVALID));
     }
@@ -299,7 +299,7 @@ proptest! {
             }
         }
         // Sums cast into a format agree with the exact path of op=.
-        let s1 = fa.from_sum(&a, &b, false);
+        let s1 = fa.from_sum_with(&a, &b, false);
         if let Ok(s) = a.add(&b) {
             prop_assert_eq!(s1.value, s.cast(&fa));
         }
@@ -325,7 +325,7 @@ fn wide_sum_regressions() {
         t("ap_fixed<1,0>"),
         t("ap_ufixed<1,3>"),
     );
-    let s = out.from_sum(
+    let s = out.from_sum_with(
         &Wide::from_bits(&tiny, 1),
         &Wide::from_bits(&half, 1),
         false,

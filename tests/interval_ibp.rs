@@ -542,14 +542,14 @@ fn accumulator_types_from_the_range_analysis_never_overflow() {
             // types) or the final value is right (wrapping ones).
             let run = |f: &FixedFormat, xs: &[f64]| -> bool {
                 let exact: f64 = b + w.iter().zip(xs).map(|(a, c)| a * c).sum::<f64>();
-                let mut a = f.from_f64(b);
+                let mut a = f.from_f64_with(b);
                 let mut ok = !a.status.contains(Status::OVERFLOW);
                 for (wj, xj) in w.iter().zip(xs) {
                     let p = Fixed::from_f64(act, *wj)
                         .wide()
                         .mul(&Fixed::from_f64(act, *xj).wide())
                         .unwrap();
-                    a = f.add_assign(a.value, &p);
+                    a = f.add_assign_with(a.value, &p);
                     ok &= !a.status.contains(Status::OVERFLOW);
                 }
                 if modular {

@@ -8,8 +8,8 @@
 //! the stochastic modes, and the codes the emulator gives. Here lowprec rounds the same
 //! inputs with the same random bits and must give the same codes.
 
-use lowprec::float::{Domain, Signedness};
 use lowprec::Round;
+use lowprec::float::{Domain, Signedness};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -89,8 +89,16 @@ fn p3109_matches_the_pychop_emulator() {
     for line in manifest.lines() {
         let f: Vec<&str> = line.split(' ').collect();
         let (k, p): (u32, u32) = (f[0].parse().unwrap(), f[1].parse().unwrap());
-        let signedness = if f[2] == "1" { Signedness::Signed } else { Signedness::Unsigned };
-        let domain = if f[3] == "extended" { Domain::Extended } else { Domain::Finite };
+        let signedness = if f[2] == "1" {
+            Signedness::Signed
+        } else {
+            Signedness::Unsigned
+        };
+        let domain = if f[3] == "extended" {
+            Domain::Extended
+        } else {
+            Domain::Finite
+        };
         let fmt = FloatFormat::p3109(k, p, signedness, domain).unwrap();
         let nbits: u32 = f[6].parse().unwrap();
         let rounding = mode(f[4], nbits as u8);

@@ -291,7 +291,8 @@ fn many_digits_before_a_huge_negative_exponent() {
     let s = format!("1{}e-{}", "0".repeat(200_000), "9".repeat(1000));
     let x: lowprec::float::Exact = s.parse().unwrap();
     for (mode, code) in [(Rounding::TiesToEven, 0), (Rounding::TowardPositive, 1)] {
-        let r = FloatFormat::FP64.round(x, mode, Overflow::Ieee, &mut SplitMix64::new(0));
+        let r =
+            FloatFormat::FP64.round(x, Round::new(mode, Overflow::Ieee), &mut SplitMix64::new(0));
         assert_eq!(
             (r.value, r.status),
             (code, Status::UNDERFLOW | Status::INEXACT)

@@ -32,6 +32,7 @@ mod oracle;
 use std::cmp::Ordering;
 
 use lowprec::fixed::FixedFormat;
+use lowprec::float::FloatParams;
 use lowprec::float::{Exact, FAR_EXPONENT, Finite, Specials};
 use lowprec::rounding::{SrKind, Stochastic};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, StatusAnd};
@@ -535,10 +536,50 @@ fn pick(want: &[(Rounding, Overflow, Expect)], mode: Rounding, policy: Overflow)
 #[test]
 fn every_format_lies_within_the_stand_ins() {
     let ieee = Specials::Ieee;
-    assert!(FloatFormat::new(12, 3, 2047, ieee, true, true).is_err());
-    assert!(FloatFormat::new(5, 53, 15, ieee, true, true).is_err());
-    assert!(FloatFormat::new(8, 7, (1 << 20) + 1, ieee, true, true).is_err());
-    assert!(FloatFormat::new(8, 7, -(1 << 20) - 1, ieee, true, true).is_err());
+    assert!(
+        FloatFormat::new(FloatParams {
+            exp_bits: 12,
+            man_bits: 3,
+            bias: 2047,
+            specials: ieee,
+            subnormals: true,
+            signed: true
+        })
+        .is_err()
+    );
+    assert!(
+        FloatFormat::new(FloatParams {
+            exp_bits: 5,
+            man_bits: 53,
+            bias: 15,
+            specials: ieee,
+            subnormals: true,
+            signed: true
+        })
+        .is_err()
+    );
+    assert!(
+        FloatFormat::new(FloatParams {
+            exp_bits: 8,
+            man_bits: 7,
+            bias: (1 << 20) + 1,
+            specials: ieee,
+            subnormals: true,
+            signed: true
+        })
+        .is_err()
+    );
+    assert!(
+        FloatFormat::new(FloatParams {
+            exp_bits: 8,
+            man_bits: 7,
+            bias: -(1 << 20) - 1,
+            specials: ieee,
+            subnormals: true,
+            signed: true
+        })
+        .is_err()
+    );
     let top = pow2(FAR_EXPONENT);
     let mut checked = 0;
     for e in 1..=11u32 {
@@ -554,7 +595,14 @@ fn every_format_lies_within_the_stand_ins() {
                 for specials in Specials::ALL {
                     for sub in [false, true] {
                         for signed in [false, true] {
-                            let Ok(f) = FloatFormat::new(e, m, bias, specials, sub, signed) else {
+                            let Ok(f) = FloatFormat::new(FloatParams {
+                                exp_bits: e,
+                                man_bits: m,
+                                bias,
+                                specials,
+                                subnormals: sub,
+                                signed,
+                            }) else {
                                 continue;
                             };
                             let s = Spec::new(f);
@@ -588,7 +636,14 @@ fn stand_ins_round_as_values_further_out() {
             _ => [-(1 << 20), 1 << 20][g.below(2) as usize],
         };
         let specials = Specials::ALL[g.below(Specials::ALL.len() as u64) as usize];
-        if let Ok(f) = FloatFormat::new(e, m, bias, specials, g.below(2) == 0, g.below(3) != 0) {
+        if let Ok(f) = FloatFormat::new(FloatParams {
+            exp_bits: e,
+            man_bits: m,
+            bias,
+            specials,
+            subnormals: g.below(2) == 0,
+            signed: g.below(3) != 0,
+        }) {
             specs.push(Spec::new(f));
         }
     }
@@ -670,8 +725,8 @@ fn stand_ins_round_as_values_further_out() {
                 }
             }
             for fx in &fixed {
-                let a = fx.from_exact(&Exact::Finite(f));
-                let b = fx.from_exact(&Exact::Finite(further));
+                let a = fx.from_exact_with(&Exact::Finite(f));
+                let b = fx.from_exact_with(&Exact::Finite(further));
                 tally.record(same(a, b, true), || format!("{fx}: {text}, k = {k}"));
                 for mode in &modes[..] {
                     let seed = g.0.next_u64();

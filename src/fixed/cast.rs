@@ -168,9 +168,10 @@ impl FixedFormat {
         self.finish(s, self.quantization().rounding(), &mut NoRandom)
     }
 
-    /// Casts an exact value: the W raw bits and the status flags (`inexact` when bits were
-    /// discarded, `overflow` when the overflow mode acted, `invalid` for NaN or when an
-    /// inexact [`Exact`] wraps and its lost bits would be needed).
+    /// Casts an exact value: the W raw bits. [`from_exact_with`](Self::from_exact_with)
+    /// adds the flags: `inexact` when bits were discarded, `overflow` when the overflow
+    /// mode acted, `invalid` for NaN or when an inexact [`Exact`] wraps and its lost bits
+    /// would be needed.
     ///
     /// Infinities and NaN are read as the C++ headers read those doubles (see
     /// [`from_f64`](FixedFormat::from_f64)).
@@ -181,7 +182,7 @@ impl FixedFormat {
     /// let f: FixedFormat = "ap_fixed<8,4,AP_RND_CONV,AP_SAT>".parse()?;
     /// let x: Exact = "0.03125".parse().unwrap(); // half an LSB (1/16): a tie, to even
     /// assert_eq!(f.from_exact(&x), 0);
-    /// let r = f.from_exact(&"100".parse().unwrap());
+    /// let r = f.from_exact_with(&"100".parse().unwrap());
     /// assert_eq!((r.value, r.status.contains(lowprec::Status::OVERFLOW)), (0x7f, true));
     /// # Ok::<(), lowprec::fixed::FixedFormatError>(())
     /// ```
@@ -205,7 +206,7 @@ impl FixedFormat {
                     self.frac_bits(),
                 ))
             }
-            Exact::Inf { negative } => self.from_f64(if negative {
+            Exact::Inf { negative } => self.from_f64_with(if negative {
                 f64::NEG_INFINITY
             } else {
                 f64::INFINITY
@@ -213,7 +214,7 @@ impl FixedFormat {
             Exact::Nan { negative } => {
                 // The default quiet NaN, with the sign.
                 let nan = 0x7FF8_0000_0000_0000u64 | u64::from(negative) << 63;
-                self.from_f64(f64::from_bits(nan))
+                self.from_f64_with(f64::from_bits(nan))
             }
         }
     }
@@ -245,7 +246,7 @@ impl FixedFormat {
                 mode,
                 rng,
             ),
-            _ => self.from_exact(x),
+            _ => self.from_exact_with(x),
         }
     }
 
@@ -359,7 +360,7 @@ impl FixedFormat {
 
     /// [`from_f32`](Self::from_f32) with the IEEE status flags it raises.
     pub fn from_f32_with(&self, x: f32) -> StatusAnd<u64> {
-        self.from_f64(f64::from(x))
+        self.from_f64_with(f64::from(x))
     }
 
     /// Casts an integer (as assigning a C++ integer does).
@@ -532,7 +533,7 @@ impl FixedFormat {
 
     /// [`from_float`](Self::from_float) with the IEEE status flags it raises.
     pub fn from_float_with(&self, fmt: &FloatFormat, code: u64) -> StatusAnd<u64> {
-        self.from_exact(&fmt.decode(code))
+        self.from_exact_with(&fmt.decode(code))
     }
 
     /// The exact value of raw bits.

@@ -166,7 +166,7 @@ impl<F: FixedType> Fx<F> {
     /// range.
     #[inline]
     pub fn checked_mul(self, rhs: Self) -> Option<Self> {
-        Self::unless_overflow((self * rhs).cast(&Self::WRAP))
+        Self::unless_overflow((self * rhs).cast_with(&Self::WRAP))
     }
     /// a ÷ b (the exact quotient) rounded with `F`'s quantization mode, or `None` when
     /// that is outside `F`'s range or b is zero.

@@ -746,7 +746,11 @@ impl FromStr for FixedFormat {
                 let [w] = args else {
                     return Err(FixedFormatError::Syntax);
                 };
-                Self::ap_int(width_arg(w)?, name == "ap_int")
+                if name == "ap_int" {
+                    Self::ap_int(width_arg(w)?)
+                } else {
+                    Self::ap_uint(width_arg(w)?)
+                }
             }
             "ap_fixed" | "ap_ufixed" => {
                 if args.len() < 2 {

@@ -425,8 +425,8 @@ impl<F: FixedType> Fx<F> {
         Self::from_u64(Self::FORMAT.from_exact(x))
     }
     /// An exact value cast into the type, with the status flags.
-    pub fn from_exact_with_status(x: &Exact) -> StatusAnd<Self> {
-        let r = Self::FORMAT.from_exact(x);
+    pub fn from_exact_with(x: &Exact) -> StatusAnd<Self> {
+        let r = Self::FORMAT.from_exact_with(x);
         StatusAnd::new(Self::from_u64(r.value), r.status)
     }
     /// An arithmetic result cast into the type (quantization, then overflow).

@@ -284,7 +284,10 @@ mod tests {
     /// overflow threshold and beyond), with e of either sign.
     #[test]
     fn round_host_matches_the_exact_path() {
-        let no_subnormals = match FloatFormat::new(4, 3, 7, Specials::Ieee, true, false) {
+        let no_subnormals = match FloatFormat::new(crate::float::FloatParams {
+            subnormals: false,
+            ..crate::float::FloatParams::ieee(4, 3)
+        }) {
             Ok(f) => f,
             Err(e) => panic!("{e}"),
         };

@@ -153,7 +153,7 @@ fn result_line(f: &FixedFormat, bits: u64, status: Status) -> String {
 
 /// One line of `fixed cast`.
 pub fn cast_line(f: &FixedFormat, line: &str) -> Result<String, String> {
-    let r = f.from_exact(&number(line)?);
+    let r = f.from_exact_with(&number(line)?);
     Ok(result_line(f, r.value, r.status))
 }
 
@@ -203,10 +203,10 @@ pub fn op_line(
     let a = Wide::from_bits(fa, raw_arg(fa, ta, "a")?);
     let b = Wide::from_bits(fb, raw_arg(fb, tb, "b")?);
     let r = match op {
-        Op::Add => out.from_sum(&a, &b, false),
-        Op::Sub => out.from_sum(&a, &b, true),
-        Op::Mul => a.mul(&b).map_err(|e| e.to_string())?.cast(out),
-        Op::Div => a.div(&b).map_err(|e| e.to_string())?.cast(out),
+        Op::Add => out.from_sum_with(&a, &b, false),
+        Op::Sub => out.from_sum_with(&a, &b, true),
+        Op::Mul => a.mul(&b).map_err(|e| e.to_string())?.cast_with(out),
+        Op::Div => a.div(&b).map_err(|e| e.to_string())?.cast_with(out),
     };
     Ok(result_line(out, r.value, r.status))
 }

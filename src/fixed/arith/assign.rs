@@ -60,7 +60,7 @@ impl FixedFormat {
     pub fn from_sum_with(&self, a: &Wide, b: &Wide, sub: bool) -> StatusAnd<u64> {
         let r = if sub { a.sub(b) } else { a.add(b) };
         match r {
-            Ok(s) => s.cast(self),
+            Ok(s) => s.cast_with(self),
             Err(_) => cast_sum(
                 self,
                 sign_mag(a.raw, a.format.signed),
@@ -87,7 +87,7 @@ impl FixedFormat {
     #[inline(always)]
     fn sum_assign(&self, a: u64, b: &Wide, sub: bool) -> StatusAnd<u64> {
         let b = self.assign_operand(b);
-        self.from_sum(&Wide::from_bits(self, a), &b, sub)
+        self.from_sum_with(&Wide::from_bits(self, a), &b, sub)
     }
 
     /// `a *= b`: the exact product cast into this format.
@@ -101,7 +101,7 @@ impl FixedFormat {
     pub fn mul_assign_with(&self, a: u64, b: &Wide) -> StatusAnd<u64> {
         let b = self.assign_operand(b);
         match Wide::from_bits(self, a).mul(&b) {
-            Ok(p) => p.cast(self),
+            Ok(p) => p.cast_with(self),
             // W ≤ 64 and the operand ≤ 64 bits (or an integer of at most 64 + … bits).
             Err(_) => StatusAnd::new(a, Status::INVALID),
         }
