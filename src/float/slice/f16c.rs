@@ -7,7 +7,7 @@
 //! when they are missing; the caller then runs the portable kernel.
 //!
 //! What the instructions compute, and why it is the portable kernel's result bit for bit
-//! (the callers in `slice.rs` use this path only for binary16 with ties-to-even and IEEE
+//! (the callers in `api.rs` use this path only for binary16 with ties-to-even and IEEE
 //! overflow): `vcvtps2ph` with immediate 0 rounds to nearest, ties to even, whatever the
 //! MXCSR rounding field says (bit 2 of the immediate is clear), overflows to ±∞, keeps
 //! subnormal results and the sign of zero (it ignores MXCSR.FTZ; `f32` subnormal inputs

@@ -16,10 +16,12 @@
 
 use std::vec::Vec;
 
-use super::{
-    Copying, FloatFormat, InPlace, NoRandom, Overflow, Rounding, decode, decode_to_f32, encode_f32,
-    f16c, quantize_f32, quantize_f32_to, run,
-};
+use super::api::{f16c_decode_nan, f16c_nan};
+use super::decode::decode;
+use super::run::{Copying, InPlace, run};
+use super::{Code, decode_to_f32, encode_f32, f16c, quantize_f32, quantize_f32_to};
+use crate::float::FloatFormat;
+use crate::rounding::{NoRandom, Overflow, Rounding};
 
 const FP16: FloatFormat = FloatFormat::FP16;
 const RNE: Rounding = Rounding::TiesToEven;
@@ -32,8 +34,8 @@ fn long() -> bool {
 /// Whether the public functions take the F16C path here; the tests say so when not.
 fn dispatched() -> bool {
     // The conditions under which the public functions call `f16c`.
-    assert!(super::f16c_nan(&FP16, RNE, IEEE).is_some());
-    assert!(super::f16c_decode_nan(&FP16).is_some());
+    assert!(f16c_nan(&FP16, RNE, IEEE).is_some());
+    assert!(f16c_decode_nan(&FP16).is_some());
     let mut probe = [0u16; 1];
     let on = f16c::encode(&[1.0], &mut probe, 0x7FC0_0000);
     if !on {
@@ -42,7 +44,7 @@ fn dispatched() -> bool {
     on
 }
 
-fn portable_codes<C: super::Code>(src: &[f32], dst: &mut [C]) {
+fn portable_codes<C: Code>(src: &[f32], dst: &mut [C]) {
     let out = C::from_u64;
     run::<f32, _, false>(&FP16, Copying { src, dst, out }, RNE, IEEE, &mut NoRandom);
 }
