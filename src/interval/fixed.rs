@@ -23,84 +23,88 @@
 
 use core::cmp::Ordering;
 
-use super::scalar::{Dir, Ext, Scalar, StaticScalar, ext_scalar_body, lift, lower};
+use super::scalar::{Dir, Ext, ExtOps, ExtScalar, StaticScalar};
 use crate::fixed::cast::Quantized;
 use crate::fixed::{FixedFormat, FixedType, Fx, RawInt};
 use crate::float::arith::{exact_add, exact_mul, exact_quotient, exact_root};
 use crate::float::{Exact, Finite};
 use crate::rounding::Rounding;
 
+/// A raw integer of the format's range, as a bound.
+type Bound = Ext<i128>;
+
+/// The bound for the exact raw integer `r` (any `i128`): itself when the format holds
+/// it, else ±∞ outward or the nearest extreme inward.
+#[inline]
+fn fit(f: &FixedFormat, r: i128, dir: Dir) -> Bound {
+    if r > f.max_raw() {
+        match dir {
+            Dir::Up => Ext::PosInf,
+            Dir::Down => Ext::Finite(f.max_raw()),
+        }
+    } else if r < f.min_raw() {
+        match dir {
+            Dir::Down => Ext::NegInf,
+            Dir::Up => Ext::Finite(f.min_raw()),
+        }
+    } else {
+        Ext::Finite(r)
+    }
+}
+
+/// An exact value rounded once to the format in `mode`. Beyond the range, directed
+/// modes give ±∞ outward and the extreme inward; nearest modes give ±∞.
+#[inline]
+fn round(f: &FixedFormat, x: &Exact, mode: Rounding) -> Bound {
+    if let Exact::Nan { .. } = x {
+        return match mode {
+            Rounding::TowardNegative => Ext::NegInf,
+            _ => Ext::PosInf,
+        };
+    }
+    match f.quantize(x, mode) {
+        Quantized::Raw(r) => Ext::Finite(r),
+        Quantized::Above if mode == Rounding::TowardNegative && !matches!(x, Exact::Inf { .. }) => {
+            Ext::Finite(f.max_raw())
+        }
+        Quantized::Above => Ext::PosInf,
+        Quantized::Below if mode == Rounding::TowardPositive && !matches!(x, Exact::Inf { .. }) => {
+            Ext::Finite(f.min_raw())
+        }
+        Quantized::Below => Ext::NegInf,
+    }
+}
+
+/// The exact value of a finite raw integer r·2^−F.
+#[inline]
+fn finite(f: &FixedFormat, r: i128) -> Finite {
+    Finite {
+        negative: r < 0,
+        sig: r.unsigned_abs(),
+        exp: -f.frac_bits(),
+        sticky: false,
+    }
+}
+
+/// +∞, or −∞ when `negative`.
+fn inf(negative: bool) -> Bound {
+    if negative { Ext::NegInf } else { Ext::PosInf }
+}
+
 /// Directed operations on raw-integer bounds of a runtime format.
-mod raws {
-    use super::*;
+pub struct Raws;
 
-    /// A raw integer of the format's range, as a bound.
-    pub type Bound = Ext<i128>;
-
-    /// The bound for the exact raw integer `r` (any `i128`): itself when the format holds
-    /// it, else ±∞ outward or the nearest extreme inward.
-    #[inline]
-    fn fit(f: &FixedFormat, r: i128, dir: Dir) -> Bound {
-        if r > f.max_raw() {
-            match dir {
-                Dir::Up => Ext::PosInf,
-                Dir::Down => Ext::Finite(f.max_raw()),
-            }
-        } else if r < f.min_raw() {
-            match dir {
-                Dir::Down => Ext::NegInf,
-                Dir::Up => Ext::Finite(f.min_raw()),
-            }
-        } else {
-            Ext::Finite(r)
-        }
-    }
-
-    /// An exact value rounded once to the format in `mode`. Beyond the range, directed
-    /// modes give ±∞ outward and the extreme inward; nearest modes give ±∞.
-    #[inline]
-    pub fn round(f: &FixedFormat, x: &Exact, mode: Rounding) -> Bound {
-        if let Exact::Nan { .. } = x {
-            return match mode {
-                Rounding::TowardNegative => Ext::NegInf,
-                _ => Ext::PosInf,
-            };
-        }
-        match f.quantize(x, mode) {
-            Quantized::Raw(r) => Ext::Finite(r),
-            Quantized::Above
-                if mode == Rounding::TowardNegative && !matches!(x, Exact::Inf { .. }) =>
-            {
-                Ext::Finite(f.max_raw())
-            }
-            Quantized::Above => Ext::PosInf,
-            Quantized::Below
-                if mode == Rounding::TowardPositive && !matches!(x, Exact::Inf { .. }) =>
-            {
-                Ext::Finite(f.min_raw())
-            }
-            Quantized::Below => Ext::NegInf,
-        }
-    }
+impl ExtOps for Raws {
+    type Format = FixedFormat;
+    type Finite = i128;
 
     #[inline]
-    pub fn from_exact(f: &FixedFormat, x: Exact, mode: Rounding) -> Bound {
+    fn from_exact(f: &FixedFormat, x: Exact, mode: Rounding) -> Bound {
         round(f, &x, mode)
     }
 
-    /// The exact value of a finite raw integer r·2^−F.
     #[inline]
-    fn finite(f: &FixedFormat, r: i128) -> Finite {
-        Finite {
-            negative: r < 0,
-            sig: r.unsigned_abs(),
-            exp: -f.frac_bits(),
-            sticky: false,
-        }
-    }
-
-    #[inline]
-    pub fn to_exact(f: &FixedFormat, a: Bound) -> Exact {
+    fn to_exact(f: &FixedFormat, a: Bound) -> Exact {
         match a {
             Ext::NegInf => Exact::Inf { negative: true },
             Ext::PosInf => Exact::Inf { negative: false },
@@ -111,13 +115,13 @@ mod raws {
 
     /// Every raw integer is a bound (fixed point has no NaN).
     #[inline]
-    pub fn bound(_f: &FixedFormat, r: i128) -> Option<Bound> {
+    fn bound(_f: &FixedFormat, r: i128) -> Option<Bound> {
         Some(Ext::Finite(r))
     }
 
     /// The raw integer of a bound; ±∞ give the extreme values.
     #[inline]
-    pub fn value(f: &FixedFormat, b: Bound) -> i128 {
+    fn value(f: &FixedFormat, b: Bound) -> i128 {
         match b {
             Ext::Finite(r) => r,
             Ext::PosInf => f.max_raw(),
@@ -126,22 +130,22 @@ mod raws {
     }
 
     #[inline]
-    pub fn max_finite(f: &FixedFormat) -> Bound {
+    fn max_finite(f: &FixedFormat) -> Bound {
         Ext::Finite(f.max_raw())
     }
 
     #[inline]
-    pub fn zero_bound(_f: &FixedFormat, _dir: Dir) -> Bound {
+    fn zero_bound(_f: &FixedFormat, _dir: Dir) -> Bound {
         Ext::Finite(0)
     }
 
     #[inline]
-    pub fn precision(f: &FixedFormat) -> u32 {
+    fn precision(f: &FixedFormat) -> u32 {
         f.width()
     }
 
     #[inline]
-    pub fn cmp(_f: &FixedFormat, a: Bound, b: Bound) -> Ordering {
+    fn cmp(_f: &FixedFormat, a: Bound, b: Bound) -> Ordering {
         let rank = |x: Bound| match x {
             Ext::NegInf => (-1, 0),
             Ext::Finite(r) => (0, r),
@@ -151,7 +155,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn sign(_f: &FixedFormat, a: Bound) -> Ordering {
+    fn sign(_f: &FixedFormat, a: Bound) -> Ordering {
         match a {
             Ext::NegInf => Ordering::Less,
             Ext::PosInf => Ordering::Greater,
@@ -159,12 +163,8 @@ mod raws {
         }
     }
 
-    fn inf(negative: bool) -> Bound {
-        if negative { Ext::NegInf } else { Ext::PosInf }
-    }
-
     #[inline]
-    pub fn neg(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
+    fn neg(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
         match a {
             Ext::NegInf => Ext::PosInf,
             Ext::PosInf => Ext::NegInf,
@@ -173,7 +173,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn add(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+    fn add(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         match (a, b) {
             // |r| < 2^64: the sum is exact.
             (Ext::Finite(x), Ext::Finite(y)) => fit(f, x + y, dir),
@@ -182,7 +182,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn sub(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+    fn sub(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => fit(f, x - y, dir),
             (Ext::Finite(_), Ext::PosInf) => Ext::NegInf,
@@ -192,7 +192,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn mul(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+    fn mul(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
                 if x == 0 || y == 0 {
@@ -209,7 +209,7 @@ mod raws {
                 round(f, &prod, dir.rounding())
             }
             _ => {
-                let (sa, sb) = (sign(f, a), sign(f, b));
+                let (sa, sb) = (Self::sign(f, a), Self::sign(f, b));
                 if sa == Ordering::Equal || sb == Ordering::Equal {
                     Ext::Finite(0)
                 } else {
@@ -220,8 +220,8 @@ mod raws {
     }
 
     #[inline]
-    pub fn div(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
-        let negative = (sign(f, a) == Ordering::Less) != (sign(f, b) == Ordering::Less);
+    fn div(f: &FixedFormat, a: Bound, b: Bound, dir: Dir) -> Bound {
+        let negative = (Self::sign(f, a) == Ordering::Less) != (Self::sign(f, b) == Ordering::Less);
         match (a, b) {
             (Ext::Finite(0), _) => Ext::Finite(0),
             (Ext::Finite(x), Ext::Finite(y)) if y != 0 => {
@@ -236,23 +236,23 @@ mod raws {
     }
 
     #[inline]
-    pub fn fma(f: &FixedFormat, a: Bound, b: Bound, c: Bound, dir: Dir) -> Bound {
+    fn fma(f: &FixedFormat, a: Bound, b: Bound, c: Bound, dir: Dir) -> Bound {
         match (a, b, c) {
             (Ext::Finite(_), Ext::Finite(_), Ext::Finite(_)) => {
                 let mode = dir.rounding();
-                let exact = exact_mul(to_exact(f, a), to_exact(f, b))
-                    .and_then(|p| exact_add(p, to_exact(f, c), mode));
+                let exact = exact_mul(Self::to_exact(f, a), Self::to_exact(f, b))
+                    .and_then(|p| exact_add(p, Self::to_exact(f, c), mode));
                 match exact {
                     Ok(v) => round(f, &v, mode),
                     Err(_) => Ext::Finite(0),
                 }
             }
-            _ => add(f, mul(f, a, b, dir), c, dir),
+            _ => Self::add(f, Self::mul(f, a, b, dir), c, dir),
         }
     }
 
     #[inline]
-    pub fn sqrt(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
+    fn sqrt(f: &FixedFormat, a: Bound, dir: Dir) -> Bound {
         match a {
             Ext::Finite(r) if r > 0 => {
                 round(f, &Exact::Finite(exact_root(finite(f, r))), dir.rounding())
@@ -263,7 +263,7 @@ mod raws {
     }
 
     #[inline]
-    pub fn mid(f: &FixedFormat, a: Bound, b: Bound) -> Bound {
+    fn mid(f: &FixedFormat, a: Bound, b: Bound) -> Bound {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
                 // (x + y)/2, ties to even: the exact sum with one more fractional bit.
@@ -287,33 +287,61 @@ mod raws {
 /// Runtime fixed-point formats: values are the W raw bits (`u64`, as the casts return
 /// them), bounds the raw integers ([`Ext`]`<i128>`), and the descriptor travels with
 /// the interval.
-impl Scalar for FixedFormat {
+impl ExtScalar for FixedFormat {
+    type Ops = Raws;
     type Value = u64;
-    type Bound = Ext<i128>;
+    type Finite = i128;
     type Format = FixedFormat;
-    ext_scalar_body!(
-        raws,
-        |f: &FixedFormat| *f,
-        |f: &FixedFormat, v: u64| f.raw_of(v),
-        |f: &FixedFormat, r: i128| f.bits_of(r),
-        |r: i128| r,
-        |r: i128| r
-    );
+
+    #[inline(always)]
+    fn ops_format(f: &FixedFormat) -> FixedFormat {
+        *f
+    }
+    #[inline(always)]
+    fn value_to_ops(f: &FixedFormat, v: u64) -> i128 {
+        f.raw_of(v)
+    }
+    #[inline(always)]
+    fn value_from_ops(f: &FixedFormat, r: i128) -> u64 {
+        f.bits_of(r)
+    }
+    #[inline(always)]
+    fn to_ops(r: i128) -> i128 {
+        r
+    }
+    #[inline(always)]
+    fn from_ops(r: i128) -> i128 {
+        r
+    }
 }
 
 /// Compile-time fixed-point formats: bounds are [`Ext`] of [`Fx<F>`] values.
-impl<F: FixedType> Scalar for Fx<F> {
+impl<F: FixedType> ExtScalar for Fx<F> {
+    type Ops = Raws;
     type Value = Fx<F>;
-    type Bound = Ext<Fx<F>>;
+    type Finite = Fx<F>;
     type Format = ();
-    ext_scalar_body!(
-        raws,
-        |_: &()| Fx::<F>::FORMAT,
-        |_: &(), v: Fx<F>| v.raw().to_i128(),
-        |_: &(), r: i128| Fx::<F>::from_raw(r),
-        |v: Fx<F>| v.raw().to_i128(),
-        |r: i128| Fx::<F>::from_raw(r)
-    );
+
+    #[inline(always)]
+    fn ops_format(_: &()) -> FixedFormat {
+        Fx::<F>::FORMAT
+    }
+    #[inline(always)]
+    fn value_to_ops(_: &(), v: Fx<F>) -> i128 {
+        v.raw().to_i128()
+    }
+    #[inline(always)]
+    fn value_from_ops(_: &(), r: i128) -> Fx<F> {
+        Fx::<F>::from_raw(r)
+    }
+    #[inline(always)]
+    fn to_ops(v: Fx<F>) -> i128 {
+        v.raw().to_i128()
+    }
+    #[inline(always)]
+    fn from_ops(r: i128) -> Fx<F> {
+        Fx::<F>::from_raw(r)
+    }
 }
 
 impl<F: FixedType> StaticScalar for Fx<F> {

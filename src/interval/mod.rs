@@ -45,7 +45,7 @@
 //! | file | holds |
 //! |---|---|
 //! | `mod.rs` | [`Interval`]: construction, bounds, set operations, numeric functions, relations |
-//! | `scalar.rs` | [`Scalar`]: bounds and directed rounding for each number type; [`Ext`] bounds |
+//! | `scalar/` | [`Scalar`]: bounds and directed rounding for each number type; [`Ext`] bounds |
 //! | `fixed.rs` | [`Scalar`] for fixed point ([`FixedFormat`](crate::fixed::FixedFormat), [`Fx`](crate::fixed::Fx)): raw-integer bounds |
 //! | `ops.rs` | arithmetic: +, −, ×, ÷ (and the two-piece division), cancellative − and +, sqr, √, fma, pown, … |
 //! | `integer.rs` | the piecewise-constant functions: sign, ceil, floor, trunc, rounding to integers |
@@ -277,7 +277,7 @@ impl<T: Scalar> Interval<T> {
     pub fn from_exact_in(format: T::Format, lo: Exact, hi: Exact) -> Self {
         let bad = matches!(lo, Exact::Nan { .. } | Exact::Inf { negative: false })
             || matches!(hi, Exact::Nan { .. } | Exact::Inf { negative: true })
-            || scalar::exact_cmp(lo, hi) == Ordering::Greater;
+            || scalar::reversed(lo, hi);
         if bad {
             return Self::empty_in(format);
         }
@@ -595,7 +595,8 @@ impl<T: Scalar> Interval<T> {
         } else {
             let (a, b) = self.exact_bounds();
             let (c, d) = other.exact_bounds();
-            let e = scalar::exact_cmp;
+            // Bounds are exact values (never NaN, no sticky part): always ordered.
+            let e = |x: Exact, y: Exact| x.cmp_value(&y).unwrap_or(Ordering::Equal);
             exact([e(a, c), e(b, d), e(b, c), e(a, d)])
         }
     }

@@ -28,13 +28,12 @@
 //! # Ok::<(), lowprec::interval::ParseIntervalError>(())
 //! ```
 
-use core::cmp::Ordering;
 use core::fmt::{self, Write};
 use core::str::FromStr;
 
 use super::Interval;
 use super::decorated::{DecoratedInterval, Decoration};
-use super::scalar::{Dir, Scalar, StaticScalar, exact_cmp};
+use super::scalar::{Dir, Scalar, StaticScalar, reversed};
 use crate::float::{Exact, Finite, ParseExactError};
 
 /// Why a string is not an interval.
@@ -433,7 +432,7 @@ impl Parsed {
             Kind::Bounds => {}
         }
         if let (Some(a), Some(b)) = (self.lo.exact(), self.hi.exact()) {
-            if exact_cmp(a, b) == Ordering::Greater {
+            if reversed(a, b) {
                 // Reversed bounds are undefined unless rounding makes them meet: 1788's
                 // "possibly undefined" case, resolved as its examples do.
                 let f = &format;

@@ -119,6 +119,7 @@ impl<H: Host> DecodePlan<H> {
 
 /// Decodes `src` into `dst` (the shorter length), element for element as
 /// [`Host::from_code`].
+#[inline]
 pub(super) fn decode<H: Host, C: Code>(fmt: &FloatFormat, src: &[C], dst: &mut [H]) {
     match DecodePlan::<H>::new(fmt) {
         Some(p) => {
