@@ -2,6 +2,7 @@
 //! [`Ext`] codes ([`Codes`]), which serve runtime formats and typed [`Fp<F>`] values, and
 //! the `f32` and `f64` bounds wherever their fast paths step aside.
 
+use crate::rounding::Round;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -35,24 +36,17 @@ pub(super) fn mid_code<R: RandomBits>(
             }
         }
     }
-    let half = f.from_f64(0.5, Rounding::TiesToEven, IEEE, rng);
+    let half = f.from_f64_with(0.5, Round::new(Rounding::TiesToEven, IEEE), rng);
     if half.status.is_ok() {
-        if let Ok(r) = f.dot_exact(
-            &[a, b],
-            &[half.value; 2],
-            f,
-            Rounding::TiesToEven,
-            IEEE,
-            rng,
-        ) {
+        if let Ok(r) = f.dot_exact(&[a, b], &[half.value; 2], f, Round::new(Rounding::TiesToEven, IEEE), rng) {
             return r;
         }
     }
     // ½ is not in the format: halve the sum, rounded to odd first (enough bits for one
     // correct rounding afterwards whenever the format has fewer than 52 bits).
-    let sum = f.sum_exact(&[a, b], &FloatFormat::FP64, Rounding::ToOdd, IEEE, rng);
+    let sum = f.sum_exact(&[a, b], &FloatFormat::FP64, Round::new(Rounding::ToOdd, IEEE), rng);
     let h = f64::from_bits(sum.value) * 0.5;
-    f.from_f64(h, Rounding::TiesToEven, IEEE, rng)
+    f.from_f64_with(h, Round::new(Rounding::TiesToEven, IEEE), rng)
 }
 
 /// Turns the result of a directed (or nearest) rounding of a finite exact value into
@@ -119,12 +113,7 @@ fn inf(negative: bool) -> Ext<u64> {
 
 /// ±0 rounded to nearest into the format, as a bound.
 fn zero(f: &FloatFormat, negative: bool) -> Ext<u64> {
-    let z = f.from_f64(
-        if negative { -0.0 } else { 0.0 },
-        Rounding::TiesToEven,
-        IEEE,
-        &mut NoRandom,
-    );
+    let z = f.from_f64_with(if negative { -0.0 } else { 0.0 }, Round::new(Rounding::TiesToEven, IEEE), &mut NoRandom);
     normalize(f, z, Rounding::TiesToEven)
 }
 
@@ -217,7 +206,7 @@ impl ExtOps for Codes {
     fn add(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.add(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
+                done(f, f.add_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
             }
             (Ext::Finite(_), i) | (i, _) => i,
         }
@@ -227,7 +216,7 @@ impl ExtOps for Codes {
     fn sub(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.sub(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
+                done(f, f.sub_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
             }
             (Ext::Finite(_), Ext::PosInf) => Ext::NegInf,
             (Ext::Finite(_), Ext::NegInf) => Ext::PosInf,
@@ -239,7 +228,7 @@ impl ExtOps for Codes {
     fn mul(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.mul(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
+                done(f, f.mul_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
             }
             _ => {
                 let (sa, sb) = (Self::sign(f, a), Self::sign(f, b));
@@ -257,7 +246,7 @@ impl ExtOps for Codes {
         let negative = (Self::sign(f, a) == Ordering::Less) != (Self::sign(f, b) == Ordering::Less);
         match (a, b) {
             (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.div(x, y, dir.rounding(), IEEE, &mut NoRandom), dir)
+                done(f, f.div_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
             }
             // A finite value over ±∞: a (signed) zero, rounded in `dir` where the
             // format has no zero.
@@ -271,7 +260,7 @@ impl ExtOps for Codes {
     fn fma(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, c: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b, c) {
             (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => {
-                done(f, f.fma(x, y, z, dir.rounding(), IEEE, &mut NoRandom), dir)
+                done(f, f.fma_with(x, y, z, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
             }
             _ => Self::add(f, Self::mul(f, a, b, dir), c, dir),
         }
@@ -280,7 +269,7 @@ impl ExtOps for Codes {
     #[inline(always)]
     fn sqrt(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
-            Ext::Finite(x) => done(f, f.sqrt(x, dir.rounding(), IEEE, &mut NoRandom), dir),
+            Ext::Finite(x) => done(f, f.sqrt_with(x, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir),
             i => i,
         }
     }
@@ -308,7 +297,7 @@ impl ExtOps for Codes {
     fn from_exact(f: &FloatFormat, x: Exact, mode: Rounding) -> Ext<u64> {
         match x {
             Exact::Inf { negative } => inf(negative),
-            _ => normalize(f, f.round(x, mode, IEEE, &mut NoRandom), mode),
+            _ => normalize(f, f.round(x, Round::new(mode, IEEE), &mut NoRandom), mode),
         }
     }
 

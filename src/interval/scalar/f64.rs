@@ -3,6 +3,7 @@
 //! points the rounding's way; the exact core ([`FloatFormat::FP64`]) where those
 //! transformations are not exact.
 
+use crate::rounding::Round;
 use core::cmp::Ordering;
 
 use super::codes::{mid_code, normalize};
@@ -109,7 +110,7 @@ fn mul_up_f64(a: f64, b: f64) -> f64 {
     } else if !a.is_finite() || !b.is_finite() || a == 0.0 || b == 0.0 {
         p // exact: an infinite or zero factor
     } else {
-        core_f64(|f, r| f.mul(a.to_bits(), b.to_bits(), Rounding::TowardPositive, IEEE, r))
+        core_f64(|f, r| f.mul_with(a.to_bits(), b.to_bits(), Round::new(Rounding::TowardPositive, IEEE), r))
     }
 }
 
@@ -136,7 +137,7 @@ fn div_up_f64(a: f64, b: f64) -> f64 {
     } else if !a.is_finite() || !b.is_finite() || a == 0.0 || b == 0.0 {
         q // exact: ∞/x, x/∞, 0/x (x/0 is never asked)
     } else {
-        core_f64(|f, r| f.div(a.to_bits(), b.to_bits(), Rounding::TowardPositive, IEEE, r))
+        core_f64(|f, r| f.div_with(a.to_bits(), b.to_bits(), Round::new(Rounding::TowardPositive, IEEE), r))
     }
 }
 
@@ -157,7 +158,7 @@ fn sqrt_f64(a: f64, dir: Dir) -> f64 {
             };
         }
     }
-    core_f64(|f, r| f.sqrt(a.to_bits(), dir.rounding(), IEEE, r))
+    core_f64(|f, r| f.sqrt_with(a.to_bits(), Round::new(dir.rounding(), IEEE), r))
 }
 
 impl Scalar for f64 {
@@ -235,14 +236,7 @@ impl Scalar for f64 {
     }
     fn fma(_: &(), a: f64, b: f64, c: f64, dir: Dir) -> f64 {
         core_f64(|f, r| {
-            f.fma(
-                a.to_bits(),
-                b.to_bits(),
-                c.to_bits(),
-                dir.rounding(),
-                IEEE,
-                r,
-            )
+            f.fma_with(a.to_bits(), b.to_bits(), c.to_bits(), Round::new(dir.rounding(), IEEE), r)
         })
     }
     #[inline]
@@ -264,7 +258,7 @@ impl Scalar for f64 {
     }
     fn from_exact(_: &(), x: Exact, mode: Rounding) -> f64 {
         let f = FloatFormat::FP64;
-        let r = f.round(x, mode, IEEE, &mut NoRandom);
+        let r = f.round(x, Round::new(mode, IEEE), &mut NoRandom);
         match normalize(&f, r, mode) {
             Ext::NegInf => f64::NEG_INFINITY,
             Ext::PosInf => f64::INFINITY,
