@@ -16,8 +16,8 @@
 //!   and overflow policy read from the input's bytes.
 #![no_main]
 
-use lowprec::Round;
 use libfuzzer_sys::fuzz_target;
+use lowprec::Round;
 use lowprec::float::{Exact, FAR_EXPONENT, Finite};
 use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
 use lowprec_fuzz::{Bytes, format, mode};
@@ -128,6 +128,10 @@ fn stand_ins_round_alike(data: &[u8], f: Finite) {
             "{fmt} {mode} {policy}: {f:?} at 2^{}(FAR_EXPONENT + {k})",
             if side > 0 { "" } else { "-" }
         );
-        assert_eq!(r1.next_u64(), r2.next_u64(), "{fmt} {mode}: the draws differ");
+        assert_eq!(
+            r1.next_u64(),
+            r2.next_u64(),
+            "{fmt} {mode}: the draws differ"
+        );
     }
 }

@@ -35,7 +35,15 @@ pub fn format(b: &mut Bytes<'_>) -> Option<FloatFormat> {
     let specials = Specials::ALL[usize::from(flags) % Specials::ALL.len()];
     let subnormals = flags & 0x08 == 0;
     let signed = flags & 0x10 == 0;
-    FloatFormat::new(FloatParams { exp_bits, man_bits, bias, specials, subnormals, signed }).ok()
+    FloatFormat::new(FloatParams {
+        exp_bits,
+        man_bits,
+        bias,
+        specials,
+        subnormals,
+        signed,
+    })
+    .ok()
 }
 
 /// Any rounding mode, stochastic ones with 1 to 64 random bits.

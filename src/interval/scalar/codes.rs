@@ -38,13 +38,24 @@ pub(super) fn mid_code<R: RandomBits>(
     }
     let half = f.from_f64_with(0.5, Round::new(Rounding::TiesToEven, IEEE), rng);
     if half.status.is_ok() {
-        if let Ok(r) = f.dot_exact(&[a, b], &[half.value; 2], f, Round::new(Rounding::TiesToEven, IEEE), rng) {
+        if let Ok(r) = f.dot_exact(
+            &[a, b],
+            &[half.value; 2],
+            f,
+            Round::new(Rounding::TiesToEven, IEEE),
+            rng,
+        ) {
             return r;
         }
     }
     // ½ is not in the format: halve the sum, rounded to odd first (enough bits for one
     // correct rounding afterwards whenever the format has fewer than 52 bits).
-    let sum = f.sum_exact(&[a, b], &FloatFormat::FP64, Round::new(Rounding::ToOdd, IEEE), rng);
+    let sum = f.sum_exact(
+        &[a, b],
+        &FloatFormat::FP64,
+        Round::new(Rounding::ToOdd, IEEE),
+        rng,
+    );
     let h = f64::from_bits(sum.value) * 0.5;
     f.from_f64_with(h, Round::new(Rounding::TiesToEven, IEEE), rng)
 }
@@ -113,7 +124,11 @@ fn inf(negative: bool) -> Ext<u64> {
 
 /// ±0 rounded to nearest into the format, as a bound.
 fn zero(f: &FloatFormat, negative: bool) -> Ext<u64> {
-    let z = f.from_f64_with(if negative { -0.0 } else { 0.0 }, Round::new(Rounding::TiesToEven, IEEE), &mut NoRandom);
+    let z = f.from_f64_with(
+        if negative { -0.0 } else { 0.0 },
+        Round::new(Rounding::TiesToEven, IEEE),
+        &mut NoRandom,
+    );
     normalize(f, z, Rounding::TiesToEven)
 }
 
@@ -205,9 +220,11 @@ impl ExtOps for Codes {
     #[inline(always)]
     fn add(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.add_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.add_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             (Ext::Finite(_), i) | (i, _) => i,
         }
     }
@@ -215,9 +232,11 @@ impl ExtOps for Codes {
     #[inline(always)]
     fn sub(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.sub_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.sub_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             (Ext::Finite(_), Ext::PosInf) => Ext::NegInf,
             (Ext::Finite(_), Ext::NegInf) => Ext::PosInf,
             (i, _) => i,
@@ -227,9 +246,11 @@ impl ExtOps for Codes {
     #[inline(always)]
     fn mul(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.mul_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.mul_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             _ => {
                 let (sa, sb) = (Self::sign(f, a), Self::sign(f, b));
                 if sa == Ordering::Equal || sb == Ordering::Equal {
@@ -245,9 +266,11 @@ impl ExtOps for Codes {
     fn div(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, dir: Dir) -> Ext<u64> {
         let negative = (Self::sign(f, a) == Ordering::Less) != (Self::sign(f, b) == Ordering::Less);
         match (a, b) {
-            (Ext::Finite(x), Ext::Finite(y)) => {
-                done(f, f.div_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y)) => done(
+                f,
+                f.div_with(x, y, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             // A finite value over ±∞: a (signed) zero, rounded in `dir` where the
             // format has no zero.
             (Ext::Finite(_), _) if f.has_zero() => zero(f, negative),
@@ -259,9 +282,11 @@ impl ExtOps for Codes {
     #[inline(always)]
     fn fma(f: &FloatFormat, a: Ext<u64>, b: Ext<u64>, c: Ext<u64>, dir: Dir) -> Ext<u64> {
         match (a, b, c) {
-            (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => {
-                done(f, f.fma_with(x, y, z, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir)
-            }
+            (Ext::Finite(x), Ext::Finite(y), Ext::Finite(z)) => done(
+                f,
+                f.fma_with(x, y, z, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             _ => Self::add(f, Self::mul(f, a, b, dir), c, dir),
         }
     }
@@ -269,7 +294,11 @@ impl ExtOps for Codes {
     #[inline(always)]
     fn sqrt(f: &FloatFormat, a: Ext<u64>, dir: Dir) -> Ext<u64> {
         match a {
-            Ext::Finite(x) => done(f, f.sqrt_with(x, Round::new(dir.rounding(), IEEE), &mut NoRandom), dir),
+            Ext::Finite(x) => done(
+                f,
+                f.sqrt_with(x, Round::new(dir.rounding(), IEEE), &mut NoRandom),
+                dir,
+            ),
             i => i,
         }
     }

@@ -110,7 +110,14 @@ fn mul_up_f64(a: f64, b: f64) -> f64 {
     } else if !a.is_finite() || !b.is_finite() || a == 0.0 || b == 0.0 {
         p // exact: an infinite or zero factor
     } else {
-        core_f64(|f, r| f.mul_with(a.to_bits(), b.to_bits(), Round::new(Rounding::TowardPositive, IEEE), r))
+        core_f64(|f, r| {
+            f.mul_with(
+                a.to_bits(),
+                b.to_bits(),
+                Round::new(Rounding::TowardPositive, IEEE),
+                r,
+            )
+        })
     }
 }
 
@@ -137,7 +144,14 @@ fn div_up_f64(a: f64, b: f64) -> f64 {
     } else if !a.is_finite() || !b.is_finite() || a == 0.0 || b == 0.0 {
         q // exact: ∞/x, x/∞, 0/x (x/0 is never asked)
     } else {
-        core_f64(|f, r| f.div_with(a.to_bits(), b.to_bits(), Round::new(Rounding::TowardPositive, IEEE), r))
+        core_f64(|f, r| {
+            f.div_with(
+                a.to_bits(),
+                b.to_bits(),
+                Round::new(Rounding::TowardPositive, IEEE),
+                r,
+            )
+        })
     }
 }
 
@@ -236,7 +250,13 @@ impl Scalar for f64 {
     }
     fn fma(_: &(), a: f64, b: f64, c: f64, dir: Dir) -> f64 {
         core_f64(|f, r| {
-            f.fma_with(a.to_bits(), b.to_bits(), c.to_bits(), Round::new(dir.rounding(), IEEE), r)
+            f.fma_with(
+                a.to_bits(),
+                b.to_bits(),
+                c.to_bits(),
+                Round::new(dir.rounding(), IEEE),
+                r,
+            )
         })
     }
     #[inline]
