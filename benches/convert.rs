@@ -9,14 +9,13 @@
 //! cargo bench --bench convert
 //! ```
 
-use lowprec::Round;
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 use lowprec::float::slice;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 
 /// 64 Ki elements: in cache, so the kernels rather than memory are measured.
 const N: usize = 1 << 16;

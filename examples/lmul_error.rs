@@ -44,9 +44,8 @@
 //!
 //! Runs in a few seconds in release mode.
 
-use lowprec::Round;
 use lowprec::lmul::{LMul, offset_exponent};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 
 const PAIRS: usize = 1_000_000;
 

@@ -15,14 +15,13 @@
 //! shape of weights and activations: about 1.2 % of them are E4M3FN subnormals. The `f64`
 //! data are the same draws at full `f64` precision, so stochastic rounding is never exact.
 
-use lowprec::Round;
 use std::hint::black_box;
 use std::time::Instant;
 
 use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 use lowprec::float::slice;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 
 struct Args {
     n: usize,

@@ -85,14 +85,13 @@
 //! assert_eq!(val(lm.mul(0, 0)), 4.25); // no guards in the paper's form
 //! ```
 
-use crate::rounding::Round;
 use core::fmt;
 use core::str::FromStr;
 
 use crate::float::dot::Accumulator;
 use crate::float::slice::Code;
 use crate::float::{Class, Exact, FloatFormat};
-use crate::rounding::{NoRandom, Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
 
 /// The paper's offset exponent l(m): the offset is 2^−l(m) for m fraction bits.
 ///

@@ -3,8 +3,7 @@
 //! rounded), on random bit patterns and on operands chosen near overflow, underflow,
 //! cancellation and halfway cases.
 
-use lowprec::Round;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 
 const RNE: Rounding = Rounding::TiesToEven;
 const IEEE: Overflow = Overflow::Ieee;

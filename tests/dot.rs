@@ -4,9 +4,8 @@
 
 mod oracle;
 
-use lowprec::Round;
 use lowprec::float::dot::Accumulator;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 use oracle::{In, NoDraw, Spec, Val, Want};
 use rug::{Float, Rational};
 

@@ -16,10 +16,9 @@
 mod hls;
 
 use hls::{Rng, Script, Unit, build, cpp_type, tokens};
-use lowprec::Round;
 use lowprec::fixed::{Family, FixedFormat, FixedParams, OverflowMode, Quantization};
 use lowprec::float::Exact;
-use lowprec::{FloatFormat, SplitMix64};
+use lowprec::{FloatFormat, Round, SplitMix64};
 
 /// (W, I, signed).
 const TYPES: &[(u32, i32, bool)] = &[

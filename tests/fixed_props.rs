@@ -5,10 +5,9 @@
 //! agree with the definition of the cast applied to the rational sum, however far apart
 //! the binary points are.
 
-use lowprec::Round;
 use lowprec::fixed::{Fixed, FixedFormat, FixedParams, OverflowMode, Quantization, Wide};
 use lowprec::float::Exact;
-use lowprec::{FloatFormat, Overflow, SplitMix64};
+use lowprec::{FloatFormat, Overflow, Round, SplitMix64};
 use proptest::prelude::*;
 use rug::Rational;
 

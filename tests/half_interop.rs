@@ -9,10 +9,9 @@
 //! 2^32 patterns instead (about ten minutes on two cores).
 
 use half::{bf16, f16};
-use lowprec::Round;
 use lowprec::float::formats::{Bf16, Fp16};
 use lowprec::float::{Class, Fp, bf16_from_f32, f16_from_f32};
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 
 /// Whether two 16-bit results agree: same bits, or both NaN (payloads not compared).
 fn same(a: u16, a_nan: bool, b: u16, b_nan: bool) -> bool {

@@ -18,14 +18,13 @@
 //!   symmetric-saturating) never overflow when the HLS accumulation runs on adversarial
 //!   and sampled inputs, and one integer bit fewer would not hold the range.
 
-use lowprec::Round;
 use lowprec::fixed::modes::{AP_RND_CONV, AP_SAT, AP_TRN};
 use lowprec::fixed::{ApFixed, Fixed, FixedFormat, FixedParams, Fx, OverflowMode};
 use lowprec::float::formats::Bf16;
 use lowprec::float::{Exact, Fp};
 use lowprec::interval::ibp::{self, AccRange, Form};
 use lowprec::interval::{Ext, Interval, Scalar};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status};
 
 const SIZES: [usize; 4] = [8, 16, 16, 4];
 

@@ -17,7 +17,6 @@
 //! those operations are listed by name in [`NOT_BUILT`], and a case of any other
 //! unknown operation fails the test.
 
-use lowprec::Round;
 use std::fs;
 use std::path::PathBuf;
 
@@ -26,7 +25,7 @@ use lowprec::float::{Exact, Fp};
 use lowprec::interval::{
     DecoratedInterval, Decoration, Ext, Interval, Overlap, Scalar, StaticScalar,
 };
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 
 /// Operations of the suite that lowprec does not build: the elementary functions and
 /// their reverse operations.

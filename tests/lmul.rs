@@ -4,11 +4,10 @@
 //! property tests of the guarded mode (sign symmetry, commutativity, no NaN from finite
 //! inputs, error within the analytic bound).
 
-use lowprec::Round;
 use lowprec::float::dot::Accumulator;
 use lowprec::float::{Class, Exact};
 use lowprec::lmul::{self, LMul, LmulError, Mode, Operand, offset_exponent};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status};
 use proptest::prelude::*;
 
 /// The paper's Python/PTX form on fp32 codes, written independently of the library.

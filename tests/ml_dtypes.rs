@@ -16,9 +16,8 @@
 
 mod pyoracle;
 
-use lowprec::Round;
 use lowprec::float::{Class, Specials};
-use lowprec::{FloatFormat, SplitMix64, Status};
+use lowprec::{FloatFormat, Round, SplitMix64, Status};
 use pyoracle::{
     ExactQueries, TempDir, next_down, next_down_f32, next_up, next_up_f32, read, run, same_f64,
     write, write_text,

@@ -15,9 +15,8 @@
 
 mod oracle;
 
-use lowprec::Round;
 use lowprec::float::{Class, Exact};
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64, Status};
 use oracle::{Expect, In, NoDraw, POLICIES, Spec, Table, Tally, Val, Want};
 use rug::Rational;
 

@@ -10,11 +10,10 @@
 
 mod oracle;
 
-use lowprec::Round;
 use std::cell::Cell;
 
 use lowprec::float::{Exact, Finite, FloatParams, Specials};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status, StatusAnd};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status, StatusAnd};
 use oracle::{In, NoDraw, Spec, Tally};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};

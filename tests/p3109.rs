@@ -8,13 +8,12 @@
 //! the stochastic modes, and the codes the emulator gives. Here lowprec rounds the same
 //! inputs with the same random bits and must give the same codes.
 
-use lowprec::Round;
 use lowprec::float::{Domain, Signedness};
 use std::path::PathBuf;
 use std::process::Command;
 
 use lowprec::rounding::{SrKind, Stochastic};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding};
 
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("LOWPREC_PYTHON") {

@@ -17,9 +17,8 @@
 
 mod pyoracle;
 
-use lowprec::Round;
 use lowprec::float::Class;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 use pyoracle::{ExactQueries, TempDir, next_down, next_up, read, run, same_f64, write, write_text};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

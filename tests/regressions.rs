@@ -2,8 +2,7 @@
 //! Each test names the input and states the correct behaviour from the format and
 //! rounding definitions.
 
-use lowprec::Round;
-use lowprec::{FloatFormat, FormatError, Overflow, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, FormatError, Overflow, Round, Rounding, SplitMix64, Status};
 
 /// `fuzz/regressions/parse/p3109-non-ascii-panic`: a P3109-looking name with a multi-byte
 /// character used to be split inside the character.

@@ -33,11 +33,10 @@
 //! kernels (f32 → E4M3FN, fp16, bf16, round-to-nearest-even) are also compared with the
 //! exact path directly on all 2^32 inputs.
 
-use lowprec::Round;
 use lowprec::float::Class;
 use lowprec::float::slice::{self, Code, SliceError};
 use lowprec::rounding::{SrKind, Stochastic};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 
 const OVERFLOWS: [Overflow; 3] = [Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate];
 

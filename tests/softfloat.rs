@@ -5,8 +5,7 @@
 //! SoftFloat keeps its rounding mode and flags in global state, so every comparison
 //! runs inside one test function, one operation after another.
 
-use lowprec::Round;
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status};
 use softfloat_wrapper::{ExceptionFlags, F16, F32, F64, Float, RoundingMode};
 
 const MODES: [(Rounding, RoundingMode); 5] = [

@@ -13,10 +13,9 @@
 
 mod oracle;
 
-use lowprec::Round;
 use lowprec::float::{Exact, Finite};
 use lowprec::rounding::{Discarded, SrKind, Stochastic, round_increment};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status};
 use oracle::{Expect, In, POLICIES, Spec, Table, Tally, Val, Want};
 use rug::{Integer, Rational};
 

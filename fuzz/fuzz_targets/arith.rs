@@ -20,9 +20,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lowprec::Round;
 use lowprec::float::{Exact, Finite, Specials};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64, Status, StatusAnd};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status, StatusAnd};
 use lowprec_fuzz::{Bytes, format, mode};
 
 /// The random stream: the given words in order, then SplitMix64; counts its draws.

@@ -10,9 +10,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lowprec::Round;
 use lowprec::float::{Exact, slice};
-use lowprec::{FloatFormat, Overflow, RandomBits, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, SplitMix64};
 use lowprec_fuzz::{Bytes, format, mode};
 
 fuzz_target!(|data: &[u8]| {

@@ -10,12 +10,11 @@
 #![no_main]
 
 use core::cmp::Ordering;
-use lowprec::Round;
 
 use libfuzzer_sys::fuzz_target;
 use lowprec::float::Class;
 use lowprec::interval::{Ext, Interval};
-use lowprec::{FloatFormat, Overflow, Rounding, SplitMix64, Status, StatusAnd};
+use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64, Status, StatusAnd};
 use lowprec_fuzz::{Bytes, format};
 
 type I = Interval<FloatFormat>;

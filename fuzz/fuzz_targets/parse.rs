@@ -17,9 +17,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lowprec::Round;
 use lowprec::float::{Exact, FAR_EXPONENT, Finite};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 use lowprec_fuzz::{Bytes, format, mode};
 
 fuzz_target!(|data: &[u8]| {

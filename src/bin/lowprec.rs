@@ -7,10 +7,9 @@
 //! the result's code and flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
 //! says more.
 
-use lowprec::Round;
 use lowprec::float::Exact;
 use lowprec::lmul::{LMul, Mode as LmulMode};
-use lowprec::{FloatFormat, Overflow, RandomBits, Rounding, SplitMix64};
+use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;

@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `format.rs` | [`FixedFormat`] (W, I, signedness, [`Quantization`], [`OverflowMode`], N, [`Family`]) and its C++ spellings |
 //! | `cast.rs` | casts: quantize with the shared rounding decision, then overflow, as the headers do |
-//! | `arith.rs` | exact arithmetic with the headers' result types ([`Wide`], [`WideFormat`]) |
+//! | `arith/` | exact arithmetic with the headers' result types ([`Wide`], [`WideFormat`]) |
 //! | `ops.rs` | operators that chain exact results (`a * b * c`), [`WideResult`] |
 //! | `value.rs` | runtime values [`Fixed`] and typed values [`Fx<F>`](Fx), the markers [`ApFixed`] … |
 //! | `checked.rs` | same-type `checked_*`, `saturating_*`, `wrapping_*` of [`Fx<F>`](Fx) |

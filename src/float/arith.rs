@@ -10,13 +10,12 @@
 //! NaN results are the format's canonical NaN (payloads are not propagated); signaling
 //! NaNs (IEEE formats: quiet bit clear) raise `invalid`.
 
-use crate::rounding::Round;
 use core::cmp::Ordering;
 
 use super::exact::{Exact, Finite};
 use super::format::{Class, FloatFormat, Specials};
 use crate::rounding::NoRandom;
-use crate::rounding::{Overflow, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
 use crate::u256::U256;
 
 /// The exact sum of two nonzero finite exact values (`sticky` clear on both).

@@ -656,7 +656,7 @@ impl FloatFormat {
     }
 }
 
-/// 2^e as f64 for e in f64's normal range (used for small format constants).
+/// 2^e as f64: 0 below the subnormals, ∞ above the range.
 pub(crate) fn pow2(e: i32) -> f64 {
     if e > 1023 {
         f64::INFINITY

@@ -38,7 +38,6 @@
 //! # Ok::<(), lowprec::interval::ibp::IbpError>(())
 //! ```
 
-use crate::rounding::Round;
 use core::cmp::Ordering;
 use core::fmt;
 use core::ops::{Add, Mul, Sub};
@@ -48,7 +47,8 @@ use super::scalar::{Dir, Scalar};
 use crate::FloatFormat;
 use crate::fixed::{Family, FixedFormat, FixedFormatError, FixedParams, OverflowMode};
 use crate::float::Exact;
-use crate::rounding::{NoRandom, Overflow, Rounding};
+use crate::float::pow2;
+use crate::rounding::{NoRandom, Overflow, Round, Rounding};
 
 /// How a dense layer's bounds are formed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -660,18 +660,6 @@ pub fn int_bits(lo: f64, hi: f64, signed: bool, frac_bits: i32) -> Option<i32> {
     Some(i)
 }
 
-/// 2^e as f64 (0 below the subnormals, ∞ above the range).
-fn pow2(e: i32) -> f64 {
-    if e > 1023 {
-        f64::INFINITY
-    } else if e >= -1022 {
-        f64::from_bits(((e + 1023) as u64) << 52)
-    } else if e >= -1074 {
-        f64::from_bits(1u64 << (e + 1074))
-    } else {
-        0.0
-    }
-}
 
 /// ⌊log₂ x⌋ for finite x > 0.
 fn ilog2(x: f64) -> i32 {

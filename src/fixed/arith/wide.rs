@@ -5,8 +5,7 @@ use super::result_type::{ArithError, WideFormat, join};
 use crate::fixed::cast::sign_mag;
 use crate::fixed::format::{Family, FixedFormat};
 use crate::float::Exact;
-use crate::rounding::Round;
-use crate::rounding::StatusAnd;
+use crate::rounding::{Round, StatusAnd};
 
 /// An exact fixed-point value of a [`WideFormat`]: the result of arithmetic before it is
 /// written into a [`FixedFormat`].

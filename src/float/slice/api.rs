@@ -1,7 +1,6 @@
 //! The public functions: argument checks, the F16C dispatch where it applies, then the
 //! portable kernels ([`run`], [`decode`]).
 
-use crate::rounding::Round;
 use core::fmt;
 
 use super::decode::decode;
@@ -11,7 +10,7 @@ use super::run::{Copying, InPlace, run};
 use crate::float::FloatFormat;
 #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
 use crate::rounding::NoRandom;
-use crate::rounding::{Overflow, RandomBits, Rounding};
+use crate::rounding::{Overflow, RandomBits, Round, Rounding};
 
 /// Why a slice operation was refused. Nothing is written when an error is returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

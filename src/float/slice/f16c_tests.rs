@@ -14,7 +14,6 @@
 //! Codes go to `u16`, `u32` and `u64`; values are compared by bits, in place and out of
 //! place.
 
-use crate::rounding::Round;
 use std::vec::Vec;
 
 use super::api::{f16c_decode_nan, f16c_nan};
@@ -22,7 +21,7 @@ use super::decode::decode;
 use super::run::{Copying, InPlace, run};
 use super::{Code, decode_to_f32, encode_f32_with, f16c, quantize_f32_to_with, quantize_f32_with};
 use crate::float::FloatFormat;
-use crate::rounding::{NoRandom, Overflow, Rounding};
+use crate::rounding::{NoRandom, Overflow, Round, Rounding};
 
 const FP16: FloatFormat = FloatFormat::FP16;
 const RNE: Rounding = Rounding::TiesToEven;

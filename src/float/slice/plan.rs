@@ -9,8 +9,7 @@
 use super::host::{Host, Word, kernel_friendly};
 use crate::float::format::pow2;
 use crate::float::{Exact, FloatFormat};
-use crate::rounding::Round;
-use crate::rounding::{Discarded, NoRandom, Overflow, Rounding, Status, round_increment};
+use crate::rounding::{round_increment, Discarded, NoRandom, Overflow, Round, Rounding, Status};
 
 /// The kernel a call runs.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,7 @@ use super::host::{Host, Word};
 use super::lanes::{ByMode, rne_lane, scalar_lane, split_lane};
 use super::plan::{Clamp, ClampedFinish, ClampedNanFinish, Finish, FullFinish, Kernel, Plan};
 use crate::float::FloatFormat;
-use crate::rounding::Round;
-use crate::rounding::{Overflow, RandomBits, Rounding, SrKind, Stochastic};
+use crate::rounding::{Overflow, RandomBits, Round, Rounding, SrKind, Stochastic};
 
 /// Where a kernel's results go: a separate destination, or back into the source.
 pub(super) trait Io<H: Host> {

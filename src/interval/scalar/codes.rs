@@ -2,7 +2,6 @@
 //! [`Ext`] codes ([`Codes`]), which serve runtime formats and typed [`Fp<F>`] values, and
 //! the `f32` and `f64` bounds wherever their fast paths step aside.
 
-use crate::rounding::Round;
 use core::cmp::Ordering;
 use core::fmt;
 
@@ -10,7 +9,7 @@ use super::ext::{ExtOps, ExtScalar};
 use super::{Dir, Ext, IEEE, StaticScalar};
 use crate::float::slice::Code;
 use crate::float::{Class, Exact, FloatFormat, Format, Fp};
-use crate::rounding::{NoRandom, RandomBits, Rounding, Status, StatusAnd};
+use crate::rounding::{NoRandom, RandomBits, Round, Rounding, Status, StatusAnd};
 
 /// The midpoint (a + b)/2 of two finite codes, rounded to nearest even once: by the
 /// arithmetic fast path where the format has one, else the exact dot product a·½ + b·½

@@ -3,13 +3,12 @@
 //! points the rounding's way; the exact core ([`FloatFormat::FP64`]) where those
 //! transformations are not exact.
 
-use crate::rounding::Round;
 use core::cmp::Ordering;
 
 use super::codes::{mid_code, normalize};
 use super::{Dir, Ext, IEEE, Scalar, StaticScalar};
 use crate::float::{Exact, FloatFormat};
-use crate::rounding::{NoRandom, Rounding, StatusAnd};
+use crate::rounding::{NoRandom, Round, Rounding, StatusAnd};
 
 /// The next `f64` above a non-NaN `x` (+∞ stays, −∞ gives −max).
 #[inline(always)]
