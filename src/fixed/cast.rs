@@ -8,7 +8,9 @@
 
 use super::format::{Family, FixedFormat, FixedParams, OverflowMode, Quantization};
 use crate::float::{Exact, FloatFormat};
-use crate::rounding::{round_increment, Discarded, NoRandom, RandomBits, Round, Rounding, Status, StatusAnd};
+use crate::rounding::{
+    Discarded, NoRandom, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
+};
 use crate::split::{Split, Word, split_at};
 
 /// A value scaled to a target's quantum 2^−F: the sign, ⌊|x|·2^F⌋ and what lies below.

@@ -660,7 +660,6 @@ pub fn int_bits(lo: f64, hi: f64, signed: bool, frac_bits: i32) -> Option<i32> {
     Some(i)
 }
 
-
 /// ⌊log₂ x⌋ for finite x > 0.
 fn ilog2(x: f64) -> i32 {
     let b = x.to_bits();

@@ -8,9 +8,9 @@ use super::decode::decode;
 use super::f16c;
 use super::run::{Copying, InPlace, run};
 use crate::float::FloatFormat;
+use crate::rounding::{NoRandom, RandomBits, Round};
 #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
-use crate::rounding::NoRandom;
-use crate::rounding::{Overflow, RandomBits, Round, Rounding};
+use crate::rounding::{Overflow, Rounding};
 
 /// Why a slice operation was refused. Nothing is written when an error is returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

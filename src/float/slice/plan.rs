@@ -9,7 +9,7 @@
 use super::host::{Host, Word, kernel_friendly};
 use crate::float::format::pow2;
 use crate::float::{Exact, FloatFormat};
-use crate::rounding::{round_increment, Discarded, NoRandom, Overflow, Round, Rounding, Status};
+use crate::rounding::{Discarded, NoRandom, Overflow, Round, Rounding, Status, round_increment};
 
 /// The kernel a call runs.
 #[derive(Clone, Copy, PartialEq, Eq)]
