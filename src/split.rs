@@ -6,7 +6,7 @@
 use crate::rounding::Discarded;
 use crate::u256::U256;
 
-/// An unsigned integer that [`split_at`] cuts: `u128` or [`U256`].
+/// An unsigned integer that [`split`] cuts: `u128` or [`U256`].
 pub(crate) trait Word: Copy {
     /// The number of bits.
     const BITS: u32;
@@ -74,35 +74,35 @@ impl Word for U256 {
     }
 }
 
-/// The value `(sig + ε)·2^exp` (0 < ε < 1 when `sticky`, else ε = 0) split at the
-/// quantum 2^q.
+/// The value `sig + ε` (0 < ε < 1 when `sticky`, else ε = 0) split after dropping its
+/// low `drop` bits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Split<T> {
-    /// ⌊(sig + ε)·2^(exp − q)⌋ modulo 2^BITS.
+    /// ⌊(sig + ε)·2^−drop⌋ modulo 2^BITS.
     pub kept: T,
-    /// Whether ⌊(sig + ε)·2^(exp − q)⌋ ≥ 2^BITS (bits shifted out at the top).
+    /// Whether ⌊(sig + ε)·2^−drop⌋ ≥ 2^BITS (bits shifted out at the top).
     pub carried: bool,
-    /// What lies below the quantum, in units of it: only ε when exp ≥ q.
+    /// What lies below the last kept bit, in units of it: only ε when drop ≤ 0.
     pub d: Discarded,
 }
 
-/// Splits `(sig + ε)·2^exp` (0 < ε < 1 when `sticky`, else ε = 0) at the quantum 2^q:
-/// the kept integer, whether it lost bits at the top, and the discarded fraction — the
-/// one place where an exact value is cut for rounding.
+/// Splits `sig + ε` (0 < ε < 1 when `sticky`, else ε = 0) after its low `drop` bits (a
+/// negative `drop` shifts left): the kept integer, whether it lost bits at the top, and
+/// the discarded fraction — the one place where an exact value is cut for rounding. A
+/// value m·2^e splits at the quantum 2^q with drop = q − e.
 ///
-/// When exp ≥ q nothing but ε is discarded, so a `sticky` value is then only known to
+/// When drop ≤ 0 nothing but ε is discarded, so a `sticky` value is then only known to
 /// lie strictly between `kept` and `kept + 1`.
 #[inline(always)]
-pub(crate) fn split_at<T: Word>(sig: T, exp: i32, sticky: bool, q: i32) -> Split<T> {
-    let s = i64::from(q) - i64::from(exp);
-    if s <= 0 {
-        // A left shift by −s: nothing discarded but the sticky part.
-        let (kept, carried) = if s == 0 {
+pub(crate) fn split<T: Word>(sig: T, sticky: bool, drop: i64) -> Split<T> {
+    if drop <= 0 {
+        // A left shift by −drop: nothing discarded but the sticky part.
+        let (kept, carried) = if drop == 0 {
             (sig, false)
-        } else if s <= -i64::from(T::BITS) {
+        } else if drop <= -i64::from(T::BITS) {
             (T::ZERO, !sig.is_zero())
         } else {
-            let l = (-s) as u32;
+            let l = (-drop) as u32;
             (sig.shl(l), !sig.shr(T::BITS - l).is_zero())
         };
         return Split {
@@ -111,13 +111,13 @@ pub(crate) fn split_at<T: Word>(sig: T, exp: i32, sticky: bool, q: i32) -> Split
             d: Discarded { frac: 0, sticky },
         };
     }
-    let (kept, frac, lost) = if s < i64::from(T::BITS) {
-        // The discarded s bits, left-aligned: δ·2^BITS.
-        let r = s as u32;
+    let (kept, frac, lost) = if drop < i64::from(T::BITS) {
+        // The discarded `drop` bits, left-aligned: δ·2^BITS.
+        let r = drop as u32;
         (sig.shr(r), sig.shl(T::BITS - r), false)
     } else {
-        // Everything is discarded: δ·2^BITS = sig · 2^(BITS − s).
-        let down = s - i64::from(T::BITS);
+        // Everything is discarded: δ·2^BITS = sig · 2^(BITS − drop).
+        let down = drop - i64::from(T::BITS);
         let (frac, lost) = if down >= i64::from(T::BITS) {
             (T::ZERO, !sig.is_zero())
         } else if down == 0 {
@@ -155,10 +155,10 @@ mod tests {
             let sticky = rng.next_u64() & 1 == 1;
             let exp = (rng.next_u64() % 64) as i32 - 32;
             let q = exp + (rng.next_u64() % 600) as i32 - 300;
-            let narrow = split_at(sig, exp, sticky, q);
-            let wide = split_at(U256::from_u128(sig), exp, sticky, q);
-            assert_eq!(narrow.d, wide.d, "{sig:x} {exp} {q}");
             let s = i64::from(q) - i64::from(exp);
+            let narrow = split(sig, sticky, s);
+            let wide = split(U256::from_u128(sig), sticky, s);
+            assert_eq!(narrow.d, wide.d, "{sig:x} {exp} {q}");
             if s >= -128 {
                 assert_eq!(
                     (narrow.kept, narrow.carried),

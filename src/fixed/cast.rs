@@ -11,7 +11,7 @@ use crate::float::{Exact, FloatFormat};
 use crate::rounding::{
     Discarded, NoRandom, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
 };
-use crate::split::{Split, Word, split_at};
+use crate::split::{Split, Word, split};
 
 /// A value scaled to a target's quantum 2^−F: the sign, ⌊|x|·2^F⌋ and what lies below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +34,8 @@ impl Scaled {
     /// `sticky` (then 0 < ε < 1); `sig` is a `u128` or, for exact sums, a 256-bit integer.
     #[inline(always)]
     pub fn new<T: Word>(neg: bool, sig: T, exp: i32, sticky: bool, frac: i32) -> Scaled {
-        let Split { kept, carried, d } = split_at(sig, exp, sticky, frac.saturating_neg());
+        let drop = -(i64::from(exp) + i64::from(frac));
+        let Split { kept, carried, d } = split(sig, sticky, drop);
         let (kept, big) = kept.to_u128();
         Scaled {
             neg,
@@ -43,7 +44,7 @@ impl Scaled {
             d,
             // A left shift discards nothing but ε, which then lies at or above half an LSB
             // and is unknown (only when |x|·2^F ≥ 2¹²⁴, far out of range).
-            unknown: sticky && i64::from(exp) + i64::from(frac) >= 0,
+            unknown: sticky && drop <= 0,
         }
     }
 }

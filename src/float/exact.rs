@@ -10,7 +10,7 @@ use super::format::FloatFormat;
 use crate::rounding::{
     NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd, round_increment,
 };
-use crate::split::{Split, split_at};
+use crate::split::{Split, split};
 
 /// An exact real value (or ∞/NaN) about to be rounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -173,7 +173,7 @@ impl Exact {
             // value keeps it (and is inexact).
             return (self, f.sticky);
         }
-        let Split { kept, d, .. } = split_at(f.sig, f.exp, f.sticky, 0);
+        let Split { kept, d, .. } = split(f.sig, f.sticky, -i64::from(f.exp));
         let n = kept + u128::from(round_increment(f.negative, kept & 1 == 1, d, mode, rng));
         let v = if n == 0 {
             Exact::Zero {
@@ -376,7 +376,7 @@ impl FloatFormat {
             e.saturating_sub(m).max(emin - m)
         };
         // q ≥ e − m, so kept < 2^(m+1): nothing is shifted out at the top.
-        let Split { mut kept, d, .. } = split_at(f.sig, f.exp, f.sticky, q);
+        let Split { mut kept, d, .. } = split(f.sig, f.sticky, i64::from(q) - i64::from(f.exp));
         let inexact = d.is_inexact();
         kept += u128::from(round_increment(
             f.negative,
@@ -392,7 +392,8 @@ impl FloatFormat {
             let tiny = if e < emin - 1 || mode.is_stochastic() {
                 true
             } else {
-                let Split { kept: k, d, .. } = split_at(f.sig, f.exp, f.sticky, e - m);
+                let Split { kept: k, d, .. } =
+                    split(f.sig, f.sticky, i64::from(e - m) - i64::from(f.exp));
                 let k = k + u128::from(round_increment(
                     f.negative,
                     self.code_is_odd(k, e - m),

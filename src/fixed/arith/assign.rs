@@ -7,7 +7,7 @@ use super::wide::Wide;
 use crate::fixed::cast::{Scaled, int_part, sign_mag};
 use crate::fixed::format::{Family, FixedFormat};
 use crate::rounding::{Discarded, Status, StatusAnd};
-use crate::split::{Split, split_at};
+use crate::split::{Split, split};
 use crate::u256::U256;
 
 impl FixedFormat {
@@ -159,8 +159,7 @@ fn cast_sum(
     let g = (i64::from(to.frac_bits()) + 3).max(i64::from(hf) + 1);
     if i64::from(lf) > g && i64::from(lf) - i64::from(hf) >= 128 {
         // lo's bits at and above 2^−g, and one sticky bit for those below.
-        let r = (i64::from(lf) - g).min(256) as i32;
-        let Split { kept, d, .. } = split_at(lo.1, 0, false, r);
+        let Split { kept, d, .. } = split(lo.1, false, i64::from(lf) - g);
         lo.1 = kept | u128::from(d.is_inexact());
         lf = g as i32;
     }
