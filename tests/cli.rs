@@ -1,7 +1,7 @@
 //! The `lowprec` command-line tool, run as a process (`cargo test --features cli`).
 //!
 //! Every expected output is worked out by hand from the format definitions (IEEE 754,
-//! OCP FP8, REFERENCES.md §1), or is a well-known code (bf16 0.1 = 0x3dcd, binary64
+//! the OCP FP8 specification), or is a well-known code (bf16 0.1 = 0x3dcd, binary64
 //! 0.1 = 0x3fb999999999999a), never taken from lowprec itself. The derivations are in
 //! the comments.
 

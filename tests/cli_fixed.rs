@@ -1,5 +1,5 @@
-//! `lowprec fixed cast` and `lowprec fixed op` on hand-derived cases (REFERENCES §3's
-//! examples among them) and every error path.
+//! `lowprec fixed cast` and `lowprec fixed op` on hand-derived cases (the documented
+//! ap_fixed quirks among them: SAT_SYM, WRAP with N, ap_int truncation) and every error path.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
