@@ -278,12 +278,7 @@ fn random_format(rng: &mut Rng) -> FixedFormat {
         } as u32;
         let signed = rng.below(3) != 0;
         if rng.below(8) == 0 {
-            return if signed {
-                FixedFormat::ap_int(w)
-            } else {
-                FixedFormat::ap_uint(w)
-            }
-            .expect("valid");
+            return hls::ap_int_type(w, signed);
         }
         let i = match rng.below(4) {
             0 => rng.range(-8, 0),

@@ -370,18 +370,9 @@ fn random_format(rng: &mut Rng, ac: bool, out: bool) -> FixedFormat {
         };
         let o = OverflowMode::ALL[rng.below(if ac { 4 } else { 5 }) as usize];
         if !ac && !out && rng.below(6) == 0 {
-            return if signed {
-                FixedFormat::ap_int(w)
-            } else {
-                FixedFormat::ap_uint(w)
-            }
-            .expect("valid");
+            return hls::ap_int_type(w, signed);
         }
-        let i = match rng.below(3) {
-            0 => rng.range(-4, w as i64),
-            1 => rng.range(0, w as i64 + 8),
-            _ => rng.range(-(w as i64) / 2, 2 * w as i64),
-        } as i32;
+        let i = hls::random_int_bits(rng, w);
         let base = if ac {
             FixedParams::ac_fixed(w, i)
         } else {

@@ -302,3 +302,22 @@ impl Rng {
         lo + self.below((hi - lo + 1) as u64) as i64
     }
 }
+
+/// `ap_int<W>` or `ap_uint<W>` with the default modes.
+pub fn ap_int_type(width: u32, signed: bool) -> lowprec::fixed::FixedFormat {
+    let f = if signed {
+        lowprec::fixed::FixedFormat::ap_int(width)
+    } else {
+        lowprec::fixed::FixedFormat::ap_uint(width)
+    };
+    f.expect("a valid ap_int width")
+}
+
+/// Integer bits for a random type of width `w`: below, within and above the width.
+pub fn random_int_bits(rng: &mut Rng, w: u32) -> i32 {
+    (match rng.below(3) {
+        0 => rng.range(-4, w as i64),
+        1 => rng.range(0, w as i64 + 8),
+        _ => rng.range(-(w as i64) / 2, 2 * w as i64),
+    }) as i32
+}
