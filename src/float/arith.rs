@@ -170,7 +170,7 @@ pub(crate) fn exact_root(f: Finite) -> Finite {
 }
 
 /// Operation results before rounding: an exact value, or a special outcome.
-enum Outcome {
+pub(crate) enum Outcome {
     Value(Exact),
     /// Invalid operation: NaN and `invalid`.
     Invalid,
@@ -195,7 +195,7 @@ impl FloatFormat {
         matches!(self.classify(code), Class::Nan)
     }
 
-    fn signaling(&self, codes: &[u64]) -> Status {
+    pub(crate) fn signaling(&self, codes: &[u64]) -> Status {
         if codes.iter().any(|&c| self.is_signaling(c)) {
             Status::INVALID
         } else {
@@ -203,7 +203,7 @@ impl FloatFormat {
         }
     }
 
-    fn finish<R: RandomBits + ?Sized>(
+    pub(crate) fn finish<R: RandomBits + ?Sized>(
         &self,
         outcome: Outcome,
         flags: Status,

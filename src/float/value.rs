@@ -150,7 +150,7 @@ impl<F: Format> Fp<F> {
     }
 
     #[inline]
-    fn from_code(code: u64) -> Self {
+    pub(crate) fn from_code(code: u64) -> Self {
         Self {
             bits: F::Bits::from_u64(code & Self::FORMAT.code_mask()),
             _format: PhantomData,
@@ -164,12 +164,12 @@ impl<F: Format> Fp<F> {
     }
 
     #[inline]
-    fn code(self) -> u64 {
+    pub(crate) fn code(self) -> u64 {
         self.bits.to_u64()
     }
 
     #[inline]
-    fn lift(r: StatusAnd<u64>) -> StatusAnd<Self> {
+    pub(crate) fn lift(r: StatusAnd<u64>) -> StatusAnd<Self> {
         StatusAnd::new(Self::from_code(r.value), r.status)
     }
 

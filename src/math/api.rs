@@ -1,0 +1,167 @@
+//! The elementary functions on codes ([`FloatFormat`]) and on typed values ([`Fp<F>`]).
+//!
+//! Each function decodes its arguments, asks the kernel for the value decided to 126
+//! bits ([`super::unary`] and friends) and rounds it once with [`FloatFormat::round`];
+//! a signaling NaN argument raises `invalid`, as the arithmetic does.
+
+use super::{Binary, Unary, binary_outcome, pown_outcome, rootn_outcome, unary_outcome};
+use crate::float::{FloatFormat, Format, Fp};
+use crate::rounding::{NoRandom, RandomBits, Round, StatusAnd};
+
+impl FloatFormat {
+    /// f(a), correctly rounded to nearest, ties to even, with the standard overflow.
+    ///
+    /// ```
+    /// use lowprec::FloatFormat;
+    /// use lowprec::math::Unary;
+    /// let f = FloatFormat::FP16;
+    /// let y = f.unary(Unary::Sin, f.from_f64(1.0));
+    /// assert_eq!(f.to_f64(y), 0.8413085938); // sin 1 = 0.84147…, to 11 bits
+    /// ```
+    pub fn unary(&self, f: Unary, a: u64) -> u64 {
+        self.unary_with(f, a, Round::default(), &mut NoRandom).value
+    }
+
+    /// f(a) rounded as `how` says, with the IEEE flags.
+    pub fn unary_with<R: RandomBits + ?Sized>(
+        &self,
+        f: Unary,
+        a: u64,
+        how: impl Into<Round>,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
+        let flags = self.signaling(&[a]);
+        let outcome = unary_outcome(f, self.decode(a));
+        self.finish(outcome, flags, mode, overflow, rng)
+    }
+
+    /// f(a, b) correctly rounded to nearest, ties to even (for [`Binary::Atan2`], a is y
+    /// and b is x).
+    pub fn binary(&self, f: Binary, a: u64, b: u64) -> u64 {
+        self.binary_with(f, a, b, Round::default(), &mut NoRandom)
+            .value
+    }
+
+    /// f(a, b) rounded as `how` says, with the IEEE flags.
+    pub fn binary_with<R: RandomBits + ?Sized>(
+        &self,
+        f: Binary,
+        a: u64,
+        b: u64,
+        how: impl Into<Round>,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
+        let flags = self.signaling(&[a, b]);
+        let outcome = binary_outcome(f, self.decode(a), self.decode(b));
+        self.finish(outcome, flags, mode, overflow, rng)
+    }
+
+    /// a^n for an integer n, correctly rounded to nearest, ties to even.
+    pub fn pown(&self, a: u64, n: i64) -> u64 {
+        self.pown_with(a, n, Round::default(), &mut NoRandom).value
+    }
+
+    /// a^n rounded as `how` says, with the IEEE flags.
+    pub fn pown_with<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        n: i64,
+        how: impl Into<Round>,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
+        let flags = self.signaling(&[a]);
+        let outcome = pown_outcome(self.decode(a), n);
+        self.finish(outcome, flags, mode, overflow, rng)
+    }
+
+    /// a^(1/n) for an integer n, correctly rounded to nearest, ties to even.
+    pub fn rootn(&self, a: u64, n: i64) -> u64 {
+        self.rootn_with(a, n, Round::default(), &mut NoRandom).value
+    }
+
+    /// a^(1/n) rounded as `how` says, with the IEEE flags.
+    pub fn rootn_with<R: RandomBits + ?Sized>(
+        &self,
+        a: u64,
+        n: i64,
+        how: impl Into<Round>,
+        rng: &mut R,
+    ) -> StatusAnd<u64> {
+        let Round { mode, overflow } = how.into();
+        let flags = self.signaling(&[a]);
+        let outcome = rootn_outcome(self.decode(a), n);
+        self.finish(outcome, flags, mode, overflow, rng)
+    }
+}
+
+macro_rules! typed_unary {
+    ($($name:ident => $f:ident),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "` of the value, correctly rounded to nearest, ties to even.")]
+            pub fn $name(self) -> Self {
+                self.unary(Unary::$f)
+            }
+        )*
+    };
+}
+
+impl<F: Format> Fp<F> {
+    /// f(self) correctly rounded to nearest, ties to even.
+    ///
+    /// ```
+    /// use lowprec::float::{Fp, formats::Bf16};
+    /// use lowprec::math::Unary;
+    /// let x = Fp::<Bf16>::from(2.0f32);
+    /// assert_eq!(x.unary(Unary::Log2).to_f32(), 1.0);
+    /// assert_eq!(x.exp().to_f32(), 7.375); // e² = 7.389…
+    /// ```
+    pub fn unary(self, f: Unary) -> Self {
+        Fp::from_code(F::FORMAT.unary(f, self.code()))
+    }
+
+    /// f(self) rounded as `how` says, with the IEEE flags.
+    pub fn unary_with<R: RandomBits + ?Sized>(
+        self,
+        f: Unary,
+        how: impl Into<Round>,
+        rng: &mut R,
+    ) -> StatusAnd<Self> {
+        Fp::lift(F::FORMAT.unary_with(f, self.code(), how, rng))
+    }
+
+    typed_unary! {
+        exp => Exp, exp2 => Exp2, exp10 => Exp10, exp_m1 => Expm1,
+        ln => Log, log2 => Log2, log10 => Log10, ln_1p => Log1p, rsqrt => Rsqrt,
+        sin => Sin, cos => Cos, tan => Tan, asin => Asin, acos => Acos, atan => Atan,
+        sinh => Sinh, cosh => Cosh, tanh => Tanh, asinh => Asinh, acosh => Acosh,
+        atanh => Atanh, erf => Erf, erfc => Erfc,
+    }
+
+    /// self^y (IEEE 754 `pow`), correctly rounded to nearest, ties to even.
+    pub fn powf(self, y: Self) -> Self {
+        Fp::from_code(F::FORMAT.binary(Binary::Pow, self.code(), y.code()))
+    }
+
+    /// The angle of the point (x, self) in (−π, π] (`atan2(self, x)`).
+    pub fn atan2(self, x: Self) -> Self {
+        Fp::from_code(F::FORMAT.binary(Binary::Atan2, self.code(), x.code()))
+    }
+
+    /// √(self² + y²) without intermediate overflow.
+    pub fn hypot(self, y: Self) -> Self {
+        Fp::from_code(F::FORMAT.binary(Binary::Hypot, self.code(), y.code()))
+    }
+
+    /// self^n for an integer n.
+    pub fn powi(self, n: i64) -> Self {
+        Fp::from_code(F::FORMAT.pown(self.code(), n))
+    }
+
+    /// self^(1/n) for an integer n.
+    pub fn rootn(self, n: i64) -> Self {
+        Fp::from_code(F::FORMAT.rootn(self.code(), n))
+    }
+}
