@@ -59,6 +59,8 @@ mod pow;
 mod trig;
 mod ziv;
 
+pub(crate) use trig::quadrant;
+
 /// The one-argument functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unary {

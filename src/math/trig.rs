@@ -8,3 +8,9 @@ use crate::float::arith::Outcome;
 pub(super) fn eval(_f: Unary, _x: Exact) -> Outcome {
     Outcome::Invalid
 }
+
+/// ⌊x / (π/2)⌋ mod 4 for a nonzero finite x, exactly: the quadrant that the
+/// interval functions need to find the extrema of sin and cos inside an interval.
+pub(crate) fn quadrant(_x: &crate::float::Finite) -> u8 {
+    0
+}
