@@ -36,6 +36,7 @@
 //! | `mp.rs`, `iv.rs` | multi-precision numbers with directed rounding, and their enclosures |
 //! | `consts.rs` | π, ln 2, ln 10, 2/√π, 2/π to 3,072 bits (generated, checked against MPFR) |
 //! | `ziv.rs` | the precision ladder and the 126-bit decision |
+//! | `fast.rs` | the binary64 fast path of exp, log, sin, cos, tanh and erf for formats of up to 38 bits |
 //! | `exp.rs`, `log.rs` | exp, exp2, exp10, expm1; log, log2, log10, log1p |
 //! | `trig.rs`, `atrig.rs` | sin, cos, tan (with the reduction modulo π/2); asin, acos, atan, atan2 |
 //! | `hyperbolic.rs` | sinh, cosh, tanh, asinh, acosh, atanh |
@@ -51,6 +52,7 @@ mod atrig;
 mod consts;
 mod erf;
 mod exp;
+mod fast;
 mod hyperbolic;
 mod iv;
 mod log;

@@ -153,11 +153,7 @@ impl<const N: usize> Mp<N> {
             // A zero significand with a sticky part lies strictly between 0 and the
             // unit: the directed results are 0 and one unit at `exp`.
             let away = sticky && (dir == Dir::Up) != neg;
-            return if away {
-                Mp::pow2(neg, exp)
-            } else {
-                Mp::ZERO
-            };
+            return if away { Mp::pow2(neg, exp) } else { Mp::ZERO };
         }
         let shift = len - Self::BITS; // bits dropped (negative: zeros appended)
         let mut sig = [0u64; N];
@@ -407,7 +403,13 @@ impl<const N: usize> Mp<N> {
             shl1(&mut rem[..n]);
         }
         let sticky = rem[..n].iter().any(|&w| w != 0);
-        Mp::round(a.neg != b.neg, a.exp - b.exp - (k - 1), &q[..n + 1], sticky, dir)
+        Mp::round(
+            a.neg != b.neg,
+            a.exp - b.exp - (k - 1),
+            &q[..n + 1],
+            sticky,
+            dir,
+        )
     }
 
     /// √a rounded toward `dir` (a ≥ 0; a negative a gives 0).
@@ -570,10 +572,30 @@ mod tests {
             let (fa, fb) = (to_rug(&a), to_rug(&b));
             assert_eq!(to_rug(&from_rug::<N>(&fa)), fa);
             for dir in [Dir::Down, Dir::Up] {
-                check("add", Mp::add(&a, &b, dir), &Float::with_val(prec, &fa + &fb), dir);
-                check("sub", Mp::sub(&a, &b, dir), &Float::with_val(prec, &fa - &fb), dir);
-                check("mul", Mp::mul(&a, &b, dir), &Float::with_val(prec, &fa * &fb), dir);
-                check("div", Mp::div(&a, &b, dir), &Float::with_val(prec, &fa / &fb), dir);
+                check(
+                    "add",
+                    Mp::add(&a, &b, dir),
+                    &Float::with_val(prec, &fa + &fb),
+                    dir,
+                );
+                check(
+                    "sub",
+                    Mp::sub(&a, &b, dir),
+                    &Float::with_val(prec, &fa - &fb),
+                    dir,
+                );
+                check(
+                    "mul",
+                    Mp::mul(&a, &b, dir),
+                    &Float::with_val(prec, &fa * &fb),
+                    dir,
+                );
+                check(
+                    "div",
+                    Mp::div(&a, &b, dir),
+                    &Float::with_val(prec, &fa / &fb),
+                    dir,
+                );
                 let k = 1 + (i as u64 * 2654435761) % 1_000_003;
                 check(
                     "mul_u64",
