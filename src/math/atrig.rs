@@ -2,7 +2,7 @@
 //!
 //! Everything goes through one kernel, atan of a positive enclosure: above 1 it is
 //! π/2 − atan(1/v); at most 1 the argument is halved as an angle,
-//! v → v / (1 + √(1 + v²)) = tan(θ/2), until it is below 1/8, and the series
+//! v → v / (1 + √(1 + v²)) = tan(θ/2), until it is below 1/4, and the series
 //! Σ (−1)^i v^(2i+1)/(2i+1) with its tail bound gives atan, doubled back. Then
 //! asin x = atan(x / √((1 − x)(1 + x))), acos x = 2 atan √((1 − x)/(1 + x)) (no
 //! cancellation near either end), and atan2(y, x) = ±atan|y/x| or ±(π − atan|y/x|) with
@@ -19,6 +19,7 @@ use super::mp::Mp;
 use super::ziv::{self, Kernel, beside, mp_of};
 use crate::float::arith::Outcome;
 use crate::float::{Exact, FAR_EXPONENT, Finite};
+use crate::interval::Dir::{Down, Up};
 
 /// asin x, acos x or atan x at an exact argument.
 pub(super) fn eval(f: Unary, x: Exact) -> Outcome {
@@ -136,6 +137,20 @@ fn odd_parts(x: &Finite) -> (u128, i64) {
     (x.sig >> tz, x.exp as i64 + tz as i64)
 }
 
+/// x / y for an enclosure y that lies on one side of 0: two divisions (where
+/// [`Iv::div`] tries all four pairs of ends in both directions).
+pub(super) fn quot<const N: usize>(x: &Iv<N>, y: &Iv<N>) -> Iv<N> {
+    if y.is_neg() {
+        return quot(&x.neg(), &y.neg());
+    }
+    // y > 0: the quotient grows with x; each end divides by the end of y that makes it
+    // smallest (lower) or largest (upper).
+    let nonneg = |m: &Mp<N>| m.sign() != Ordering::Less;
+    let lo_den = if nonneg(&x.lo) { &y.hi } else { &y.lo };
+    let hi_den = if nonneg(&x.hi) { &y.lo } else { &y.hi };
+    Iv::new(Mp::div(&x.lo, lo_den, Down), Mp::div(&x.hi, hi_den, Up))
+}
+
 /// The kernels.
 enum ATrig {
     Atan(Finite),
@@ -167,18 +182,21 @@ impl Kernel for ATrig {
                 if !d.is_pos() {
                     return None;
                 }
-                (x.negative, atan_pos(&a.div(&d.sqrt()))?)
+                (x.negative, atan_pos(&quot(&a, &d.sqrt()))?)
             }
             ATrig::Acos(x) => {
                 let a = Iv::point(mp_of::<N>(&x));
-                let r = one.sub(&a).div(&one.add(&a));
+                let r = quot(&one.sub(&a), &one.add(&a));
                 if !r.is_pos() {
                     return None;
                 }
                 (false, atan_pos(&r.sqrt())?.scale(1))
             }
             ATrig::Atan2 { y, x } => {
-                let r = Iv::point(mp_of::<N>(&y).abs()).div(&Iv::point(mp_of::<N>(&x).abs()));
+                let r = quot(
+                    &Iv::point(mp_of::<N>(&y).abs()),
+                    &Iv::point(mp_of::<N>(&x).abs()),
+                );
                 let a = atan_pos(&r)?;
                 // x < 0: the angle is π − atan|y/x| from the negative axis.
                 let a = if x.negative { PI.iv().sub(&a) } else { a };
@@ -196,27 +214,27 @@ fn atan_pos<const N: usize>(v: &Iv<N>) -> Option<Iv<N>> {
     }
     if v.lo.cmp(&Mp::from_i64(1)) == Ordering::Greater {
         // atan v = π/2 − atan(1/v), the latter below π/4: no cancellation.
-        let inv = Iv::int(1).div(v);
+        let inv = quot(&Iv::int(1), v);
         return Some(PI.iv::<N>().scale(-1).sub(&atan_small(&inv)?));
     }
     atan_small(v)
 }
 
-/// The most angle halvings: from v ≤ 1 three reach 1/8.
+/// The most angle halvings: from v ≤ 1 two reach tan(π/16) < 1/4.
 const MAX_HALVINGS: i64 = 6;
 
 /// atan v for a positive enclosure around or below 1.
 fn atan_small<const N: usize>(v: &Iv<N>) -> Option<Iv<N>> {
-    let eighth = Mp::<N>::pow2(false, -3);
+    let quarter = Mp::<N>::pow2(false, -2);
     let one = Iv::<N>::int(1);
     let mut w = *v;
     let mut k = 0;
-    while w.hi.cmp(&eighth) == Ordering::Greater {
+    while w.hi.cmp(&quarter) == Ordering::Greater {
         if k == MAX_HALVINGS {
             return None;
         }
         // tan(θ/2) = tan θ / (1 + √(1 + tan² θ)), increasing in tan θ.
-        w = w.div(&one.add(&one.add(&w.sqr()).sqrt()));
+        w = quot(&w, &one.add(&one.add(&w.sqr()).sqrt()));
         k += 1;
     }
     if !w.is_pos() {
@@ -225,7 +243,7 @@ fn atan_small<const N: usize>(v: &Iv<N>) -> Option<Iv<N>> {
     Some(atan_series(&w).scale(k))
 }
 
-/// Σ (−1)^i w^(2i+1)/(2i+1) = atan w for 0 < w ≤ 1/8, with its tail.
+/// Σ (−1)^i w^(2i+1)/(2i+1) = atan w for 0 < w ≤ 1/4, with its tail.
 fn atan_series<const N: usize>(w: &Iv<N>) -> Iv<N> {
     let sq = w.sqr();
     let mut sum = *w;
@@ -245,6 +263,97 @@ fn atan_series<const N: usize>(w: &Iv<N>) -> Iv<N> {
             sum.add(&term)
         };
     }
-    // Not reached; an enclosure of atan on [0, 1/8] anyway.
+    // Not reached; an enclosure of atan on [0, 1/4] anyway.
     Iv::new(Mp::ZERO, Mp::from_i64(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::float::FloatFormat;
+    use crate::rounding::{NoRandom, Round, Rounding};
+    use rug::Float;
+    use rug::float::Round as R;
+
+    /// The result rounded into binary64 (toward zero when `rtz`), as an `f64`.
+    fn f64_of(o: Outcome, rtz: bool) -> f64 {
+        let how = if rtz {
+            Round::from(Rounding::TowardZero)
+        } else {
+            Round::default()
+        };
+        match o {
+            Outcome::Value(e) => {
+                f64::from_bits(FloatFormat::FP64.round(e, how, &mut NoRandom).value)
+            }
+            _ => f64::NAN,
+        }
+    }
+
+    /// Every IEEE 754 special case of atan2 and extreme ratios, against MPFR.
+    #[test]
+    fn atan2_matches_mpfr() {
+        let vals = [
+            0.0,
+            -0.0,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1.0,
+            -1.0,
+            3.0,
+            -0.75,
+            5e-324,
+            -5e-324,
+            2f64.powi(-1000),
+            -3.0 * 2f64.powi(-1000),
+            2f64.powi(1000),
+            -2f64.powi(1000),
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ];
+        for y in vals {
+            for x in vals {
+                for (rtz, r) in [(false, R::Nearest), (true, R::Zero)] {
+                    let got = f64_of(atan2(Exact::from_f64(y), Exact::from_f64(x)), rtz);
+                    let (yf, xf) = (Float::with_val(53, y), Float::with_val(53, x));
+                    let want = Float::with_val_round(53, yf.atan2_ref(&xf), r).0.to_f64();
+                    // MPFR has no subnormals: compare where the result is normal or zero.
+                    if want != 0.0 && want.abs() <= f64::MIN_POSITIVE {
+                        continue;
+                    }
+                    assert_eq!(got.to_bits(), want.to_bits(), "atan2({y:e}, {x:e}) {rtz}");
+                }
+            }
+        }
+    }
+
+    /// The ends of asin and acos, invalid arguments, and tiny arguments.
+    #[test]
+    fn ends() {
+        let v = |f, x: f64| f64_of(eval(f, Exact::from_f64(x)), false);
+        let half_pi = core::f64::consts::FRAC_PI_2;
+        assert_eq!(v(Unary::Asin, 1.0), half_pi);
+        assert_eq!(v(Unary::Asin, -1.0), -half_pi);
+        assert_eq!(v(Unary::Acos, -1.0), core::f64::consts::PI);
+        assert_eq!(v(Unary::Acos, 1.0).to_bits(), 0);
+        assert_eq!(v(Unary::Acos, 0.0), half_pi);
+        assert_eq!(v(Unary::Atan, f64::NEG_INFINITY), -half_pi);
+        assert_eq!(v(Unary::Asin, -0.0).to_bits(), (-0.0f64).to_bits());
+        for f in [Unary::Asin, Unary::Acos] {
+            assert!(matches!(
+                eval(f, Exact::from_f64(1.0000001)),
+                Outcome::Invalid
+            ));
+            assert!(matches!(eval(f, Exact::from_f64(-2.0)), Outcome::Invalid));
+            assert!(matches!(
+                eval(f, Exact::Inf { negative: false }),
+                Outcome::Invalid
+            ));
+        }
+        // A hair toward zero (atan) and away (asin) from a tiny x.
+        let x = 2f64.powi(-600);
+        let rtz = |f| f64_of(eval(f, Exact::from_f64(x)), true);
+        assert_eq!(rtz(Unary::Atan), f64::from_bits(x.to_bits() - 1));
+        assert_eq!(rtz(Unary::Asin), x);
+    }
 }
