@@ -36,12 +36,6 @@ const NOT_BUILT: &[&str] = &[
     "cosRevBin",
     "tanRev",
     "tanRevBin",
-    "coshRev",
-    "coshRevBin",
-    "powRev1",
-    "powRev2",
-    "powRev1Bin",
-    "powRev2Bin",
 ];
 
 // ----- the .itl syntax -----------------------------------------------------------------
@@ -531,6 +525,10 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
         "roundTiesToEven" => un!(round_ties_to_even),
         "roundTiesToAway" => un!(round_ties_to_away),
         "cancelPlus" => bin!(cancel_plus),
+        "coshRev" => un!(cosh_rev),
+        "coshRevBin" => bin!(cosh_rev_within),
+        "powRev1" | "powRev1Bin" if arity(3) => ter!(pow_rev1),
+        "powRev2" | "powRev2Bin" if arity(3) => ter!(pow_rev2),
         "exp" => un!(exp),
         "exp2" => un!(exp2),
         "exp10" => un!(exp10),

@@ -318,6 +318,22 @@ impl<T: Scalar> DecoratedInterval<T> {
     pub fn mul_rev_within(self, c: Self, x: Self) -> Self {
         Self::reverse(&[&self, &c, &x], self.x.mul_rev_within(c.x, x.x))
     }
+    /// 1788 `coshRev(c)` (see [`Interval::cosh_rev`]): `trv`.
+    pub fn cosh_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.cosh_rev())
+    }
+    /// 1788 `coshRev(c, x)` (see [`Interval::cosh_rev_within`]): `trv`.
+    pub fn cosh_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.cosh_rev_within(x.x))
+    }
+    /// 1788 `powRev1(b, c, x)` with b = `self` (see [`Interval::pow_rev1`]): `trv`.
+    pub fn pow_rev1(self, c: Self, x: Self) -> Self {
+        Self::reverse(&[&self, &c, &x], self.x.pow_rev1(c.x, x.x))
+    }
+    /// 1788 `powRev2(a, c, y)` with a = `self` (see [`Interval::pow_rev2`]): `trv`.
+    pub fn pow_rev2(self, c: Self, y: Self) -> Self {
+        Self::reverse(&[&self, &c, &y], self.x.pow_rev2(c.x, y.x))
+    }
     /// A piecewise-constant function and its image.
     fn piecewise(self, g: Piecewise, image: Interval<T>) -> Self {
         let local = self.x.piecewise_decoration(g, &image);
