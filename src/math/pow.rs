@@ -389,11 +389,27 @@ impl Kernel for PowKernel {
                     Some(t) if N == 3 => t.convert::<N>(),
                     _ => exponent(&a, how)?,
                 };
-                exp_iv(&t)?
+                exp_narrow(&t)?
             }
         };
         Some(if self.neg { v.neg() } else { v })
     }
+}
+
+/// An enclosure of e^t for every t in a narrow enclosure [lo, hi] (hi − lo ≤ 1), by one
+/// evaluation: e^t ≤ e^lo · e^d with d = hi − lo, and e^d ≤ 1 + d + d² ≤ 1 + 2d for
+/// 0 ≤ d ≤ 1.
+fn exp_narrow<const N: usize>(t: &Iv<N>) -> Option<Iv<N>> {
+    if t.lo == t.hi {
+        return exp_iv(t);
+    }
+    let d = Mp::sub(&t.hi, &t.lo, Dir::Up);
+    if d.lead() >= 0 {
+        return exp_iv(t);
+    }
+    let e = exp_iv(&Iv::point(t.lo))?;
+    let grow = Mp::add(&Mp::from_i64(1), &d.scale(1), Dir::Up);
+    Some(Iv::new(e.lo, Mp::mul(&e.hi, &grow, Dir::Up)))
 }
 
 /// √(a² + b²) for a ≥ b > 0 within 2^70 of each other.
@@ -408,5 +424,207 @@ impl Kernel for HypotKernel {
         let b: Iv<N> = Iv::point(ziv::mp_of(&self.b));
         // Exact at 512 bits: the squares span at most 2 · (128 + 71) bits together.
         Some(a.sqr().add(&b.sqr()).sqrt())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rug::Float;
+    use rug::float::Round;
+    use rug::ops::Pow;
+
+    fn ex(x: f64) -> Exact {
+        Exact::from_f64(x)
+    }
+
+    /// An outcome as a comparable pair.
+    fn out(o: Outcome) -> (&'static str, Exact) {
+        match o {
+            Outcome::Value(v) => ("value", v),
+            Outcome::Invalid => INVALID,
+            Outcome::DivByZero { negative } => div(negative),
+        }
+    }
+
+    /// The invalid outcome.
+    const INVALID: (&str, Exact) = ("invalid", Exact::Nan { negative: false });
+
+    /// The divide-by-zero outcome.
+    fn div(negative: bool) -> (&'static str, Exact) {
+        ("div", Exact::Inf { negative })
+    }
+
+    fn value(o: Outcome) -> Exact {
+        match o {
+            Outcome::Value(v) => v,
+            _ => panic!("not a value"),
+        }
+    }
+
+    /// Whether two values are the same (finite ones exactly, without a sticky bit).
+    fn same(a: Exact, b: Exact) -> bool {
+        match (a, b) {
+            (Exact::Finite(f), Exact::Finite(_)) => {
+                !f.sticky && a.cmp_value(&b) == Some(core::cmp::Ordering::Equal)
+            }
+            _ => a == b,
+        }
+    }
+
+    /// The exact value, with no sticky bit.
+    fn exact(o: Outcome, want: Exact) {
+        let got = value(o);
+        assert!(same(got, want), "{got:?} is not {want:?}");
+    }
+
+    /// The decided value as rounded to binary64 toward −∞ and +∞.
+    fn f64_down_up(e: Exact) -> (f64, f64) {
+        let r = |mode| {
+            let how = crate::Round::new(mode, crate::Overflow::Ieee);
+            let bits = crate::FloatFormat::FP64.round(e, how, &mut crate::NoRandom);
+            f64::from_bits(bits.value)
+        };
+        (
+            r(crate::Rounding::TowardNegative),
+            r(crate::Rounding::TowardPositive),
+        )
+    }
+
+    fn mpfr_down_up(f: impl Fn(Round) -> Float) -> (f64, f64) {
+        (f(Round::Down).to_f64(), f(Round::Up).to_f64())
+    }
+
+    #[test]
+    fn exact_results() {
+        exact(pow(ex(9.0), ex(0.5)), ex(3.0));
+        exact(pow(ex(0.25), ex(-1.5)), ex(8.0));
+        exact(pow(ex(-3.0), ex(3.0)), ex(-27.0));
+        exact(pow(ex(3.0), ex(20.0)), Exact::from_i128(3_486_784_401));
+        exact(pow(ex(2f64.powi(64)), ex(-3.0 / 64.0)), ex(0.125));
+        exact(pown(ex(-3.0), 79), Exact::from_i128(-(3i128.pow(79))));
+        exact(pown(ex(-1.0), i64::MIN), ex(1.0));
+        exact(pown(ex(-1.0), i64::MAX), ex(-1.0));
+        exact(rootn(ex(2f64.powi(66) * 27.0), 3), ex(3.0 * 2f64.powi(22)));
+        exact(rootn(ex(-8.0), -3), ex(-0.5));
+        exact(rsqrt(ex(2f64.powi(-20))), ex(1024.0));
+        exact(hypot(ex(3.0), ex(-4.0)), ex(5.0));
+        exact(
+            hypot(ex(3.0 * 2f64.powi(-1000)), ex(4.0 * 2f64.powi(-1000))),
+            ex(5.0 * 2f64.powi(-1000)),
+        );
+        // (k² − 1)/2, k, (k² + 1)/2: a triple whose squares need more than 192 bits
+        // apart, found exact at 512.
+        let k = (1u64 << 26) as f64 + 1.0;
+        exact(
+            hypot(ex((k * k - 1.0) / 2.0), ex(k)),
+            ex((k * k + 1.0) / 2.0),
+        );
+        // Not exact: 8^(1/3) with 1/3 rounded, 2^(60/64).
+        for v in [
+            pow(ex(8.0), ex(1.0 / 3.0)),
+            pow(ex(2f64.powi(60)), ex(1.0 / 64.0)),
+        ] {
+            assert!(matches!(value(v), Exact::Finite(f) if f.sticky));
+        }
+    }
+
+    #[test]
+    fn against_mpfr() {
+        let p = 53;
+        let fl = |x: f64| Float::with_val(64, x);
+        let cases = [
+            (3.0, -40.0),
+            (8.0, 1.0 / 3.0),
+            (2f64.powi(60), 1.0 / 64.0),
+            (0.7, 123.456),
+            (1.0 + f64::EPSILON, 2f64.powi(60)),
+            (-1.5, -1001.0),
+            (1e-30, 0.999),
+            (123.0, -0.5),
+        ];
+        for (x, y) in cases {
+            let want = mpfr_down_up(|r| Float::with_val_round(p, (&fl(x)).pow(&fl(y)), r).0);
+            assert_eq!(f64_down_up(value(pow(ex(x), ex(y)))), want, "pow({x}, {y})");
+            let want = mpfr_down_up(|r| Float::with_val_round(p, fl(x).hypot_ref(&fl(y)), r).0);
+            assert_eq!(
+                f64_down_up(value(hypot(ex(x), ex(y)))),
+                want,
+                "hypot({x}, {y})"
+            );
+            for n in [-7i64, -3, -2, 3, 5] {
+                if x < 0.0 && n % 2 == 0 {
+                    continue;
+                }
+                let want =
+                    mpfr_down_up(|r| Float::with_val_round(p, fl(x).root_i_ref(n as i32), r).0);
+                assert_eq!(f64_down_up(value(rootn(ex(x), n))), want, "rootn({x}, {n})");
+                let want = mpfr_down_up(|r| Float::with_val_round(p, (&fl(x)).pow(n as i32), r).0);
+                assert_eq!(f64_down_up(value(pown(ex(x), n))), want, "pown({x}, {n})");
+            }
+        }
+    }
+
+    #[test]
+    fn far_and_near_one() {
+        let tiny = 5e-324;
+        let below_one = 1.0 - f64::EPSILON / 2.0;
+        let above_one = 1.0 + f64::EPSILON;
+        assert_eq!(f64_down_up(value(pown(ex(2.0), i64::MIN))), (0.0, tiny));
+        assert_eq!(
+            f64_down_up(value(pown(ex(-2.0), i64::MAX))),
+            (f64::NEG_INFINITY, -f64::MAX)
+        );
+        assert_eq!(
+            f64_down_up(value(rootn(ex(2.0), i64::MAX))),
+            (1.0, above_one)
+        );
+        assert_eq!(
+            f64_down_up(value(rootn(ex(2.0), i64::MIN))),
+            (below_one, 1.0)
+        );
+        assert_eq!(
+            f64_down_up(value(pow(ex(2.0), ex(-1e-300)))),
+            (below_one, 1.0)
+        );
+        assert_eq!(f64_down_up(value(pow(ex(0.5), ex(1e300)))), (0.0, tiny));
+        assert_eq!(
+            f64_down_up(value(hypot(ex(1.0), ex(1e-30)))),
+            (1.0, above_one)
+        );
+    }
+
+    #[test]
+    fn special_values() {
+        let (nan, inf) = (f64::NAN, f64::INFINITY);
+        let is = exact;
+        let one = ex(1.0);
+        is(pow(ex(nan), ex(-0.0)), one);
+        is(pow(ex(1.0), ex(nan)), one);
+        is(pow(ex(-1.0), ex(-inf)), one);
+        is(pow(ex(-0.0), ex(-inf)), ex(inf));
+        is(pow(ex(-0.0), ex(3.0)), ex(-0.0));
+        is(pow(ex(-0.0), ex(0.5)), ex(0.0));
+        is(pow(ex(-inf), ex(-3.0)), ex(-0.0));
+        is(pow(ex(-inf), ex(0.5)), ex(inf));
+        is(pow(ex(-0.5), ex(-inf)), ex(inf));
+        is(pow(ex(-2.0), ex(-inf)), ex(0.0));
+        assert_eq!(out(pow(ex(-0.0), ex(-3.0))), div(true));
+        assert_eq!(out(pow(ex(-0.0), ex(-0.5))), div(false));
+        assert_eq!(out(pow(ex(-2.0), ex(0.5))), INVALID);
+        is(pown(ex(nan), 0), one);
+        assert_eq!(out(pown(ex(-0.0), -2)), div(false));
+        assert_eq!(out(rootn(ex(nan), 0)), INVALID);
+        assert_eq!(out(rootn(ex(-4.0), 2)), INVALID);
+        assert_eq!(out(rootn(ex(-inf), -2)), INVALID);
+        is(rootn(ex(-inf), -3), ex(-0.0));
+        is(rootn(ex(-0.0), 2), ex(0.0));
+        assert_eq!(out(rootn(ex(-0.0), -3)), div(true));
+        assert_eq!(out(rsqrt(ex(-0.0))), div(true));
+        assert_eq!(out(rsqrt(ex(-1.0))), INVALID);
+        is(rsqrt(ex(inf)), ex(0.0));
+        is(hypot(ex(nan), ex(-inf)), ex(inf));
+        is(hypot(ex(-0.0), ex(-0.0)), ex(0.0));
+        is(hypot(ex(-3.0), ex(0.0)), ex(3.0));
     }
 }
