@@ -138,6 +138,10 @@ fn pow_finite(a: Finite, y: Finite, neg: bool) -> Exact {
 /// ±(o · 2^e)^n when it is a number of at most 128 bits.
 fn exact_power(o: u128, e: i64, n: i64, neg: bool) -> Option<Exact> {
     let exp = e.checked_mul(n)?;
+    if exp.unsigned_abs() >= 1 << 40 {
+        // Beyond every format; the screening has already decided such values.
+        return None;
+    }
     if o == 1 {
         return Some(ziv::finite(neg, 1, exp, false));
     }
