@@ -8,9 +8,10 @@
 //! formats' values are binary64 values — with `com` lowered to `dac` when that rounding
 //! overflows; `mid` keeps its rule (±max of the format for half-lines).
 //!
-//! Four expected bounds of `pownRev` in the suite are one unit wider than the tightest
-//! (1788 asks that operation only to be accurate); they are replaced by the tightest,
-//! which a test here proves with exact integers ([`CORRECTED`]).
+//! Six expected bounds in the suite are wider than the tightest (1788 asks the reverse
+//! operations only to be accurate): four of `pownRev`, one unit wide, and two of
+//! `powRev2`. They are replaced by the tightest, which tests here prove exactly
+//! ([`CORRECTED`]).
 //!
 //! Prints one line, `ITF1788: <P> passed, <F> failed, <S> skipped`, and fails on any
 //! failure. A case is skipped only when its operation is one lowprec does not build;
@@ -853,27 +854,44 @@ fn same(op: &str, got: &Val, want: &Val) -> bool {
     }
 }
 
-/// Expected bounds of the suite that are one unit wider than the tightest, as
-/// (text of the case, the suite's bound, the tightest bound). 1788 asks pownRev only to
-/// be accurate, and libieeep1788 rounds these roots of 2^1074 one unit outward; lowprec
-/// returns the tightest bound, which `corrected_bounds_are_tightest` proves exactly.
-const CORRECTED: &[(&str, f64, f64)] = &[
+/// Expected bounds of the suite that are wider than the tightest, as (texts the case's
+/// line contains, the suite's bound, the tightest bound):
+///
+/// - 1788 asks pownRev only to be accurate, and libieeep1788 rounds the 7th roots of
+///   2^1074 one unit outward; `corrected_pown_rev_bounds_are_tightest` proves the
+///   tightest bound with exact integers.
+/// - `powRev2(a, c, y)` is the set of y with x^y ∈ c for some x ∈ a (the suite's other
+///   cases fix the order: `powRev2 [0.25, 0.5] [2.0, 4.0] [entire] = [-2.0, -0.5]`).
+///   For a ⊆ [0.25, 1] and c = [2, +∞] the suite gives `[entire]` and `[-infinity, 0.0]`,
+///   while its own case for c = [2, 4] gives the upper bound −0.5: no y > −0.5 has
+///   x^y ≥ 2 for x ∈ [0.25, 1], and 0.25^−0.5 = 2 (`corrected_pow_rev2_bounds_are_tightest`).
+const CORRECTED: &[(&[&str], f64, f64)] = &[
     (
-        "pownRev [0X0P+0,0X0.0000000000001P-1022]",
+        &["pownRev [0X0P+0,0X0.0000000000001P-1022]", " -7 ="],
         1.5367463556376293e46, // 0x1.588cea3f093bcp+153
         1.5367463556376296e46, // 0x1.588cea3f093bdp+153 < 2^(1074/7)
     ),
     (
-        "pownRev [-0X0.0000000000001P-1022,-0X0P+0]",
+        &["pownRev [-0X0.0000000000001P-1022,-0X0P+0]", " -7 ="],
         -1.5367463556376293e46,
         -1.5367463556376296e46,
+    ),
+    (
+        &["powRev2 [0.25, 0.5] [2.0, infinity] [entire] ="],
+        f64::INFINITY,
+        -0.5,
+    ),
+    (
+        &["powRev2 [0.25, 1.0] [2.0, infinity] [entire] ="],
+        0.0,
+        -0.5,
     ),
 ];
 
 /// The case's expected values with [`CORRECTED`] bounds replaced; counts replacements.
 fn corrected(c: &Case, mut want: Vec<Val>, count: &mut usize) -> Vec<Val> {
-    for &(text, suite, tight) in CORRECTED {
-        if !c.line.contains(text) || !c.line.contains("-7") {
+    for &(texts, suite, tight) in CORRECTED {
+        if !texts.iter().all(|t| c.line.contains(t)) {
             continue;
         }
         for w in &mut want {
@@ -896,7 +914,7 @@ fn corrected(c: &Case, mut want: Vec<Val>, count: &mut usize) -> Vec<Val> {
 /// 2^(1074/7) lies strictly between the corrected bound and the next binary64 number:
 /// b⁷ < 2^1074 < (b + ulp)⁷ in exact integer arithmetic.
 #[test]
-fn corrected_bounds_are_tightest() {
+fn corrected_pown_rev_bounds_are_tightest() {
     use rug::Integer;
     use rug::ops::Pow;
     let b = 1.5367463556376296e46f64;
@@ -907,6 +925,39 @@ fn corrected_bounds_are_tightest() {
     assert!(seventh(&m) < two);
     assert!(seventh(&Integer::from(&m + 1)) > two);
     assert_eq!(b.to_bits() >> 52, 1023 + 153);
+}
+
+/// For a ⊆ [1/4, 1] and c = [2, +∞], `powRev2(a, c, entire)` is [−∞, −1/2]:
+///
+/// - every y ≤ −1/2 solves with x = 1/4: (1/4)^y = 2^(−2y) ≥ 2 (and y = −1/2 gives 2
+///   exactly), so the lower bound is −∞ and −1/2 belongs to the set;
+/// - no y > −1/2 solves: for y ≥ 0, x^y ≤ 1 < 2; for −1/2 < y < 0, x^y = (1/x)^(−y)
+///   ≤ 4^(−y) < 4^(1/2) = 2.
+///
+/// Checked here with MPFR at the boundary (directed roundings, so the comparisons are
+/// exact; at −1/2 + 2^−54 the power is 2 − 2^−53·ln 4 + …, which binary64 rounds up to
+/// 2, hence 64 bits), and against lowprec's result.
+#[test]
+fn corrected_pow_rev2_bounds_are_tightest() {
+    use rug::Float;
+    use rug::float::Round;
+    use rug::ops::Pow;
+    // The next binary64 above −1/2.
+    let next = f64::from_bits((-0.5f64).to_bits() - 1);
+    assert!(next > -0.5 && next < 0.0);
+    let quarter = Float::with_val(53, 0.25);
+    let pow = |y: f64, r: Round| Float::with_val_round(64, (&quarter).pow(y), r).0;
+    // (1/4)^(−1/2) = 2 exactly: both directed roundings give 2.
+    assert_eq!(pow(-0.5, Round::Down), 2);
+    assert_eq!(pow(-0.5, Round::Up), 2);
+    // (1/4)^y < 2 just above −1/2.
+    assert!(pow(next, Round::Up) < 2);
+    for a in [Interval::<f64>::new(0.25, 0.5), Interval::new(0.25, 1.0)] {
+        let c = Interval::new(2.0, f64::INFINITY);
+        let r = a.pow_rev2(c, Interval::entire());
+        assert_eq!(r, Interval::new(f64::NEG_INFINITY, -0.5));
+        assert_eq!(a.pow(Interval::point(-0.5)).sup(), 2.0);
+    }
 }
 
 struct Tally {

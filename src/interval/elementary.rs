@@ -410,29 +410,28 @@ impl<T: Scalar> Interval<T> {
         if y_zero && x_zero {
             return (Self::empty_in(fm), Decoration::Trv);
         }
-        // Undefined at the origin; elsewhere continuous except across the cut.
+        // The box meets the branch cut, the negative x axis.
+        let on_cut = s(x.lo) == Less && s(self.lo) != Greater && s(self.hi) != Less;
+        // Undefined at the origin; across the cut (met from below) the restriction to
+        // the box jumps from −π to π; touching the cut only from above, the restriction
+        // is continuous but atan2 itself is not.
         let local = |continuous: bool| match (origin, continuous) {
             (true, _) => Decoration::Trv,
-            (false, true) => Decoration::Com,
             (false, false) => Decoration::Def,
+            (false, true) if on_cut => Decoration::Dac,
+            (false, true) => Decoration::Com,
         };
-        // The branch cut, the negative x axis, met from below: every angle near ±π.
-        if s(x.lo) == Less && s(self.lo) == Less && s(self.hi) != Less {
-            let pi = |dir: Dir| {
-                let v = binary_at::<T>(
-                    f,
-                    Binary::Atan2,
-                    Exact::Zero { negative: false },
-                    Exact::from_i128(-1),
-                    dir,
-                );
-                if dir == Dir::Down {
-                    T::neg(f, v, Dir::Down)
-                } else {
-                    v
-                }
-            };
-            let r = Self::raw(pi(Dir::Down), pi(Dir::Up), fm);
+        // The cut met from below: every angle near ±π.
+        if on_cut && s(self.lo) == Less {
+            // π rounded up; its negation is −π rounded down.
+            let pi_up = binary_at::<T>(
+                f,
+                Binary::Atan2,
+                Exact::Zero { negative: false },
+                Exact::from_i128(-1),
+                Dir::Up,
+            );
+            let r = Self::raw(T::neg(f, pi_up, Dir::Down), pi_up, fm);
             return (r, local(false));
         }
         // Otherwise the angle is continuous on the box (without the origin), and its
