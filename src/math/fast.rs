@@ -122,7 +122,7 @@ pub(super) fn to_f64(x: &Finite) -> Option<f64> {
 /// The midpoint of the cell of the `bits`-bit grid that holds every number within
 /// err · |y| of y, if one cell does.
 fn decide(y: f64, err: f64, bits: u32) -> Option<f64> {
-    if !y.is_normal() || !(err < 1e-6) {
+    if !y.is_normal() || err.is_nan() || err >= 1e-6 {
         return None;
     }
     let b = y.to_bits();
@@ -153,7 +153,7 @@ fn round_int(v: f64) -> i64 {
 /// final product add 2u; scaling by 2^q is exact (normal results). In all, below
 /// 2^−48.6 + 4.2u < 2^−48.1; the bound claimed is 2^−47.
 fn exp(x: f64) -> Option<(f64, f64)> {
-    if !(x.abs() <= 700.0) {
+    if x.abs() > 700.0 {
         return None;
     }
     let k = round_int(x * INV_LN2_32);
@@ -178,7 +178,7 @@ fn exp(x: f64) -> Option<(f64, f64)> {
 /// loses at most a factor 2 (|ln m| ≤ ln2/2 ≤ |e · ln 2|/2 when e ≠ 0) and its two
 /// roundings add 2u: below 6.5u < 2^−50.2; the bound claimed is 2^−49.
 fn log(x: f64) -> Option<(f64, f64)> {
-    if !(x > 0.0) || !x.is_normal() || x == 1.0 || x.is_infinite() {
+    if x <= 0.0 || !x.is_normal() || x == 1.0 {
         return None;
     }
     let b = x.to_bits();
@@ -216,7 +216,7 @@ fn log(x: f64) -> Option<(f64, f64)> {
 /// δ·|sin r| ≤ δ|cos r| (|tan r| ≤ 1). In all: 3u + 1.2δ/|r|, claimed as 2^−50 +
 /// 2^−97/|r|.
 fn sin_cos(x: f64, cos: bool) -> Option<(f64, f64)> {
-    if !(x.abs() < 524_288.0) {
+    if x.abs() >= 524_288.0 {
         return None;
     }
     let k = round_int(x * TWO_OVER_PI);
@@ -292,7 +292,7 @@ const INV_FACT: [f64; 13] = [
 /// for x < 0, E + 2 lies in (1, 2] and E's error relative to E + 2 is smaller than
 /// relative to E. So the bound is 2 · err(E) + 2u.
 fn tanh(x: f64) -> Option<(f64, f64)> {
-    if !(x.abs() <= 20.0) {
+    if x.abs() > 20.0 {
         return None;
     }
     let (e, err) = expm1(2.0 * x)?;
@@ -311,7 +311,7 @@ fn tanh(x: f64) -> Option<(f64, f64)> {
 /// terms), x² errs by u (which e^(−x²) turns into 36u at x² < 36), and exp by 2^−50.
 fn erf(x: f64) -> Option<(f64, f64)> {
     let a = x.abs();
-    if !(a < 6.0) {
+    if a >= 6.0 {
         return None;
     }
     if a < 0.5 {

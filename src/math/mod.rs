@@ -2,7 +2,7 @@
 //!
 //! exp, exp2, exp10, expm1, log, log2, log10, log1p, pow, pown, rootn, rsqrt, hypot,
 //! sin, cos, tan, asin, acos, atan, atan2, sinh, cosh, tanh, asinh, acosh, atanh, erf and
-//! erfc, on the codes of any [`FloatFormat`] (and on typed [`Fp<F>`](crate::float::Fp)
+//! erfc, on the codes of any [`FloatFormat`](crate::FloatFormat) (and on typed [`Fp<F>`](crate::float::Fp)
 //! values), with the IEEE 754 special values and flags.
 //!
 //! # How a value is computed
@@ -13,7 +13,7 @@
 //! precision (192, 512, then 1,280 bits). The decided value is an [`Exact`] that rounds,
 //! in every format of at most 53 bits and every mode (the stochastic ones read 64 bits
 //! below the last kept bit), exactly as the true value does — so the result goes through
-//! the crate's one rounding step, [`FloatFormat::round`], like every other operation.
+//! the crate's one rounding step, [`FloatFormat::round`](crate::FloatFormat::round), like every other operation.
 //! Exact results (exp 0, log2 of a power of two, pow(9, 0.5), …) are found exactly, and
 //! values a hair away from the argument or from 1 (sin x for tiny x, exp x for tiny x,
 //! tanh of a large x) are decided from that fact, not by precision.
@@ -214,7 +214,7 @@ impl Binary {
 }
 
 /// The value of a one-argument function at an exact argument, decided to 126 bits with a
-/// sticky bit (see the module docs) and ready for [`FloatFormat::round`] into any format;
+/// sticky bit (see the module docs) and ready for [`FloatFormat::round`](crate::FloatFormat::round) into any format;
 /// the status holds `invalid` (NaN) or `divide-by-zero` (an exact infinity) where
 /// IEEE 754 raises them. A sticky bit on the argument is ignored (arguments are values
 /// of a format, which are exact).
