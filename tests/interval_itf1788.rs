@@ -28,16 +28,9 @@ use lowprec::interval::{
 };
 use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64};
 
-/// Operations of the suite that lowprec does not build: the elementary functions and
-/// their reverse operations.
-const NOT_BUILT: &[&str] = &[
-    "sinRev",
-    "sinRevBin",
-    "cosRev",
-    "cosRevBin",
-    "tanRev",
-    "tanRevBin",
-];
+/// Operations of the suite that lowprec does not build (none: every operation of the
+/// suite runs; an operation named here would be counted as skipped).
+const NOT_BUILT: &[&str] = &[];
 
 // ----- the .itl syntax -----------------------------------------------------------------
 
@@ -526,6 +519,12 @@ fn eval<T: H>(op: &str, args: &[Val]) -> Outcome {
         "roundTiesToEven" => un!(round_ties_to_even),
         "roundTiesToAway" => un!(round_ties_to_away),
         "cancelPlus" => bin!(cancel_plus),
+        "sinRev" => un!(sin_rev),
+        "sinRevBin" => bin!(sin_rev_within),
+        "cosRev" => un!(cos_rev),
+        "cosRevBin" => bin!(cos_rev_within),
+        "tanRev" => un!(tan_rev),
+        "tanRevBin" => bin!(tan_rev_within),
         "coshRev" => un!(cosh_rev),
         "coshRevBin" => bin!(cosh_rev_within),
         "powRev1" | "powRev1Bin" if arity(3) => ter!(pow_rev1),

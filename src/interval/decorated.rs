@@ -326,6 +326,30 @@ impl<T: Scalar> DecoratedInterval<T> {
     pub fn cosh_rev_within(self, x: Self) -> Self {
         Self::reverse(&[&self, &x], self.x.cosh_rev_within(x.x))
     }
+    /// 1788 `sinRev(c)` (see [`Interval::sin_rev`]): `trv`.
+    pub fn sin_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.sin_rev())
+    }
+    /// 1788 `sinRev(c, x)` (see [`Interval::sin_rev_within`]): `trv`.
+    pub fn sin_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.sin_rev_within(x.x))
+    }
+    /// 1788 `cosRev(c)` (see [`Interval::cos_rev`]): `trv`.
+    pub fn cos_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.cos_rev())
+    }
+    /// 1788 `cosRev(c, x)` (see [`Interval::cos_rev_within`]): `trv`.
+    pub fn cos_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.cos_rev_within(x.x))
+    }
+    /// 1788 `tanRev(c)` (see [`Interval::tan_rev`]): `trv`.
+    pub fn tan_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.tan_rev())
+    }
+    /// 1788 `tanRev(c, x)` (see [`Interval::tan_rev_within`]): `trv`.
+    pub fn tan_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.tan_rev_within(x.x))
+    }
     /// 1788 `powRev1(b, c, x)` with b = `self` (see [`Interval::pow_rev1`]): `trv`.
     pub fn pow_rev1(self, c: Self, x: Self) -> Self {
         Self::reverse(&[&self, &c, &x], self.x.pow_rev1(c.x, x.x))

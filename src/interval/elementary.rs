@@ -231,10 +231,14 @@ impl<T: Scalar> Interval<T> {
             return full;
         }
         let q = |x: Exact| match x {
-            Exact::Finite(x) => crate::math::quadrant(&x) % 4,
+            Exact::Finite(x) => crate::math::quadrant(&x),
             _ => 0,
         };
         let (qa, qb) = (q(a), q(b));
+        if qa > 3 || qb > 3 {
+            // A bound beyond 2^1536, where the quadrant is not known.
+            return full;
+        }
         let n = (qb + 4 - qa) % 4;
         // k ≡ n (mod 4) and k ≤ 5: k = n needs w < (n + 1)·π/2, k = n + 4 needs
         // w > (n + 3)·π/2; the midpoint (n + 2)·π/2 tells them apart.

@@ -63,6 +63,16 @@ mod ziv;
 
 pub(crate) use trig::quadrant;
 
+/// π between two exact values with 128-bit significands: `lo < π < hi`.
+pub(crate) fn pi_bounds() -> (Exact, Exact) {
+    let pi = consts::PI.iv::<2>();
+    let exact = |m: mp::Mp<2>| {
+        let (t, e, _) = m.truncate(128);
+        Exact::from_parts(false, t, e as i32)
+    };
+    (exact(pi.lo), exact(pi.hi))
+}
+
 /// The one-argument functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unary {
