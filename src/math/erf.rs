@@ -12,7 +12,7 @@
 //! erfc x = e^(−x²)/(x√π) · (Σ_{k<K} (−1)^k (2k − 1)!!/(2x²)^k + R_K),
 //!
 //! whose remainder is smaller in magnitude than its first omitted term (integrating by
-//! parts K times, R_K = (−1)^K (2k − 1)!!/2^K · 2x e^(x²) ∫_x^∞ e^(−t²) t^(−2K) dt, and
+//! parts K times, R_K = (−1)^K (2K − 1)!!/2^K · 2x e^(x²) ∫_x^∞ e^(−t²) t^(−2K) dt, and
 //! the integral is below x^(−2K−1) ∫_x^∞ t e^(−t²) dt = e^(−x²)/(2x^(2K+1))). The series
 //! is summed down to its smallest term, about e^(−x²), so it is accurate to about x²·log₂ e
 //! bits: each precision takes whichever of the two keeps more bits.
@@ -99,9 +99,15 @@ impl Kernel for ErfKernel {
             return Some(one.add(&erf_iv(&a)?));
         }
         // x > 0. The subtraction keeps about BITS − 1.4427 x² bits, the asymptotic series
-        // about 1.4427 x²: the series when 2.886 x² > BITS.
+        // about 1.4427 x²: the series when 2.886 x² > BITS. When neither keeps the 126
+        // bits of a decision with some room, this precision is skipped.
         let xf = a.hi.to_f64();
-        if 2.886 * xf * xf > Mp::<N>::BITS as f64 {
+        let lost = core::f64::consts::LOG2_E * xf * xf;
+        let bits = Mp::<N>::BITS as f64;
+        if lost.max(bits - lost) < 150.0 {
+            return None;
+        }
+        if 2.0 * lost > bits {
             erfc_asymptotic(&a)
         } else {
             Some(one.sub(&erf_iv(&a)?))
@@ -123,7 +129,10 @@ fn erf_iv<const N: usize>(a: &Iv<N>) -> Option<Iv<N>> {
         let m = term.hi;
         if (2 * n + 3) as f64 >= settled && m.lead() < sum.lo.lead() - eps {
             // The terms from n on sum to less than 2·term_n; all are positive.
-            let sum = Iv::new(sum.lo, Mp::add(&sum.hi, &m.scale(1), crate::interval::Dir::Up));
+            let sum = Iv::new(
+                sum.lo,
+                Mp::add(&sum.hi, &m.scale(1), crate::interval::Dir::Up),
+            );
             let e = exp_iv(&s.neg())?;
             return Some(TWO_OVER_SQRT_PI.iv::<N>().mul(&e).mul(&sum));
         }

@@ -18,7 +18,7 @@
 use super::Unary;
 use super::exp::{expm1_iv, lead, unit};
 use super::iv::Iv;
-use super::log::{atanh_series, log1p_iv};
+use super::log::{atanh_series, log_iv, log1p_iv};
 use super::ziv::{self, Kernel, beside, mp_of};
 use crate::float::arith::Outcome;
 use crate::float::{Exact, Finite};
@@ -124,13 +124,13 @@ impl Kernel for HyperbolicKernel {
             Unary::Asinh => {
                 let s = a.sqr();
                 let t = a.add(&s.div(&one.add(&one.add(&s).sqrt())));
-                log1p_iv(&t)?
+                ln_1p(&t)?
             }
             Unary::Acosh => {
                 // x > 1 here: d > 0, and √(d(2 + d)) > 0.
                 let d = Iv::point(mp_of(&self.x)).sub(&one);
                 let t = d.add(&d.mul(&d.add(&Iv::int(2))).sqrt());
-                return log1p_iv(&t);
+                return ln_1p(&t);
             }
             _ => {
                 // |x| < 1 here.
@@ -138,7 +138,7 @@ impl Kernel for HyperbolicKernel {
                     atanh_series(&a)
                 } else {
                     let t = a.scale(1).div(&one.sub(&a));
-                    log1p_iv(&t)?.scale(-1)
+                    ln_1p(&t)?.scale(-1)
                 }
             }
         };
@@ -147,5 +147,15 @@ impl Kernel for HyperbolicKernel {
         } else {
             r
         })
+    }
+}
+
+/// ln(1 + t) for t ≥ 0: one logarithm of the enclosure of 1 + t from 1/4 on (the log1p
+/// kernel would take the logarithm of each end's enclosure, twice the work).
+fn ln_1p<const N: usize>(t: &Iv<N>) -> Option<Iv<N>> {
+    if t.is_pos() && t.lo.lead() >= -2 {
+        log_iv(&t.add(&Iv::int(1)))
+    } else {
+        log1p_iv(t)
     }
 }
