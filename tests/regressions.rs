@@ -302,3 +302,24 @@ fn many_digits_before_a_huge_negative_exponent() {
     let t = format!("1{}e-{}", "0".repeat(400_000), "9".repeat(1000));
     assert_eq!(t.parse::<lowprec::float::Exact>(), Ok(x));
 }
+
+/// Found by the `math` fuzz target: exp10 of a binary64 argument near 2.05 · 10⁶ (not an
+/// integer, below the 2^21 cut-off of the far-range shortcut) multiplied to more than the
+/// exponential kernel accepted, which then gave up and left a NaN without a flag. The
+/// value overflows every format: +∞ with overflow and inexact (toward zero, the largest
+/// finite value); its negative underflows to +0.
+#[test]
+fn exp10_of_two_million_overflows() {
+    use lowprec::math::Unary;
+    let f = FloatFormat::FP64;
+    let x = 0x413f_3f3f_3f3f_3f3f;
+    let r = f.unary_with(Unary::Exp10, x, Round::default(), &mut SplitMix64::new(0));
+    assert_eq!(
+        (r.value, r.status),
+        (0x7ff0_0000_0000_0000, Status::OVERFLOW | Status::INEXACT)
+    );
+    let r = f.unary_with(Unary::Exp10, x, Rounding::TowardZero, &mut SplitMix64::new(0));
+    assert_eq!(r.value, 0x7fef_ffff_ffff_ffff);
+    let r = f.unary_with(Unary::Exp10, x | 1 << 63, Round::default(), &mut SplitMix64::new(0));
+    assert_eq!((r.value, r.status), (0, Status::UNDERFLOW | Status::INEXACT));
+}

@@ -3,12 +3,14 @@
 //! `lowprec round --format FMT …` rounds the numbers on standard input (one a line, taken
 //! exactly) into a format and prints each result's code, exact value and status flags;
 //! `lowprec op OP --format FMT …` applies a correctly rounded operation (add, sub, mul,
-//! div, fma, sqrt, or the approximate L-Mul) to the operand codes on each line and prints
-//! the result's code and flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
+//! div, fma, sqrt, an elementary function of `lowprec::math` such as exp, log, sin or pow,
+//! or the approximate L-Mul) to the operand codes on each line and prints the result's
+//! code and flags; `lowprec formats` prints the presets and their parameters. `lowprec --help`
 //! says more.
 
 use lowprec::float::Exact;
 use lowprec::lmul::{LMul, Mode as LmulMode};
+use lowprec::math::{Binary, Unary};
 use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64};
 use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
@@ -36,7 +38,8 @@ Usage:
 
 Commands:
   round     round the numbers on standard input (one a line) into a format
-  op        add, sub, mul, div, fma, sqrt or lmul on the operand codes on standard input
+  op        add, sub, mul, div, fma, sqrt, an elementary function (exp, log, sin,
+            pow, ...) or lmul on the operand codes on standard input
   formats   list the preset formats (or the named ones) and their parameters
   fixed     fixed-point casts and add, sub, mul, div, bit-exact with ap_fixed/ac_fixed
 
@@ -109,12 +112,26 @@ Usage: lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed 
 OP is one of
   add  a + b          mul  a * b          fma   a * b + c, rounded once
   sub  a - b          div  a / b          sqrt  the square root of a
+  an elementary function, correctly rounded in every format and mode:
+    exp exp2 exp10 expm1       e^a, 2^a, 10^a, e^a - 1
+    log log2 log10 log1p       ln a, log2 a, log10 a, ln(1 + a)
+    rsqrt                      1 / sqrt(a)
+    sin cos tan asin acos atan the trigonometric functions and their inverses
+                               (radians)
+    sinh cosh tanh asinh acosh atanh
+                               the hyperbolic functions and their inverses
+    erf erfc                   the error function and 1 - erf a
+    pow    a^b (IEEE 754 pow)  atan2  the angle of the point (b, a): atan2(y = a, x = b)
+    hypot  sqrt(a^2 + b^2)
+    pown   a^n                 rootn  a^(1/n), for an integer n
   lmul a * b approximated by L-Mul (Luo & Sun 2024): |a| + |b| - C as integers
        (see `L-Mul` below; not a correctly rounded operation)
 
 Reads one operation per line from standard input: the operand codes (bit patterns of
 the format) in hex, with or without 0x, separated by spaces or tabs: two codes for
-add, sub, mul and div, three for fma, one for sqrt. Writes one line per operation:
+add, sub, mul, div, pow, atan2 and hypot, three for fma, one for sqrt and the
+one-argument functions; for pown and rootn, one code and then the integer n in
+decimal (-9223372036854775808 to 9223372036854775807). Writes one line per operation:
 
     CODE FLAGS
 
@@ -125,7 +142,10 @@ add, sub, mul and div, three for fma, one for sqrt. Writes one line per operatio
 
 Each result is the exact result rounded once. A NaN result is the format's canonical
 NaN; a signaling NaN operand raises invalid. Dividing a finite nonzero value by zero
-raises divbyzero and gives inf (or what --overflow makes of inf).
+raises divbyzero and gives inf (or what --overflow makes of inf). The functions
+follow IEEE 754 (section 9.2): an exact infinity from finite operands (log 0,
+atanh 1, pow(0, -1), ...) raises divbyzero; an argument outside the domain (log of a
+negative, asin 2, ...) raises invalid and gives NaN.
 
 Options (also written --name=value):
   --format FMT       the format of the operands and the result (required), as for
@@ -223,10 +243,19 @@ enum Op {
     Fma,
     Sqrt,
     Lmul,
+    /// A one-argument function of `lowprec::math`.
+    Unary(Unary),
+    /// A two-argument function of `lowprec::math`.
+    Binary(Binary),
+    /// a^n: a code and an integer.
+    Pown,
+    /// a^(1/n): a code and an integer.
+    Rootn,
 }
 
 impl Op {
-    const ALL: [(&'static str, Op); 7] = [
+    /// The arithmetic operations (the functions are named by `lowprec::math`).
+    const ARITH: [(&'static str, Op); 7] = [
         ("add", Op::Add),
         ("sub", Op::Sub),
         ("mul", Op::Mul),
@@ -237,23 +266,59 @@ impl Op {
     ];
 
     fn parse(name: &str) -> Option<Op> {
-        Op::ALL.iter().find(|(n, _)| *n == name).map(|&(_, op)| op)
+        let arith = Op::ARITH
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, op)| op);
+        arith
+            .or_else(|| Unary::from_name(name).map(Op::Unary))
+            .or_else(|| Binary::from_name(name).map(Op::Binary))
+            .or(match name {
+                "pown" => Some(Op::Pown),
+                "rootn" => Some(Op::Rootn),
+                _ => None,
+            })
     }
 
     fn name(self) -> &'static str {
-        Op::ALL
-            .iter()
-            .find(|(_, o)| *o == self)
-            .map_or("", |(n, _)| n)
+        match self {
+            Op::Unary(f) => f.name(),
+            Op::Binary(f) => f.name(),
+            Op::Pown => "pown",
+            Op::Rootn => "rootn",
+            _ => Op::ARITH
+                .iter()
+                .find(|(_, o)| *o == self)
+                .map_or("", |(n, _)| n),
+        }
     }
 
-    /// The number of operands.
+    /// The number of operands (for pown and rootn, the code and n).
     fn arity(self) -> usize {
         match self {
-            Op::Sqrt => 1,
+            Op::Sqrt | Op::Unary(_) => 1,
             Op::Fma => 3,
             _ => 2,
         }
+    }
+
+    /// Whether the second operand is an integer n rather than a code.
+    fn takes_n(self) -> bool {
+        matches!(self, Op::Pown | Op::Rootn)
+    }
+
+    /// Every operation, for messages: the arithmetic, the functions, L-Mul.
+    fn list() -> String {
+        let functions: Vec<&str> = Unary::ALL
+            .iter()
+            .map(|f| f.name())
+            .chain(Binary::ALL.iter().map(|f| f.name()))
+            .chain(["pown", "rootn"])
+            .collect();
+        format!(
+            "add, sub, mul, div, fma or sqrt (correctly rounded), a function ({}), or lmul (L-Mul)",
+            functions.join(", ")
+        )
     }
 }
 
@@ -328,7 +393,7 @@ fn parse_round(args: &[String]) -> Result<Command, CliError> {
 }
 
 fn parse_op(args: &[String]) -> Result<Command, CliError> {
-    const OPS: &str = "add, sub, mul, div, fma or sqrt (correctly rounded), or lmul (L-Mul)";
+    let ops = Op::list();
     let mut op = None;
     let options = Options::parse(args, &SETTINGS, |arg| {
         if op.is_some() {
@@ -338,14 +403,14 @@ fn parse_op(args: &[String]) -> Result<Command, CliError> {
         }
         op = Some(
             Op::parse(arg)
-                .ok_or_else(|| usage(format!("unknown operation {arg:?}: expected {OPS}")))?,
+                .ok_or_else(|| usage(format!("unknown operation {arg:?}: expected {ops}")))?,
         );
         Ok(())
     })?;
     let Some(options) = options else {
         return Ok(Command::Help(OP_HELP));
     };
-    let op = op.ok_or_else(|| usage(format!("op needs an operation: {OPS}")))?;
+    let op = op.ok_or_else(|| usage(format!("op needs an operation: {ops}")))?;
     let lmul = lmul_options(&options, op == Op::Lmul)?;
     Ok(Command::Op(OpConfig {
         op,
@@ -512,31 +577,57 @@ fn parse_code(fmt: &FloatFormat, token: &str, index: usize) -> Result<u64, Strin
     }
 }
 
+/// Parses the integer n of pown and rootn: decimal, with an optional minus sign.
+fn parse_n(token: &str) -> Result<i64, String> {
+    let digits = token.strip_prefix('-').unwrap_or(token);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let shown: String = token.chars().take(40).collect();
+        let more = if shown.len() < token.len() { "..." } else { "" };
+        return Err(format!(
+            "operand 2: {shown:?}{more} is not an integer n (decimal digits, optionally after -)"
+        ));
+    }
+    token.parse().map_err(|_| {
+        let shown: String = token.chars().take(40).collect();
+        let more = if shown.len() < token.len() { "..." } else { "" };
+        format!("operand 2: n = {shown}{more} lies outside -2^63 to 2^63-1")
+    })
+}
+
 /// Applies `cfg.op` to the operand codes on one input line (without its newline); the
 /// output line without its newline, or what is wrong with the input.
 fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<String, String> {
     let (op, c) = (cfg.op, &cfg.round);
     let f = &c.format;
     let n = op.arity();
-    let plural = if n == 1 { "code" } else { "codes" };
+    let what = match n {
+        _ if op.takes_n() => "an operand code and an integer n".to_string(),
+        1 => "1 operand code".to_string(),
+        n => format!("{n} operand codes"),
+    };
     let text = line.trim_matches([' ', '\t', '\r']);
     if text.is_empty() {
         return Err(format!(
-            "empty line: every line must hold {n} operand {plural} for {}",
+            "empty line: every line must hold {what} for {}",
             op.name()
         ));
     }
     let tokens: Vec<&str> = text.split([' ', '\t']).filter(|t| !t.is_empty()).collect();
     if tokens.len() != n {
         return Err(format!(
-            "expected {n} operand {plural} for {}, got {}",
+            "expected {what} for {}, got {}",
             op.name(),
             tokens.len()
         ));
     }
     let mut x = [0u64; 3];
+    let mut int_n = 0i64;
     for (i, t) in tokens.iter().enumerate() {
-        x[i] = parse_code(f, t, i + 1)?;
+        if i == 1 && op.takes_n() {
+            int_n = parse_n(t)?;
+        } else {
+            x[i] = parse_code(f, t, i + 1)?;
+        }
     }
     let (mode, ov) = (c.rounding, c.overflow);
     let r = match op {
@@ -546,6 +637,10 @@ fn op_line<R: RandomBits>(cfg: &OpConfig, line: &str, rng: &mut R) -> Result<Str
         Op::Div => f.div_with(x[0], x[1], Round::new(mode, ov), rng),
         Op::Fma => f.fma_with(x[0], x[1], x[2], Round::new(mode, ov), rng),
         Op::Sqrt => f.sqrt_with(x[0], Round::new(mode, ov), rng),
+        Op::Unary(g) => f.unary_with(g, x[0], Round::new(mode, ov), rng),
+        Op::Binary(g) => f.binary_with(g, x[0], x[1], Round::new(mode, ov), rng),
+        Op::Pown => f.pown_with(x[0], int_n, Round::new(mode, ov), rng),
+        Op::Rootn => f.rootn_with(x[0], int_n, Round::new(mode, ov), rng),
         Op::Lmul => {
             let (lmul_mode, k) = cfg.lmul;
             let lm = LMul::new(*f, lmul_mode, ov).with_k(k.unwrap_or(f.man_bits()));
@@ -838,10 +933,26 @@ mod tests {
             (c.round.format, c.round.rounding, c.round.seed),
             (FloatFormat::E5M2, Rounding::TowardPositive, 7)
         );
-        for (name, op) in Op::ALL {
+        for (name, op) in Op::ARITH {
             assert_eq!(Op::parse(name), Some(op));
             assert_eq!(op.name(), name);
         }
+        // Every function of lowprec::math is an operation, and the help names it.
+        let functions = Unary::ALL
+            .iter()
+            .map(|f| (f.name(), Op::Unary(*f), 1))
+            .chain(Binary::ALL.iter().map(|f| (f.name(), Op::Binary(*f), 2)))
+            .chain([("pown", Op::Pown, 2), ("rootn", Op::Rootn, 2)]);
+        for (name, op, arity) in functions {
+            assert_eq!(Op::parse(name), Some(op));
+            assert_eq!((op.name(), op.arity()), (name, arity));
+            assert!(
+                OP_HELP.split_whitespace().any(|w| w == name),
+                "{name} is in the help"
+            );
+            assert!(Op::list().contains(name));
+        }
+        assert_eq!(Op::parse("lgamma"), None);
         for (line, needle) in [
             ("op", "op needs an operation"),
             ("op add", "op needs --format"),

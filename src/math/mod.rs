@@ -58,6 +58,10 @@ mod iv;
 mod log;
 mod mp;
 mod pow;
+#[cfg(feature = "alloc")]
+mod table;
+#[cfg(feature = "alloc")]
+pub use table::{Table, TableError};
 mod trig;
 mod ziv;
 

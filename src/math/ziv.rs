@@ -114,6 +114,14 @@ pub(crate) fn beside(x: &Finite, away: bool) -> Exact {
         };
     }
     let shift = RESOLVED as i64 - len;
+    if shift < 0 {
+        // More than 126 bits: the truncation already lies strictly below x, and the value
+        // (a hair from x) in the same cell as x, on either side.
+        let cut = x.sig & ((1u128 << -shift) - 1) != 0;
+        if cut {
+            return finite(x.negative, x.sig >> -shift, x.exp as i64 - shift, true);
+        }
+    }
     let (sig, exp) = if shift >= 0 {
         (x.sig << shift, x.exp as i64 - shift)
     } else {
