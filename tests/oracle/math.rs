@@ -134,7 +134,10 @@ pub fn mpfr(fun: Fun, args: &[Float], prec: u32) -> (Float, Ordering) {
     match fun {
         Fun::U(f) => {
             let (mut y, exact) = Float::with_val_round(prec, x, Round::Nearest);
-            assert!(x.is_nan() || exact == Ordering::Equal, "argument wider than {prec} bits");
+            assert!(
+                x.is_nan() || exact == Ordering::Equal,
+                "argument wider than {prec} bits"
+            );
             let o = match f {
                 Unary::Exp => y.exp_round(z),
                 Unary::Exp2 => y.exp2_round(z),
@@ -192,7 +195,12 @@ pub fn value(fun: Fun, args: &[&Val], prec: u32) -> Exact {
     }
     let neg = y.is_sign_negative();
     if y.is_infinite() {
-        assert_eq!(o, Ordering::Equal, "{}: MPFR overflowed toward zero", fun.name());
+        assert_eq!(
+            o,
+            Ordering::Equal,
+            "{}: MPFR overflowed toward zero",
+            fun.name()
+        );
         return if all_finite {
             Exact::DivByZero { neg }
         } else {
