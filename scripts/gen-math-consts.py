@@ -50,8 +50,8 @@ def words(c, frac_bits, int_bits):
 def emit(name, doc, c, frac_bits, int_bits):
     ws, e = words(c, frac_bits, int_bits)
     lines = [f"/// {doc}", f"pub(crate) const {name}: Constant = Constant {{", f"    exp: {e},", "    words: &["]
-    for i in range(0, len(ws), 3):
-        lines.append("        " + " ".join(f"0x{w:016x}," for w in ws[i:i + 3]))
+    for w in ws:
+        lines.append(f"        0x{w:016x},")
     lines += ["    ],", "};", ""]
     return "\n".join(lines)
 

@@ -318,6 +318,22 @@ impl<T: Scalar> DecoratedInterval<T> {
     pub fn mul_rev_within(self, c: Self, x: Self) -> Self {
         Self::reverse(&[&self, &c, &x], self.x.mul_rev_within(c.x, x.x))
     }
+    /// 1788 `coshRev(c)` (see [`Interval::cosh_rev`]): `trv`.
+    pub fn cosh_rev(self) -> Self {
+        Self::reverse(&[&self], self.x.cosh_rev())
+    }
+    /// 1788 `coshRev(c, x)` (see [`Interval::cosh_rev_within`]): `trv`.
+    pub fn cosh_rev_within(self, x: Self) -> Self {
+        Self::reverse(&[&self, &x], self.x.cosh_rev_within(x.x))
+    }
+    /// 1788 `powRev1(b, c, x)` with b = `self` (see [`Interval::pow_rev1`]): `trv`.
+    pub fn pow_rev1(self, c: Self, x: Self) -> Self {
+        Self::reverse(&[&self, &c, &x], self.x.pow_rev1(c.x, x.x))
+    }
+    /// 1788 `powRev2(a, c, y)` with a = `self` (see [`Interval::pow_rev2`]): `trv`.
+    pub fn pow_rev2(self, c: Self, y: Self) -> Self {
+        Self::reverse(&[&self, &c, &y], self.x.pow_rev2(c.x, y.x))
+    }
     /// A piecewise-constant function and its image.
     fn piecewise(self, g: Piecewise, image: Interval<T>) -> Self {
         let local = self.x.piecewise_decoration(g, &image);
@@ -376,6 +392,113 @@ impl<T: Scalar> DecoratedInterval<T> {
     /// A relation of the bare intervals; false if either is NaI.
     pub fn relation(self, y: Self, r: impl FnOnce(Interval<T>, Interval<T>) -> bool) -> bool {
         !self.is_nai() && !y.is_nai() && r(self.x, y.x)
+    }
+}
+
+/// Decorated elementary functions: the local decoration is `com` where the function is
+/// defined (and continuous) on the whole argument, `trv` where the argument leaves its
+/// domain (log of an interval reaching 0 or below, tan over a pole, pow with x < 0 or
+/// 0^y for y ≤ 0, rootn of an even or negative order at excluded points).
+macro_rules! dec_elementary {
+    ($($(#[$doc:meta])* $name:ident => $d:ident;)*) => {
+        impl<T: Scalar> DecoratedInterval<T> {
+            $(
+                $(#[$doc])*
+                pub fn $name(self) -> Self {
+                    let (r, defined) = self.x.$d();
+                    Self::lift(&[&self], r, Self::local(defined))
+                }
+            )*
+        }
+    };
+}
+
+dec_elementary! {
+    /// e^x (see [`Interval::exp`]).
+    ///
+    /// ```
+    /// use lowprec::interval::{DecoratedInterval, Decoration, Interval};
+    /// let x = DecoratedInterval::new(Interval::<f64>::new(0.0, 1.0));
+    /// assert_eq!(x.exp().decoration(), Decoration::Com);
+    /// let big = DecoratedInterval::new(Interval::<f64>::new(0.0, 1000.0));
+    /// assert_eq!(big.exp().decoration(), Decoration::Dac); // overflow
+    /// ```
+    exp => exp_d;
+    /// 2^x.
+    exp2 => exp2_d;
+    /// 10^x.
+    exp10 => exp10_d;
+    /// e^x − 1.
+    exp_m1 => expm1_d;
+    /// ln x: `trv` unless x > 0 throughout.
+    ///
+    /// ```
+    /// use lowprec::interval::{DecoratedInterval, Decoration, Interval};
+    /// let x = DecoratedInterval::new(Interval::<f64>::new(0.0, 1.0));
+    /// assert_eq!(x.ln().decoration(), Decoration::Trv);
+    /// ```
+    ln => log_d;
+    /// log₂ x: `trv` unless x > 0 throughout.
+    log2 => log2_d;
+    /// log₁₀ x: `trv` unless x > 0 throughout.
+    log10 => log10_d;
+    /// ln(1 + x): `trv` unless x > −1 throughout.
+    ln_1p => log1p_d;
+    /// sin x.
+    ///
+    /// ```
+    /// use lowprec::interval::{DecoratedInterval, Decoration, Interval};
+    /// let x = DecoratedInterval::new(Interval::<f64>::new(0.0, 4.0));
+    /// let y = x.sin();
+    /// assert_eq!(y.decoration(), Decoration::Com);
+    /// assert_eq!(y.interval().unwrap().sup(), 1.0);
+    /// ```
+    sin => sin_d;
+    /// cos x.
+    cos => cos_d;
+    /// tan x: `trv` over a pole.
+    tan => tan_d;
+    /// arcsin x: `trv` unless x ⊆ [−1, 1].
+    asin => asin_d;
+    /// arccos x: `trv` unless x ⊆ [−1, 1].
+    acos => acos_d;
+    /// arctan x.
+    atan => atan_d;
+    /// sinh x.
+    sinh => sinh_d;
+    /// cosh x.
+    cosh => cosh_d;
+    /// tanh x.
+    tanh => tanh_d;
+    /// arsinh x.
+    asinh => asinh_d;
+    /// arcosh x: `trv` unless x ≥ 1 throughout.
+    acosh => acosh_d;
+    /// artanh x: `trv` unless x ⊆ (−1, 1).
+    atanh => atanh_d;
+    /// erf x.
+    erf => erf_d;
+    /// erfc x.
+    erfc => erfc_d;
+}
+
+impl<T: Scalar> DecoratedInterval<T> {
+    /// x^y (see [`Interval::pow`]): `trv` unless x > 0 throughout, or x ≥ 0 and y > 0.
+    pub fn pow(self, y: Self) -> Self {
+        let (r, defined) = self.x.pow_d(y.x);
+        Self::lift(&[&self, &y], r, Self::local(defined))
+    }
+    /// atan2(y, x) with y = `self` (see [`Interval::atan2`]): `trv` when the box holds
+    /// the origin, `def` when it crosses the negative x axis from below (the angle jumps
+    /// from −π to π there).
+    pub fn atan2(self, x: Self) -> Self {
+        let (r, local) = self.x.atan2_d(x.x);
+        Self::lift(&[&self, &x], r, local)
+    }
+    /// x^(1/n) (see [`Interval::rootn`]): `trv` where the argument leaves the domain.
+    pub fn rootn(self, n: i32) -> Self {
+        let (r, defined) = self.x.rootn_d(n);
+        Self::lift(&[&self], r, Self::local(defined))
     }
 }
 

@@ -49,7 +49,9 @@
 //! | `fixed.rs` | [`Scalar`] for fixed point ([`FixedFormat`](crate::fixed::FixedFormat), [`Fx`](crate::fixed::Fx)): raw-integer bounds |
 //! | `ops.rs` | arithmetic: +, −, ×, ÷ (and the two-piece division), cancellative − and +, sqr, √, fma, pown, … |
 //! | `integer.rs` | the piecewise-constant functions: sign, ceil, floor, trunc, rounding to integers |
+//! | `elementary.rs` | exp, log, sin, cos, tan, their inverses, the hyperbolic functions, erf, pow, atan2, rootn |
 //! | `reverse.rs` | reverse-mode operations: sqrRev, absRev, mulRev (constraint propagation) |
+//! | `reverse_elementary.rs` | reverse-mode sin, cos, tan, cosh and pow |
 //! | `decorated.rs` | [`DecoratedInterval`] with the 1788 decorations com, dac, def, trv, ill |
 //! | `ibp.rs` | interval bound propagation through dense layers; accumulator range analysis |
 //! | [`text`] | the 1788 text notation `[a, b]`, `[empty]`, `[entire]`, `3.56?1` |
@@ -61,11 +63,13 @@ use core::cmp::Ordering;
 use core::fmt;
 
 mod decorated;
+mod elementary;
 mod fixed;
 pub mod ibp;
 mod integer;
 mod ops;
 mod reverse;
+mod reverse_elementary;
 mod scalar;
 pub mod text;
 

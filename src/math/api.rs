@@ -1,12 +1,14 @@
 //! The elementary functions on codes ([`FloatFormat`]) and on typed values ([`Fp<F>`]).
 //!
 //! Each function decodes its arguments, asks the kernel for the value decided to 126
-//! bits ([`super::unary`] and friends) and rounds it once with [`FloatFormat::round`];
-//! a signaling NaN argument raises `invalid`, as the arithmetic does.
+//! bits ([`super::unary`] and friends) — or, in a deterministic mode, to the format's
+//! precision + 2 bits by the binary64 fast path where it can — and rounds it once with
+//! [`FloatFormat::round`]; a signaling NaN argument raises `invalid`, as the arithmetic
+//! does.
 
-use super::{Binary, Unary, binary_outcome, pown_outcome, rootn_outcome, unary_outcome};
-use crate::float::{FloatFormat, Format, Fp};
-use crate::rounding::{NoRandom, RandomBits, Round, StatusAnd};
+use super::{Binary, Unary, binary_outcome, fast, pown_outcome, rootn_outcome, unary_outcome};
+use crate::float::{Exact, FloatFormat, Format, Fp};
+use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, StatusAnd};
 
 impl FloatFormat {
     /// f(a), correctly rounded to nearest, ties to even, with the standard overflow.
@@ -31,9 +33,39 @@ impl FloatFormat {
         rng: &mut R,
     ) -> StatusAnd<u64> {
         let Round { mode, overflow } = how.into();
+        // (The fast path takes finite arguments only: no signaling NaN to flag.)
+        if !mode.is_stochastic() {
+            if let Some(r) = self.fast_unary(f, a, mode, overflow, rng) {
+                return r;
+            }
+        }
         let flags = self.signaling(&[a]);
         let outcome = unary_outcome(f, self.decode(a));
         self.finish(outcome, flags, mode, overflow, rng)
+    }
+
+    /// The binary64 fast path of a deterministic mode (see `fast.rs`): the value's
+    /// stand-in rounded on the host's bits where the format allows, else once through
+    /// the exact path; `None` where the fast path cannot decide.
+    #[inline]
+    fn fast_unary<R: RandomBits + ?Sized>(
+        &self,
+        f: Unary,
+        a: u64,
+        mode: Rounding,
+        overflow: Overflow,
+        rng: &mut R,
+    ) -> Option<StatusAnd<u64>> {
+        let bits = self.precision() + 2;
+        if self.host_eligible() {
+            let mid = fast::eval(f, self.host_decode(a)?, bits)?;
+            return self.round_host(mid, 0.0, mode, overflow, rng);
+        }
+        let Exact::Finite(x) = self.decode(a) else {
+            return None;
+        };
+        let mid = fast::eval(f, fast::to_f64(&x)?, bits)?;
+        Some(self.round(Exact::from_f64(mid), Round::new(mode, overflow), rng))
     }
 
     /// f(a, b) correctly rounded to nearest, ties to even (for [`Binary::Atan2`], a is y

@@ -142,7 +142,7 @@ fn exp_point<const N: usize>(x: &Mp<N>) -> Option<Iv<N>> {
         return Some(Iv::int(1));
     }
     let xf = x.to_f64();
-    if !(xf.abs() < 4.0e6) {
+    if xf.is_nan() || xf.abs() >= 4.0e6 {
         return None;
     }
     let y = xf * core::f64::consts::LOG2_E;

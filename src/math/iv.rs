@@ -206,20 +206,4 @@ impl<const N: usize> Iv<N> {
             hi: self.hi.convert(Up),
         }
     }
-
-    /// The hull of two enclosures.
-    pub fn hull(&self, y: &Iv<N>) -> Iv<N> {
-        Iv {
-            lo: if self.lo.cmp(&y.lo) == Ordering::Less {
-                self.lo
-            } else {
-                y.lo
-            },
-            hi: if self.hi.cmp(&y.hi) == Ordering::Greater {
-                self.hi
-            } else {
-                y.hi
-            },
-        }
-    }
 }

@@ -2,7 +2,7 @@
 //!
 //! exp, exp2, exp10, expm1, log, log2, log10, log1p, pow, pown, rootn, rsqrt, hypot,
 //! sin, cos, tan, asin, acos, atan, atan2, sinh, cosh, tanh, asinh, acosh, atanh, erf and
-//! erfc, on the codes of any [`FloatFormat`] (and on typed [`Fp<F>`](crate::float::Fp)
+//! erfc, on the codes of any [`FloatFormat`](crate::FloatFormat) (and on typed [`Fp<F>`](crate::float::Fp)
 //! values), with the IEEE 754 special values and flags.
 //!
 //! # How a value is computed
@@ -13,7 +13,7 @@
 //! precision (192, 512, then 1,280 bits). The decided value is an [`Exact`] that rounds,
 //! in every format of at most 53 bits and every mode (the stochastic ones read 64 bits
 //! below the last kept bit), exactly as the true value does — so the result goes through
-//! the crate's one rounding step, [`FloatFormat::round`], like every other operation.
+//! the crate's one rounding step, [`FloatFormat::round`](crate::FloatFormat::round), like every other operation.
 //! Exact results (exp 0, log2 of a power of two, pow(9, 0.5), …) are found exactly, and
 //! values a hair away from the argument or from 1 (sin x for tiny x, exp x for tiny x,
 //! tanh of a large x) are decided from that fact, not by precision.
@@ -36,6 +36,7 @@
 //! | `mp.rs`, `iv.rs` | multi-precision numbers with directed rounding, and their enclosures |
 //! | `consts.rs` | π, ln 2, ln 10, 2/√π, 2/π to 3,072 bits (generated, checked against MPFR) |
 //! | `ziv.rs` | the precision ladder and the 126-bit decision |
+//! | `fast.rs` | the binary64 fast path of exp, log, sin, cos, tanh and erf for formats of up to 38 bits |
 //! | `exp.rs`, `log.rs` | exp, exp2, exp10, expm1; log, log2, log10, log1p |
 //! | `trig.rs`, `atrig.rs` | sin, cos, tan (with the reduction modulo π/2); asin, acos, atan, atan2 |
 //! | `hyperbolic.rs` | sinh, cosh, tanh, asinh, acosh, atanh |
@@ -51,6 +52,7 @@ mod atrig;
 mod consts;
 mod erf;
 mod exp;
+mod fast;
 mod hyperbolic;
 mod iv;
 mod log;
@@ -212,7 +214,7 @@ impl Binary {
 }
 
 /// The value of a one-argument function at an exact argument, decided to 126 bits with a
-/// sticky bit (see the module docs) and ready for [`FloatFormat::round`] into any format;
+/// sticky bit (see the module docs) and ready for [`FloatFormat::round`](crate::FloatFormat::round) into any format;
 /// the status holds `invalid` (NaN) or `divide-by-zero` (an exact infinity) where
 /// IEEE 754 raises them. A sticky bit on the argument is ignored (arguments are values
 /// of a format, which are exact).

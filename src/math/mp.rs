@@ -153,11 +153,7 @@ impl<const N: usize> Mp<N> {
             // A zero significand with a sticky part lies strictly between 0 and the
             // unit: the directed results are 0 and one unit at `exp`.
             let away = sticky && (dir == Dir::Up) != neg;
-            return if away {
-                Mp::pow2(neg, exp)
-            } else {
-                Mp::ZERO
-            };
+            return if away { Mp::pow2(neg, exp) } else { Mp::ZERO };
         }
         let shift = len - Self::BITS; // bits dropped (negative: zeros appended)
         let mut sig = [0u64; N];
@@ -254,7 +250,7 @@ impl<const N: usize> Mp<N> {
     }
 
     /// An approximation as `f64` (for choosing reduction steps, never for results).
-    pub fn to_f64(&self) -> f64 {
+    pub fn to_f64(self) -> f64 {
         if self.is_zero() {
             return 0.0;
         }
@@ -358,9 +354,9 @@ impl<const N: usize> Mp<N> {
     pub fn mul_u64(a: &Mp<N>, k: u64, dir: Dir) -> Mp<N> {
         let mut prod = [0u64; WIDE];
         let mut carry: u128 = 0;
-        for i in 0..N {
-            let t = a.sig[i] as u128 * k as u128 + carry;
-            prod[i] = t as u64;
+        for (p, &w) in prod.iter_mut().zip(a.sig.iter()) {
+            let t = w as u128 * k as u128 + carry;
+            *p = t as u64;
             carry = t >> 64;
         }
         prod[N] = carry as u64;
@@ -407,7 +403,13 @@ impl<const N: usize> Mp<N> {
             shl1(&mut rem[..n]);
         }
         let sticky = rem[..n].iter().any(|&w| w != 0);
-        Mp::round(a.neg != b.neg, a.exp - b.exp - (k - 1), &q[..n + 1], sticky, dir)
+        Mp::round(
+            a.neg != b.neg,
+            a.exp - b.exp - (k - 1),
+            &q[..n + 1],
+            sticky,
+            dir,
+        )
     }
 
     /// √a rounded toward `dir` (a ≥ 0; a negative a gives 0).
@@ -447,32 +449,6 @@ impl<const N: usize> Mp<N> {
         }
         let sticky = m[..len].iter().any(|&w| w != 0);
         Mp::round(false, e, &res[..len], sticky, dir)
-    }
-
-    /// The value as (sig, exp) when it fits 128 bits exactly.
-    pub fn to_u128_exact(&self) -> Option<(u128, i64)> {
-        if self.is_zero() {
-            return Some((0, 0));
-        }
-        let tz = {
-            let mut z = 0i64;
-            for &w in self.sig.iter() {
-                if w == 0 {
-                    z += 64;
-                } else {
-                    z += w.trailing_zeros() as i64;
-                    break;
-                }
-            }
-            z
-        };
-        let used = Self::BITS - tz;
-        if used > 128 {
-            return None;
-        }
-        let lo = window(&self.sig, tz) as u128;
-        let hi = window(&self.sig, tz + 64) as u128;
-        Some(((hi << 64) | lo, self.exp + tz))
     }
 
     /// The leading `bits` bits (≤ 128) of the magnitude as an integer T with
@@ -570,10 +546,30 @@ mod tests {
             let (fa, fb) = (to_rug(&a), to_rug(&b));
             assert_eq!(to_rug(&from_rug::<N>(&fa)), fa);
             for dir in [Dir::Down, Dir::Up] {
-                check("add", Mp::add(&a, &b, dir), &Float::with_val(prec, &fa + &fb), dir);
-                check("sub", Mp::sub(&a, &b, dir), &Float::with_val(prec, &fa - &fb), dir);
-                check("mul", Mp::mul(&a, &b, dir), &Float::with_val(prec, &fa * &fb), dir);
-                check("div", Mp::div(&a, &b, dir), &Float::with_val(prec, &fa / &fb), dir);
+                check(
+                    "add",
+                    Mp::add(&a, &b, dir),
+                    &Float::with_val(prec, &fa + &fb),
+                    dir,
+                );
+                check(
+                    "sub",
+                    Mp::sub(&a, &b, dir),
+                    &Float::with_val(prec, &fa - &fb),
+                    dir,
+                );
+                check(
+                    "mul",
+                    Mp::mul(&a, &b, dir),
+                    &Float::with_val(prec, &fa * &fb),
+                    dir,
+                );
+                check(
+                    "div",
+                    Mp::div(&a, &b, dir),
+                    &Float::with_val(prec, &fa / &fb),
+                    dir,
+                );
                 let k = 1 + (i as u64 * 2654435761) % 1_000_003;
                 check(
                     "mul_u64",
