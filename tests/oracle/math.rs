@@ -18,7 +18,8 @@
 //! from finite arguments (log 0, atanh ±1, pow(0, −1), rsqrt 0, …) is `divide-by-zero`
 //! (MPFR's special values follow C99 Annex F, which agrees with IEEE 754 §9.2 on every
 //! function here); every other result is a value. A signaling NaN argument is the caller's
-//! business (invalid, and a quiet NaN, IEEE 754 §6.2).
+//! business (invalid, and a quiet NaN, IEEE 754 §6.2). Two cases are set by hand:
+//! rsqrt(−0) = −∞ (IEEE 754 §9.2.1; MPFR gives +∞) and rootn(x, 0), invalid for every x.
 
 use std::cmp::Ordering;
 
@@ -182,6 +183,17 @@ pub fn mpfr(fun: Fun, args: &[Float], prec: u32) -> (Float, Ordering) {
 /// The oracle's result of `fun` at the decoded `args`: a value that rounds like the true
 /// one (see the module docs), or `invalid`, or an exact infinity (`divide-by-zero`).
 pub fn value(fun: Fun, args: &[&Val], prec: u32) -> Exact {
+    match (fun, args[0]) {
+        // IEEE 754 §9.2.1: rSqrt(−0) is −∞ (MPFR's `rec_sqrt` gives +∞, a documented
+        // difference).
+        (Fun::U(Unary::Rsqrt), Val::Zero { neg: true }) => {
+            return Exact::DivByZero { neg: true };
+        }
+        // rootn(x, 0) is invalid, read as for every x, a quiet NaN included (the
+        // exponent, not the NaN, makes it invalid).
+        (Fun::Rootn(0), _) => return Exact::Invalid,
+        _ => {}
+    }
     let floats: Vec<Float> = args.iter().map(|v| float_of(v)).collect();
     let any_nan = floats.iter().any(Float::is_nan);
     let all_finite = floats.iter().all(Float::is_finite);
