@@ -7,8 +7,8 @@
 //! does.
 
 use super::{Binary, Unary, binary_outcome, fast, pown_outcome, rootn_outcome, unary_outcome};
-use crate::float::{Exact, FloatFormat, Format, Fp};
 use crate::float::arith::Outcome;
+use crate::float::{Exact, FloatFormat, Format, Fp};
 use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
 
 impl FloatFormat {
