@@ -318,8 +318,21 @@ fn exp10_of_two_million_overflows() {
         (r.value, r.status),
         (0x7ff0_0000_0000_0000, Status::OVERFLOW | Status::INEXACT)
     );
-    let r = f.unary_with(Unary::Exp10, x, Rounding::TowardZero, &mut SplitMix64::new(0));
+    let r = f.unary_with(
+        Unary::Exp10,
+        x,
+        Rounding::TowardZero,
+        &mut SplitMix64::new(0),
+    );
     assert_eq!(r.value, 0x7fef_ffff_ffff_ffff);
-    let r = f.unary_with(Unary::Exp10, x | 1 << 63, Round::default(), &mut SplitMix64::new(0));
-    assert_eq!((r.value, r.status), (0, Status::UNDERFLOW | Status::INEXACT));
+    let r = f.unary_with(
+        Unary::Exp10,
+        x | 1 << 63,
+        Round::default(),
+        &mut SplitMix64::new(0),
+    );
+    assert_eq!(
+        (r.value, r.status),
+        (0, Status::UNDERFLOW | Status::INEXACT)
+    );
 }

@@ -7,8 +7,9 @@
 //! does.
 
 use super::{Binary, Unary, binary_outcome, fast, pown_outcome, rootn_outcome, unary_outcome};
+use crate::float::arith::Outcome;
 use crate::float::{Exact, FloatFormat, Format, Fp};
-use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, StatusAnd};
+use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
 
 impl FloatFormat {
     /// f(a), correctly rounded to nearest, ties to even, with the standard overflow.
@@ -40,7 +41,7 @@ impl FloatFormat {
             }
         }
         let flags = self.signaling(&[a]);
-        let outcome = unary_outcome(f, self.decode(a));
+        let outcome = quiet(flags, || unary_outcome(f, self.decode(a)));
         self.finish(outcome, flags, mode, overflow, rng)
     }
 
@@ -86,7 +87,7 @@ impl FloatFormat {
     ) -> StatusAnd<u64> {
         let Round { mode, overflow } = how.into();
         let flags = self.signaling(&[a, b]);
-        let outcome = binary_outcome(f, self.decode(a), self.decode(b));
+        let outcome = quiet(flags, || binary_outcome(f, self.decode(a), self.decode(b)));
         self.finish(outcome, flags, mode, overflow, rng)
     }
 
@@ -105,7 +106,7 @@ impl FloatFormat {
     ) -> StatusAnd<u64> {
         let Round { mode, overflow } = how.into();
         let flags = self.signaling(&[a]);
-        let outcome = pown_outcome(self.decode(a), n);
+        let outcome = quiet(flags, || pown_outcome(self.decode(a), n));
         self.finish(outcome, flags, mode, overflow, rng)
     }
 
@@ -124,8 +125,18 @@ impl FloatFormat {
     ) -> StatusAnd<u64> {
         let Round { mode, overflow } = how.into();
         let flags = self.signaling(&[a]);
-        let outcome = rootn_outcome(self.decode(a), n);
+        let outcome = quiet(flags, || rootn_outcome(self.decode(a), n));
         self.finish(outcome, flags, mode, overflow, rng)
+    }
+}
+
+/// A signaling NaN argument gives a quiet NaN and `invalid` (IEEE 754 §6.2), also where
+/// a quiet NaN would not propagate (pow(NaN, 0) = 1, hypot(∞, NaN) = ∞).
+fn quiet(signaling: Status, f: impl FnOnce() -> Outcome) -> Outcome {
+    if signaling.is_ok() {
+        f()
+    } else {
+        Outcome::Invalid
     }
 }
 
