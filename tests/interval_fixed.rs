@@ -330,3 +330,81 @@ fn text_output_of_fixed_intervals() {
     assert_eq!(x.to_string(), "[0.0625, 0.3125]");
     assert_eq!(format!("{x:x}"), "[0x1p-4, 0x1.4p-2]");
 }
+
+/// An exact real given by MPFR as a rational, rounded toward −∞ or +∞ at 256 bits: the
+/// floor of the lower and the ceiling of the upper rounding at the format's quantum are
+/// the floor and ceiling of the value itself (every integer up to 2^256 is a 256-bit
+/// number, so the directed rounding cannot cross one).
+fn mpfr_bound(
+    f: &FixedFormat,
+    x: &Rational,
+    func: fn(rug::Float) -> rug::Float,
+    down: bool,
+) -> Ext<i128> {
+    use rug::float::Round;
+    let r = if down { Round::Down } else { Round::Up };
+    let v = func(rug::Float::with_val(4096, x));
+    let v = rug::Float::with_val_round(256, &v, r).0;
+    bound(f, &v.to_rational().expect("finite"), down)
+}
+
+/// exp, tanh, erf (increasing everywhere) and ln (increasing where x > 0) of fixed-point
+/// intervals: each bound is the function at the matching argument bound, rounded outward
+/// to the quantum — beyond the range, ±∞ outward — against MPFR.
+#[test]
+fn elementary_functions_of_fixed_point_intervals() {
+    use lowprec::RandomBits;
+    use lowprec::SplitMix64;
+    let mut rng = SplitMix64::new(1788);
+    let funcs: [(&str, fn(rug::Float) -> rug::Float); 4] = [
+        ("exp", |x| x.exp()),
+        ("tanh", |x| x.tanh()),
+        ("erf", |x| x.erf()),
+        ("ln", |x| x.ln()),
+    ];
+    let mut checked = 0;
+    for _ in 0..3000 {
+        let w = 2 + (rng.next_u64() % 31) as u32;
+        let i = (rng.next_u64() % (w as u64 + 4)) as i32 - 2;
+        let f = FixedFormat::new(FixedParams {
+            signed: rng.next_u64() % 4 != 0,
+            ..FixedParams::ap_fixed(w, i)
+        })
+        .unwrap();
+        let p = pair_in(
+            &f,
+            (rng.next_u64(), rng.next_u64() as u8),
+            (rng.next_u64(), rng.next_u64() as u8),
+        );
+        let x = iv(f, p);
+        for (name, func) in funcs {
+            let got = match name {
+                "exp" => x.exp(),
+                "tanh" => x.tanh(),
+                "erf" => x.erf(),
+                _ => x.ln(),
+            };
+            let (a, b) = (value(&f, p.0), value(&f, p.1));
+            let want = if name == "ln" {
+                if b <= 0 {
+                    assert!(got.is_empty(), "ln of {p:?} in {f}");
+                    continue;
+                }
+                let lo = if a <= 0 {
+                    Ext::NegInf
+                } else {
+                    mpfr_bound(&f, &a, func, true)
+                };
+                (lo, mpfr_bound(&f, &b, func, false))
+            } else {
+                (
+                    mpfr_bound(&f, &a, func, true),
+                    mpfr_bound(&f, &b, func, false),
+                )
+            };
+            assert_eq!(bounds(got), want, "{name} of {p:?} in {f}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 10_000);
+}
