@@ -90,6 +90,18 @@ pub(super) fn eval(f: Unary, x: f64, bits: u32) -> Option<f64> {
     if !(4..=40).contains(&bits) || x == 0.0 || !x.is_finite() {
         return None;
     }
+    let near_one = match f {
+        Unary::Tanh => x.abs() >= 20.0,
+        Unary::Erf => x.abs() >= 6.0,
+        _ => false,
+    };
+    if near_one {
+        // 1 − |tanh x| < 2e^(−40) < 2^−56 for |x| ≥ 20, and 1 − |erf x| = erfc |x| <
+        // e^(−36)/(6√π) < 2^−55 for |x| ≥ 6: the value lies strictly inside the cell just
+        // below ±1 of every grid of at most 40 bits.
+        let mid = 1.0 - pow2_neg(bits + 1);
+        return Some(if x < 0.0 { -mid } else { mid });
+    }
     let (y, err) = match f {
         Unary::Exp => exp(x)?,
         Unary::Log => log(x)?,
