@@ -90,6 +90,9 @@ pub(super) fn eval(f: Unary, x: f64, bits: u32) -> Option<f64> {
     if !(4..=40).contains(&bits) || x == 0.0 || !x.is_finite() {
         return None;
     }
+    if let Some(mid) = tiny(f, x, bits) {
+        return Some(mid);
+    }
     let near_one = match f {
         Unary::Tanh => x.abs() >= 20.0,
         Unary::Erf => x.abs() >= 6.0,
@@ -112,6 +115,28 @@ pub(super) fn eval(f: Unary, x: f64, bits: u32) -> Option<f64> {
         _ => return None,
     };
     decide(y, err, bits)
+}
+
+/// The stand-ins of tiny arguments, where the value is a hair from x or from 1 and the
+/// kernels' relative bounds cannot tell which side of that grid point it lies on.
+///
+/// Every grid cell of `bits` bits next to a nonzero y is at least |y| · 2^−bits wide, and
+/// x itself (at most `bits` − 2 bits) is a grid point. So y · (1 ∓ 2^−(bits+1)) lies
+/// strictly inside the cell just below or above |y|, within 2^−53 relative however it
+/// rounds, and e^x, sin x, tanh x, cos x lie in those cells when:
+/// - |x| < 2^−(bits+1): 1 < e^x < 1 + x + x² < 1 + 2^(1−bits) for x > 0, and
+///   1 − 2^−bits < 1 + x < e^x < 1 for x < 0;
+/// - |x| < 2^−(bits/2+2): |x| − |x|³/6 < |sin x| < |x| and |x| − |x|³/3 < |tanh x| < |x|,
+///   with |x|³/3 < |x| · 2^−(bits+4); 1 − x²/2 < cos x < 1 with x²/2 < 2^−(bits+5).
+fn tiny(f: Unary, x: f64, bits: u32) -> Option<f64> {
+    let a = x.abs();
+    let hair = pow2_neg(bits + 1);
+    match f {
+        Unary::Exp if a < hair => Some(if x > 0.0 { 1.0 + hair } else { 1.0 - hair }),
+        Unary::Sin | Unary::Tanh if a < pow2_neg(bits / 2 + 2) => Some(x * (1.0 - hair)),
+        Unary::Cos if a < pow2_neg(bits / 2 + 2) => Some(1.0 - hair),
+        _ => None,
+    }
 }
 
 /// A finite value as `f64` when its magnitude lies well inside the normal range (so
