@@ -40,10 +40,15 @@
 //!
 //! ## Features
 //! - `std` (default): `std::error::Error` impls; implies `alloc`.
-//! - `alloc`: nothing yet beyond `core`; reserved for allocating helpers.
+//! - `alloc`: [`math::Table`], the precomputed results of a function in a format of at most
+//!   16 bits.
 //! - `cli`: the `lowprec` command-line golden-vector tool.
 //! - `fixed`: lossless conversions between [`lowprec::fixed`](crate::fixed) values and the
 //!   `fixed` crate's `FixedI32<U16>` and friends.
+//!
+//! Correctly rounded elementary functions (exp … erfc, pow, atan2, hypot) in every format and
+//! mode are in [`math`]: `fmt.unary(lowprec::math::Unary::Exp, code)`, `x.sin()` on typed
+//! values.
 //!
 //! Fixed point bit-exact with `ap_fixed`/`ac_fixed` is in [`fixed`]:
 //! `"ap_fixed<16,6,AP_RND_CONV,AP_SAT>".parse::<lowprec::fixed::FixedFormat>()`.
