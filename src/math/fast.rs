@@ -74,8 +74,6 @@ const TWO_OVER_PI: f64 = f64::from_bits(0x3fe4_5f30_6dc9_c883);
 /// ln 2 in two parts: e · `LN2_HI` is exact for |e| < 2^21; |ln 2 − HI − LO| < 2^−88.
 const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_ff00_0000);
 const LN2_LO: f64 = f64::from_bits(0xbdc7_1843_2a1b_0e26);
-/// 2/√π (relative error ≤ 2^−53).
-const TWO_OVER_SQRT_PI: f64 = f64::from_bits(0x3ff2_0dd7_5042_9b6d);
 
 /// 2^−k as f64 (k ≤ 1022).
 const fn pow2_neg(k: u32) -> f64 {
