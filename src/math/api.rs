@@ -19,7 +19,7 @@ impl FloatFormat {
     /// use lowprec::math::Unary;
     /// let f = FloatFormat::FP16;
     /// let y = f.unary(Unary::Sin, f.from_f64(1.0));
-    /// assert_eq!(f.to_f64(y), 0.8413085938); // sin 1 = 0.84147…, to 11 bits
+    /// assert_eq!(f.to_f64(y), 0.84130859375); // sin 1 = 0.84147…, to 11 bits
     /// ```
     pub fn unary(&self, f: Unary, a: u64) -> u64 {
         self.unary_with(f, a, Round::default(), &mut NoRandom).value

@@ -236,13 +236,14 @@ impl Binary {
 /// ```
 /// use lowprec::float::Exact;
 /// use lowprec::math::{Unary, unary};
-/// use lowprec::{FloatFormat, Status};
+/// use lowprec::{FloatFormat, NoRandom, Round, Status};
 /// let r = unary(Unary::Log, Exact::from_f64(0.0));
 /// assert_eq!(r.value, Exact::Inf { negative: true });
 /// assert_eq!(r.status, Status::DIV_BY_ZERO);
+/// // One value, rounded into any format: binary64 here.
 /// let e = unary(Unary::Exp, Exact::from_f64(1.0)).value;
-/// assert_eq!(FloatFormat::FP64.round(e, Default::default(), &mut lowprec::NoRandom).value,
-///            core::f64::consts::E.to_bits());
+/// let r = FloatFormat::FP64.round(e, Round::default(), &mut NoRandom);
+/// assert_eq!(r.value, core::f64::consts::E.to_bits());
 /// ```
 pub fn unary(f: Unary, x: Exact) -> StatusAnd<Exact> {
     status_and(unary_outcome(f, x))
