@@ -59,8 +59,16 @@ impl FloatFormat {
     ) -> Option<StatusAnd<u64>> {
         let bits = self.precision() + 2;
         if self.host_eligible() {
-            let mid = fast::eval(f, self.host_decode(a)?, bits)?;
-            return self.round_host(mid, 0.0, mode, overflow, rng);
+            let x = self.host_decode(a)?;
+            // These formats lie within 2^±511: e^x beyond ±700 is far outside them.
+            let mid = fast::far_exp(f, x).or_else(|| fast::eval(f, x, bits))?;
+            // The host rounding leaves the far subnormal corners to the exact one.
+            return Some(
+                self.round_host(mid, 0.0, mode, overflow, rng)
+                    .unwrap_or_else(|| {
+                        self.round(Exact::from_f64(mid), Round::new(mode, overflow), rng)
+                    }),
+            );
         }
         let Exact::Finite(x) = self.decode(a) else {
             return None;

@@ -117,6 +117,16 @@ pub(super) fn eval(f: Unary, x: f64, bits: u32) -> Option<f64> {
     decide(y, err, bits)
 }
 
+/// A stand-in for e^x with |x| > 700, for formats whose values lie within 2^±511: 2^1000
+/// (overflow) or 2^−1000 (far below the smallest subnormal) round there as e^x does.
+pub(super) fn far_exp(f: Unary, x: f64) -> Option<f64> {
+    match f {
+        Unary::Exp if x > 700.0 => Some(crate::float::pow2(1000)),
+        Unary::Exp if x < -700.0 => Some(crate::float::pow2(-1000)),
+        _ => None,
+    }
+}
+
 /// The stand-ins of tiny arguments, where the value is a hair from x or from 1 and the
 /// kernels' relative bounds cannot tell which side of that grid point it lies on.
 ///
