@@ -5,38 +5,8 @@
 //! 0.1 = 0x3fb999999999999a), never taken from lowprec itself. The derivations are in
 //! the comments.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn lowprec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lowprec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the lowprec binary runs");
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    // Write from another thread so a large input cannot deadlock against the output pipe.
-    let writer = std::thread::spawn(move || {
-        // The tool may stop reading early (on a bad line): a broken pipe is expected then.
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    Output {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+mod cli_process;
+use cli_process::lowprec;
 
 /// Rounds the `input` lines with `args` and checks each full output line.
 fn check(args: &[&str], cases: &[(&str, &str)]) {

@@ -1,36 +1,8 @@
 //! `lowprec fixed cast` and `lowprec fixed op` on hand-derived cases (the documented
 //! ap_fixed quirks among them: SAT_SYM, WRAP with N, ap_int truncation) and every error path.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn lowprec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lowprec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the lowprec binary runs");
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().expect("wait");
-    writer.join().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+mod cli_process;
+use cli_process::lowprec;
 
 fn check(args: &[&str], input: &str, want: &[&str]) {
     let out = lowprec(args, input.as_bytes());

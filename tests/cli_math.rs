@@ -6,37 +6,8 @@
 //! from IEEE 754-2019 §9.2 and §7. The derivations are in the comments. bfloat16 has bias
 //! 127 and 7 fraction bits: the code of 2^e · (1 + f/128) is (e + 127) << 7 | f.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn lowprec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lowprec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the lowprec binary runs");
-    let mut input = child.stdin.take().unwrap();
-    let data = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        // The tool may stop reading early (on a bad line): a broken pipe is expected then.
-        let _ = input.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    Output {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
+mod cli_process;
+use cli_process::lowprec;
 
 /// Runs `lowprec op ARGS` on the operand lines of `cases` and checks each output line.
 fn check_op(args: &[&str], cases: &[(&str, &str)]) {

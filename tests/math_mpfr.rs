@@ -39,6 +39,7 @@ use lowprec::rounding::{SrKind, Stochastic};
 use lowprec::{FloatFormat, Overflow, RandomBits, Round, Rounding, SplitMix64, Status, StatusAnd};
 use math_oracle::{Fun, exact_of, val_of_f64, value};
 use oracle::arith::{Exact as Res, expectations, signaling};
+use oracle::stochastic::away_draws;
 use oracle::{Expect, NoDraw, Spec, Tally, Val, Want, float_to_q, q_to_float};
 use rug::{Integer, Rational};
 
@@ -368,47 +369,6 @@ impl RandomBits for Script {
         self.0
             .pop_front()
             .expect("drew more random words than scripted")
-    }
-}
-
-fn floor(y: &Rational) -> Integer {
-    Integer::from(y.numer() / y.denom())
-}
-
-fn ceil(y: &Rational) -> Integer {
-    let f = floor(y);
-    if *y == f { f } else { f + 1u32 }
-}
-
-fn round_even(y: &Rational) -> Integer {
-    let f = floor(y);
-    match Rational::from(y - &f).cmp(&Rational::from((1, 2))) {
-        std::cmp::Ordering::Less => f,
-        std::cmp::Ordering::Greater => f + 1u32,
-        std::cmp::Ordering::Equal if f.is_even() => f,
-        std::cmp::Ordering::Equal => f + 1u32,
-    }
-}
-
-/// The draws r ∈ [0, 2ⁿ) that round away from zero, [lo, hi), by the definitions on
-/// `Stochastic` (IEEE P3109 for A, B and C) for the discarded fraction δ.
-fn away_draws(kind: SrKind, n: u32, delta: &Rational) -> (Integer, Integer) {
-    let two_n = Integer::from(1) << n;
-    let y = Rational::from(delta * &two_n);
-    match kind {
-        // r < ⌈δ·2ⁿ⌉
-        SrKind::Proportional => (Integer::new(), ceil(&y)),
-        // ⌊δ·2ⁿ⌋ + r ≥ 2ⁿ
-        SrKind::P3109A => (&two_n - floor(&y), two_n),
-        // ⌊δ·2ⁿ⁺¹⌋/2 + r ≥ 2ⁿ − ½  ⇔  r ≥ ⌈(2ⁿ⁺¹ − 1 − ⌊δ·2ⁿ⁺¹⌋)/2⌉
-        SrKind::P3109B => {
-            let f = floor(&Rational::from(&y * 2u32));
-            let t = Rational::from((Integer::from(&two_n * 2u32) - 1u32 - f, 2u32));
-            (ceil(&t), two_n)
-        }
-        // round(δ·2ⁿ) + r ≥ 2ⁿ
-        SrKind::P3109C => (&two_n - round_even(&y), two_n),
-        SrKind::Equal => unreachable!("one random bit, not a function of δ"),
     }
 }
 

@@ -35,7 +35,7 @@ pub(crate) struct Mp<const N: usize> {
 /// Bits `[pos, pos + 64)` of the little-endian integer `src` (zeros outside it; `pos`
 /// may be negative).
 #[inline]
-fn window(src: &[u64], pos: i64) -> u64 {
+pub(super) fn window(src: &[u64], pos: i64) -> u64 {
     let get = |i: i64| -> u64 {
         if i < 0 || i >= src.len() as i64 {
             0

@@ -20,7 +20,7 @@ use super::atrig::quot;
 use super::consts::{PI, TWO_OVER_PI};
 use super::exp::{lead, unit};
 use super::iv::Iv;
-use super::mp::Mp;
+use super::mp::{Mp, window};
 use super::ziv::{self, Kernel, beside, mp_of};
 use crate::float::arith::Outcome;
 use crate::float::{Exact, Finite};
@@ -113,24 +113,6 @@ fn odd_parts(x: &Finite) -> (u128, i64) {
     (x.sig >> tz, x.exp as i64 + tz as i64)
 }
 
-/// Bits `[pos, pos + 64)` of the little-endian integer `src` (zeros outside it).
-fn bits_at(src: &[u64], pos: i64) -> u64 {
-    let get = |i: i64| -> u64 {
-        if i < 0 {
-            0
-        } else {
-            src.get(i as usize).copied().unwrap_or(0)
-        }
-    };
-    let q = pos.div_euclid(64);
-    let r = pos.rem_euclid(64) as u32;
-    if r == 0 {
-        get(q)
-    } else {
-        (get(q) >> r) | (get(q + 1) << (64 - r))
-    }
-}
-
 /// The reduction |x| · 2/π = 4k + q + u, u in [F · 2^−bits, F · 2^−bits + 2^−frac).
 struct Reduced {
     /// q, in 0..4.
@@ -165,7 +147,7 @@ fn reduce(m: u128, e: i64, frac: i64) -> Option<Reduced> {
             return None;
         }
         for (j, limb) in w.iter_mut().take(limbs).enumerate() {
-            *limb = bits_at(TWO_OVER_PI.words, k_lo + 64 * j as i64);
+            *limb = window(TWO_OVER_PI.words, k_lo + 64 * j as i64);
         }
         let top = (span % 64) as u32;
         if top != 0 {
@@ -187,7 +169,7 @@ fn reduce(m: u128, e: i64, frac: i64) -> Option<Reduced> {
     if bits + 2 > 64 * CAP as i64 {
         return None;
     }
-    let q = (bits_at(&p, bits) & 3) as u8;
+    let q = (window(&p, bits) & 3) as u8;
     let mut out = [0u64; CAP];
     let full = (bits / 64) as usize;
     out[..full].copy_from_slice(&p[..full]);
@@ -217,14 +199,14 @@ impl Reduced {
             add = c as u64;
             idx += 1;
         }
-        bits_at(&s, self.bits) & 1 == 0
+        window(&s, self.bits) & 1 == 0
     }
 
     /// The quadrant q' and an enclosure of u' with |x| · 2/π ≡ q' + u' (mod 4),
     /// u' in [−1/2, 1/2] (plus the tail).
     fn centred<const N: usize>(&self) -> (u8, Iv<N>) {
         let eps = Mp::pow2(false, -self.tail);
-        let half = (bits_at(&self.frac, self.bits - 1) & 1) == 1;
+        let half = (window(&self.frac, self.bits - 1) & 1) == 1;
         if !half {
             let lo = Mp::round(false, -self.bits, &self.frac, false, Down);
             let hi = Mp::round(false, -self.bits, &self.frac, false, Up);

@@ -38,6 +38,7 @@
 #![allow(dead_code)]
 
 pub mod arith;
+pub mod stochastic;
 
 use std::cmp::Ordering;
 
