@@ -51,8 +51,24 @@ def table(name, ty, values, doc):
 
 table("EXP2_32NDS", "[f64; 32]", [D(2) ** (D(j) / 32) for j in range(32)],
       ["2^(j/32), j = 0..31, each correctly rounded (relative error ≤ 2^−53)."])
-table("LN_32NDS", "[f64; 23]", [(D(j) / 32).ln() for j in range(23, 46)],
-      ["ln(j/32) for j = 23..45, each correctly rounded (relative error ≤ 2^−53)."])
+# The logarithm's table, indexed by the top 7 fraction bits j of x = m · 2^e, m in [1, 2):
+# m is folded to m/2 (and e to e + 1) from j = 53 on, so that the argument c of each row
+# lies in [√2/2, √2); c is the middle of the row's interval, except 1 for the rows next
+# to 1 (j = 0 and j = 127), where the reduction is then exact. Each row is 1/c rounded
+# to binary64 (any value near 1/c works) and −ln of that very binary64 value, rounded.
+inv, neg_ln = [], []
+for j in range(128):
+    lo, hi = 1 + D(j) / 128, 1 + D(j + 1) / 128
+    if j >= 53:
+        lo, hi = lo / 2, hi / 2
+    c = D(1) if j in (0, 127) else (lo + hi) / 2
+    r = float(1 / c)
+    inv.append(D(r))
+    neg_ln.append(-D(r).ln())
+table("LOG_INV", "[f64; 128]", inv,
+      ["1/c of each row of the logarithm's table (see `log`)."])
+table("LOG_NEG_LN_INV", "[f64; 128]", neg_ln,
+      ["−ln of each `LOG_INV` entry, correctly rounded (relative error ≤ 2^−53)."])
 fact = D(1)
 small = []
 for n in range(13):

@@ -219,67 +219,305 @@ fn exp(x: f64) -> Option<(f64, f64)> {
     Some((t * p * scale, pow2_neg(47)))
 }
 
-/// ln(j/32) for j = 23..45, each correctly rounded (relative error ≤ 2^−53).
-const LN_32NDS: [f64; 23] = [
-    f64::from_bits(0xbfd522ae0738a3d8),
-    f64::from_bits(0xbfd269621134db92),
-    f64::from_bits(0xbfcf991c6cb3b379),
-    f64::from_bits(0xbfca93ed3c8ad9e3),
-    f64::from_bits(0xbfc5bf406b543db2),
-    f64::from_bits(0xbfc1178e8227e47c),
-    f64::from_bits(0xbfb9335e5d594989),
-    f64::from_bits(0xbfb08598b59e3a07),
-    f64::from_bits(0xbfa0415d89e74444),
+/// 1/c of each row of the logarithm's table (see `log`).
+const LOG_INV: [f64; 128] = [
+    f64::from_bits(0x3ff0000000000000),
+    f64::from_bits(0x3fefa11caa01fa12),
+    f64::from_bits(0x3fef6310aca0dbb5),
+    f64::from_bits(0x3fef25f644230ab5),
+    f64::from_bits(0x3feee9c7f8458e02),
+    f64::from_bits(0x3feeae807aba01eb),
+    f64::from_bits(0x3fee741aa59750e4),
+    f64::from_bits(0x3fee3a9179dc1a73),
+    f64::from_bits(0x3fee01e01e01e01e),
+    f64::from_bits(0x3fedca01dca01dca),
+    f64::from_bits(0x3fed92f2231e7f8a),
+    f64::from_bits(0x3fed5cac807572b2),
+    f64::from_bits(0x3fed272ca3fc5b1a),
+    f64::from_bits(0x3fecf26e5c44bfc6),
+    f64::from_bits(0x3fecbe6d9601cbe7),
+    f64::from_bits(0x3fec8b265afb8a42),
+    f64::from_bits(0x3fec5894d10d4986),
+    f64::from_bits(0x3fec26b5392ea01c),
+    f64::from_bits(0x3febf583ee868d8b),
+    f64::from_bits(0x3febc4fd65883e7b),
+    f64::from_bits(0x3feb951e2b18ff23),
+    f64::from_bits(0x3feb65e2e3beee05),
+    f64::from_bits(0x3feb37484ad806ce),
+    f64::from_bits(0x3feb094b31d922a4),
+    f64::from_bits(0x3feadbe87f94905e),
+    f64::from_bits(0x3feaaf1d2f87ebfd),
+    f64::from_bits(0x3fea82e65130e159),
+    f64::from_bits(0x3fea574107688a4a),
+    f64::from_bits(0x3fea2c2a87c51ca0),
+    f64::from_bits(0x3fea01a01a01a01a),
+    f64::from_bits(0x3fe9d79f176b682d),
+    f64::from_bits(0x3fe9ae24ea5510da),
+    f64::from_bits(0x3fe9852f0d8ec0ff),
+    f64::from_bits(0x3fe95cbb0be377ae),
+    f64::from_bits(0x3fe934c67f9b2ce6),
+    f64::from_bits(0x3fe90d4f120190d5),
+    f64::from_bits(0x3fe8e6527af1373f),
+    f64::from_bits(0x3fe8bfce8062ff3a),
+    f64::from_bits(0x3fe899c0f601899c),
+    f64::from_bits(0x3fe87427bcc092b9),
+    f64::from_bits(0x3fe84f00c2780614),
+    f64::from_bits(0x3fe82a4a0182a4a0),
+    f64::from_bits(0x3fe8060180601806),
+    f64::from_bits(0x3fe7e225515a4f1d),
+    f64::from_bits(0x3fe7beb3922e017c),
+    f64::from_bits(0x3fe79baa6bb6398b),
+    f64::from_bits(0x3fe77908119ac60d),
+    f64::from_bits(0x3fe756cac201756d),
+    f64::from_bits(0x3fe734f0c541fe8d),
+    f64::from_bits(0x3fe713786d9c7c09),
+    f64::from_bits(0x3fe6f26016f26017),
+    f64::from_bits(0x3fe6d1a62681c861),
+    f64::from_bits(0x3fe6b1490aa31a3d),
+    f64::from_bits(0x3ff691473a88d0c0),
+    f64::from_bits(0x3ff6719f3601671a),
+    f64::from_bits(0x3ff6524f853b4aa3),
+    f64::from_bits(0x3ff63356b88ac0de),
+    f64::from_bits(0x3ff614b36831ae94),
+    f64::from_bits(0x3ff5f66434292dfc),
+    f64::from_bits(0x3ff5d867c3ece2a5),
+    f64::from_bits(0x3ff5babcc647fa91),
+    f64::from_bits(0x3ff59d61f123ccaa),
+    f64::from_bits(0x3ff5805601580560),
+    f64::from_bits(0x3ff56397ba7c52e2),
+    f64::from_bits(0x3ff54725e6bb82fe),
+    f64::from_bits(0x3ff52aff56a8054b),
+    f64::from_bits(0x3ff50f22e111c4c5),
+    f64::from_bits(0x3ff4f38f62dd4c9b),
+    f64::from_bits(0x3ff4d843bedc2c4c),
+    f64::from_bits(0x3ff4bd3edda68fe1),
+    f64::from_bits(0x3ff4a27fad76014a),
+    f64::from_bits(0x3ff4880522014880),
+    f64::from_bits(0x3ff46dce34596066),
+    f64::from_bits(0x3ff453d9e2c776ca),
+    f64::from_bits(0x3ff43a2730abee4d),
+    f64::from_bits(0x3ff420b5265e5951),
+    f64::from_bits(0x3ff40782d10e6566),
+    f64::from_bits(0x3ff3ee8f42a5af07),
+    f64::from_bits(0x3ff3d5d991aa75c6),
+    f64::from_bits(0x3ff3bd60d9232955),
+    f64::from_bits(0x3ff3a524387ac822),
+    f64::from_bits(0x3ff38d22d366088e),
+    f64::from_bits(0x3ff3755bd1c945ee),
+    f64::from_bits(0x3ff35dce5f9f2af8),
+    f64::from_bits(0x3ff34679ace01346),
+    f64::from_bits(0x3ff32f5ced6a1dfa),
+    f64::from_bits(0x3ff3187758e9ebb6),
+    f64::from_bits(0x3ff301c82ac40260),
+    f64::from_bits(0x3ff2eb4ea1fed14b),
+    f64::from_bits(0x3ff2d50a012d50a0),
+    f64::from_bits(0x3ff2bef98e5a3711),
+    f64::from_bits(0x3ff2a91c92f3c105),
+    f64::from_bits(0x3ff293725bb804a5),
+    f64::from_bits(0x3ff27dfa38a1ce4d),
+    f64::from_bits(0x3ff268b37cd60127),
+    f64::from_bits(0x3ff2539d7e9177b2),
+    f64::from_bits(0x3ff23eb79717605b),
+    f64::from_bits(0x3ff22a0122a0122a),
+    f64::from_bits(0x3ff21579804855e6),
+    f64::from_bits(0x3ff2012012012012),
+    f64::from_bits(0x3ff1ecf43c7fb84c),
+    f64::from_bits(0x3ff1d8f5672e4abd),
+    f64::from_bits(0x3ff1c522fc1ce059),
+    f64::from_bits(0x3ff1b17c67f2bae3),
+    f64::from_bits(0x3ff19e0119e0119e),
+    f64::from_bits(0x3ff18ab083902bdb),
+    f64::from_bits(0x3ff1778a191bd684),
+    f64::from_bits(0x3ff1648d50fc3201),
+    f64::from_bits(0x3ff151b9a3fdd5c9),
+    f64::from_bits(0x3ff13f0e8d344724),
+    f64::from_bits(0x3ff12c8b89edc0ac),
+    f64::from_bits(0x3ff11a3019a74826),
+    f64::from_bits(0x3ff107fbbe011080),
+    f64::from_bits(0x3ff0f5edfab325a2),
+    f64::from_bits(0x3ff0e40655826011),
+    f64::from_bits(0x3ff0d24456359e3a),
+    f64::from_bits(0x3ff0c0a7868b4171),
+    f64::from_bits(0x3ff0af2f722eecb5),
+    f64::from_bits(0x3ff09ddba6af8360),
+    f64::from_bits(0x3ff08cabb37565e2),
+    f64::from_bits(0x3ff07b9f29b8eae2),
+    f64::from_bits(0x3ff06ab59c7912fb),
+    f64::from_bits(0x3ff059eea0727586),
+    f64::from_bits(0x3ff04949cc1664c5),
+    f64::from_bits(0x3ff038c6b78247fc),
+    f64::from_bits(0x3ff02864fc7729e9),
+    f64::from_bits(0x3ff0182436517a37),
+    f64::from_bits(0x3ff0000000000000),
+];
+
+/// −ln of each `LOG_INV` entry, correctly rounded (relative error ≤ 2^−53).
+const LOG_NEG_LN_INV: [f64; 128] = [
     f64::from_bits(0x0000000000000000),
-    f64::from_bits(0x3f9f829b0e783300),
-    f64::from_bits(0x3faf0a30c01162a6),
-    f64::from_bits(0x3fb6f0d28ae56b4c),
-    f64::from_bits(0x3fbe27076e2af2e6),
-    f64::from_bits(0x3fc29552f81ff523),
-    f64::from_bits(0x3fc5ff3070a793d4),
-    f64::from_bits(0x3fc9525a9cf456b4),
-    f64::from_bits(0x3fcc8ff7c79a9a22),
-    f64::from_bits(0x3fcfb9186d5e3e2b),
-    f64::from_bits(0x3fd1675cababa60e),
-    f64::from_bits(0x3fd2e8e2bae11d31),
-    f64::from_bits(0x3fd4618bc21c5ec2),
-    f64::from_bits(0x3fd5d1bdbf5809ca),
+    f64::from_bits(0x3f87dc475f810a69),
+    f64::from_bits(0x3f93cea44346a584),
+    f64::from_bits(0x3f9b9fc027af919a),
+    f64::from_bits(0x3fa1b0d98923d97f),
+    f64::from_bits(0x3fa58a5bafc8e4d3),
+    f64::from_bits(0x3fa95c830ec8e3f2),
+    f64::from_bits(0x3fad276b8adb0b56),
+    f64::from_bits(0x3fb075983598e471),
+    f64::from_bits(0x3fb253f62f0a1417),
+    f64::from_bits(0x3fb42edcbea646ee),
+    f64::from_bits(0x3fb60658a93750c4),
+    f64::from_bits(0x3fb7da766d7b12d0),
+    f64::from_bits(0x3fb9ab42462033ae),
+    f64::from_bits(0x3fbb78c82bb0eda0),
+    f64::from_bits(0x3fbd4313d66cb35d),
+    f64::from_bits(0x3fbf0a30c01162a4),
+    f64::from_bits(0x3fc0671512ca596f),
+    f64::from_bits(0x3fc14785846742ac),
+    f64::from_bits(0x3fc2266f190a5acd),
+    f64::from_bits(0x3fc303d718e47fd5),
+    f64::from_bits(0x3fc3dfc2b0ecc62a),
+    f64::from_bits(0x3fc4ba36f39a55e5),
+    f64::from_bits(0x3fc59338d9982085),
+    f64::from_bits(0x3fc66acd4272ad51),
+    f64::from_bits(0x3fc740f8f54037a3),
+    f64::from_bits(0x3fc815c0a14357e9),
+    f64::from_bits(0x3fc8e928de886d41),
+    f64::from_bits(0x3fc9bb362e7dfb85),
+    f64::from_bits(0x3fca8becfc882f19),
+    f64::from_bits(0x3fcb5b519e8fb5a6),
+    f64::from_bits(0x3fcc2968558c18c2),
+    f64::from_bits(0x3fccf6354e09c5dd),
+    f64::from_bits(0x3fcdc1bca0abec7b),
+    f64::from_bits(0x3fce8c0252aa5a60),
+    f64::from_bits(0x3fcf550a564b7b37),
+    f64::from_bits(0x3fd00e6c45ad501d),
+    f64::from_bits(0x3fd071b85fcd590d),
+    f64::from_bits(0x3fd0d46b579ab74b),
+    f64::from_bits(0x3fd136870293a8b0),
+    f64::from_bits(0x3fd1980d2dd4236f),
+    f64::from_bits(0x3fd1f8ff9e48a2f3),
+    f64::from_bits(0x3fd2596010df763a),
+    f64::from_bits(0x3fd2b9303ab89d25),
+    f64::from_bits(0x3fd31871c9544185),
+    f64::from_bits(0x3fd3772662bfd85c),
+    f64::from_bits(0x3fd3d54fa5c1f710),
+    f64::from_bits(0x3fd432ef2a04e813),
+    f64::from_bits(0x3fd49006804009d0),
+    f64::from_bits(0x3fd4ec9732600269),
+    f64::from_bits(0x3fd548a2c3add263),
+    f64::from_bits(0x3fd5a42ab0f4cfe2),
+    f64::from_bits(0x3fd5ff3070a793d4),
+    f64::from_bits(0xbfd602d08af091ec),
+    f64::from_bits(0xbfd5a8cadbbedfa1),
+    f64::from_bits(0xbfd54f431b7be1a8),
+    f64::from_bits(0xbfd4f637ebba9810),
+    f64::from_bits(0xbfd49da7f3bcc420),
+    f64::from_bits(0xbfd44591e0539f49),
+    f64::from_bits(0xbfd3edf463c1683e),
+    f64::from_bits(0xbfd396ce359bbf53),
+    f64::from_bits(0xbfd3401e12aecba0),
+    f64::from_bits(0xbfd2e9e2bce12286),
+    f64::from_bits(0xbfd2941afb186b7c),
+    f64::from_bits(0xbfd23ec5991eba49),
+    f64::from_bits(0xbfd1e9e1678899f5),
+    f64::from_bits(0xbfd1956d3b9bc2f9),
+    f64::from_bits(0xbfd14167ef367784),
+    f64::from_bits(0xbfd0edd060b78082),
+    f64::from_bits(0xbfd09aa572e6c6d4),
+    f64::from_bits(0xbfd047e60cde83b7),
+    f64::from_bits(0xbfcfeb2233ea07cb),
+    f64::from_bits(0xbfcf474b134df228),
+    f64::from_bits(0xbfcea4449f04aaf5),
+    f64::from_bits(0xbfce020cc6235ab5),
+    f64::from_bits(0xbfcd60a17f903514),
+    f64::from_bits(0xbfccc000c9db3c52),
+    f64::from_bits(0xbfcc2028ab17f9b5),
+    f64::from_bits(0xbfcb811730b823d4),
+    f64::from_bits(0xbfcae2ca6f672bd8),
+    f64::from_bits(0xbfca454082e6ab03),
+    f64::from_bits(0xbfc9a8778debaa3a),
+    f64::from_bits(0xbfc90c6db9fcbcdb),
+    f64::from_bits(0xbfc871213750e994),
+    f64::from_bits(0xbfc7d6903caf5acd),
+    f64::from_bits(0xbfc73cb9074fd14d),
+    f64::from_bits(0xbfc6a399dabbd383),
+    f64::from_bits(0xbfc60b3100b09474),
+    f64::from_bits(0xbfc5737cc9018cdd),
+    f64::from_bits(0xbfc4dc7b897bc1c7),
+    f64::from_bits(0xbfc4462b9dc9b3dc),
+    f64::from_bits(0xbfc3b08b6757f2a7),
+    f64::from_bits(0xbfc31b994d3a4f86),
+    f64::from_bits(0xbfc28753bc11aba2),
+    f64::from_bits(0xbfc1f3b925f25d44),
+    f64::from_bits(0xbfc160c8024b27b0),
+    f64::from_bits(0xbfc0ce7ecdccc28b),
+    f64::from_bits(0xbfc03cdc0a51ec0d),
+    f64::from_bits(0xbfbf57bc7d9005db),
+    f64::from_bits(0xbfbe3707ee30487b),
+    f64::from_bits(0xbfbd179788219362),
+    f64::from_bits(0xbfbbf968769fca18),
+    f64::from_bits(0xbfbadc77ee5aea8e),
+    f64::from_bits(0xbfb9c0c32d4d254d),
+    f64::from_bits(0xbfb8a6477a91dc29),
+    f64::from_bits(0xbfb78d02263d82d7),
+    f64::from_bits(0xbfb674f089365a78),
+    f64::from_bits(0xbfb55e10050e0382),
+    f64::from_bits(0xbfb4485e03dbdfb0),
+    f64::from_bits(0xbfb333d7f8183f4a),
+    f64::from_bits(0xbfb2207b5c7854a1),
+    f64::from_bits(0xbfb10e45b3cae829),
+    f64::from_bits(0xbfaffa6911ab9309),
+    f64::from_bits(0xbfadda8adc67ee59),
+    f64::from_bits(0xbfabbcebfc68f424),
+    f64::from_bits(0xbfa9a187b573de81),
+    f64::from_bits(0xbfa788595a3577c8),
+    f64::from_bits(0xbfa5715c4c03cee1),
+    f64::from_bits(0xbfa35c8bfaa13069),
+    f64::from_bits(0xbfa149e3e4005a8d),
+    f64::from_bits(0xbf9e72bf2813ce6a),
+    f64::from_bits(0xbf9a55f548c5c427),
+    f64::from_bits(0xbf963d6178690bbe),
+    f64::from_bits(0xbf9228fb1fea2e0a),
+    f64::from_bits(0xbf8c317384c75f0d),
+    f64::from_bits(0xbf841929f968330c),
+    f64::from_bits(0xbf78121214586b02),
+    f64::from_bits(0x0000000000000000),
 ];
 
 /// ln x for a positive normal x other than 1.
 ///
-/// x = m · 2^e with m in [√2/2, √2), and c = j/32 the nearest 32nd to m (j = 23..45):
-/// ln m = ln c + 2 atanh z, z = (m − c)/(m + c). m − c is exact (Sterbenz), m + c and
-/// the quotient err by 2u in all, |z| ≤ (1/64)/(2 · 0.7) < 0.0112, so w = z² < 2^−12.9
-/// and 2 atanh z = 2z(1 + w/3 + w²/5 + w³/7) leaves w⁴/9 < 2^−54 relative, its
-/// evaluation (scaled by w) adding < 0.01u: 2 atanh z errs by < 2.1u relative, and it
-/// is at most 0.0224 in magnitude. ln c errs by u; for j ≠ 32, |ln c| ≥ ln(33/32) >
-/// 0.0307, so |ln m| ≥ |ln c| − 0.0224 > |ln c|/4 and ln c + 2 atanh z errs by < 4u +
-/// 2.1u + u relative; for j = 32, ln c = 0 exactly. e · ln 2 is e · HI exact plus e · LO,
-/// and the final sum with ln m loses at most a factor 2 (|ln m| ≤ ln2/2 ≤ |e · ln 2|/2
-/// when e ≠ 0), its two roundings adding 2u: below 16.2u < 2^−49; the bound claimed is
-/// 2^−48.
+/// x = m · 2^e with m in [1, 2); the top 7 fraction bits j pick a row, from j = 53 on with
+/// m halved (and e raised), so the reduced m lies in [√2/2, √2). With the row's
+/// i ≈ 1/c: ln m = −ln i + ln(1 + r), r = m · i − 1. The product errs by at most u
+/// (|m · i| < 1.01; exact in the rows j = 0 and 127, where i = 1) and the subtraction is
+/// exact (Sterbenz), so |r| < 0.0079 and r is off by at most u. The degree-7 Taylor
+/// polynomial of ln(1 + r) leaves |r|^7/8 < 2^−52 relative, its evaluation (the part
+/// after r scaled by |r|) < 0.1u. In the rows other than 0 and 127, |ln m| > 0.0039, so
+/// r's error is below 2^−45 relative to ln m, and −ln i (u) adds at most 1.5u there since
+/// |ln i| < 1.5|ln m|. e · ln 2 is e · HI exact plus e · LO, and the final sum with ln m
+/// loses at most a factor 2 (|ln m| ≤ ln2/2 ≤ |e · ln 2|/2 when e ≠ 0): below 2^−43.9;
+/// the bound claimed is 2^−43.
 fn log(x: f64) -> Option<(f64, f64)> {
     if x <= 0.0 || !x.is_normal() || x == 1.0 {
         return None;
     }
     let b = x.to_bits();
     let mut e = ((b >> 52) & 0x7ff) as i64 - 1023;
+    let j = ((b >> 45) & 127) as usize;
     let mut m = f64::from_bits((b & ((1 << 52) - 1)) | (1023 << 52));
-    if m > core::f64::consts::SQRT_2 {
+    if j >= 53 {
         m *= 0.5;
         e += 1;
     }
-    let (c, j) = round_int(m * 32.0);
-    let c = c * (1.0 / 32.0);
-    let lnc = LN_32NDS.get(usize::try_from(j - 23).ok()?).copied()?;
-    let z = (m - c) / (m + c);
-    let w = z * z;
-    let s = w * ((1.0 / 3.0 + w * (1.0 / 5.0)) + w * w * (1.0 / 7.0));
-    let lnm = lnc + (2.0 * z + 2.0 * z * s);
+    let inv = LOG_INV.get(j).copied()?;
+    let neg_ln = LOG_NEG_LN_INV.get(j).copied()?;
+    let r = m * inv - 1.0;
+    let r2 = r * r;
+    let tail =
+        (-0.5 + r * (1.0 / 3.0)) + r2 * ((-0.25 + r * 0.2) + r2 * (-1.0 / 6.0 + r * (1.0 / 7.0)));
+    let lnm = neg_ln + (r + r2 * tail);
     let ef = e as f64;
     let y = ef * LN2_HI + (lnm + ef * LN2_LO);
-    Some((y, pow2_neg(48)))
+    Some((y, pow2_neg(43)))
 }
 
 /// sin x or cos x for |x| < 2^19.
@@ -862,9 +1100,13 @@ mod tests {
                 h = [h[1].clone(), next];
             }
         }
-        for (j, &t) in (23u32..).zip(LN_32NDS.iter()) {
-            let want = Float::with_val(p, Float::with_val(p, j) / 32u32).ln();
-            assert_eq!(t, want.to_f64(), "ln({j}/32)");
+        for (j, (&i, &l)) in LOG_INV.iter().zip(LOG_NEG_LN_INV.iter()).enumerate() {
+            let want = Float::with_val(p, Float::with_val(p, i).ln()).to_f64();
+            assert_eq!(l, -want, "−ln of row {j}");
+            // The row's 1/c lies within 2^−7 of 1/m for every m of the row.
+            let m = 1.0 + (j as f64 + 0.5) / 128.0;
+            let m = if j >= 53 { m / 2.0 } else { m };
+            assert!((m * i - 1.0).abs() < 0.0079, "row {j}");
         }
         let split = |hi: f64, lo: f64, want: Float, bound: i32| {
             let err = Float::with_val(p, Float::with_val(p, want - hi) - lo).abs();
