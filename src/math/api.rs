@@ -9,7 +9,7 @@
 use super::{Binary, Unary, binary_outcome, fast, pown_outcome, rootn_outcome, unary_outcome};
 use crate::float::arith::Outcome;
 use crate::float::{Exact, FloatFormat, Format, Fp};
-use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
+use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, StatusAnd};
 
 impl FloatFormat {
     /// f(a), correctly rounded to nearest, ties to even, with the standard overflow.
@@ -40,9 +40,28 @@ impl FloatFormat {
                 return r;
             }
         }
-        let flags = self.signaling(&[a]);
-        let outcome = quiet(flags, || unary_outcome(f, self.decode(a)));
-        self.finish(outcome, flags, mode, overflow, rng)
+        self.settle(&[a], Round::new(mode, overflow), rng, || {
+            unary_outcome(f, self.decode(a))
+        })
+    }
+
+    /// The outcome of a function at `codes`, rounded once, with the flags. A signaling NaN
+    /// argument gives a quiet NaN and `invalid` (IEEE 754 §6.2), also where a quiet NaN
+    /// would not propagate (pow(NaN, 0) = 1, hypot(∞, NaN) = ∞).
+    fn settle<R: RandomBits + ?Sized>(
+        &self,
+        codes: &[u64],
+        how: Round,
+        rng: &mut R,
+        outcome: impl FnOnce() -> Outcome,
+    ) -> StatusAnd<u64> {
+        let flags = self.signaling(codes);
+        let outcome = if flags.is_ok() {
+            outcome()
+        } else {
+            Outcome::Invalid
+        };
+        self.finish(outcome, flags, how.mode, how.overflow, rng)
     }
 
     /// The binary64 fast path of a deterministic mode (see `fast.rs`): the value's
@@ -93,10 +112,9 @@ impl FloatFormat {
         how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
-        let Round { mode, overflow } = how.into();
-        let flags = self.signaling(&[a, b]);
-        let outcome = quiet(flags, || binary_outcome(f, self.decode(a), self.decode(b)));
-        self.finish(outcome, flags, mode, overflow, rng)
+        self.settle(&[a, b], how.into(), rng, || {
+            binary_outcome(f, self.decode(a), self.decode(b))
+        })
     }
 
     /// a^n for an integer n, correctly rounded to nearest, ties to even.
@@ -112,10 +130,7 @@ impl FloatFormat {
         how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
-        let Round { mode, overflow } = how.into();
-        let flags = self.signaling(&[a]);
-        let outcome = quiet(flags, || pown_outcome(self.decode(a), n));
-        self.finish(outcome, flags, mode, overflow, rng)
+        self.settle(&[a], how.into(), rng, || pown_outcome(self.decode(a), n))
     }
 
     /// a^(1/n) for an integer n, correctly rounded to nearest, ties to even.
@@ -131,20 +146,7 @@ impl FloatFormat {
         how: impl Into<Round>,
         rng: &mut R,
     ) -> StatusAnd<u64> {
-        let Round { mode, overflow } = how.into();
-        let flags = self.signaling(&[a]);
-        let outcome = quiet(flags, || rootn_outcome(self.decode(a), n));
-        self.finish(outcome, flags, mode, overflow, rng)
-    }
-}
-
-/// A signaling NaN argument gives a quiet NaN and `invalid` (IEEE 754 §6.2), also where
-/// a quiet NaN would not propagate (pow(NaN, 0) = 1, hypot(∞, NaN) = ∞).
-fn quiet(signaling: Status, f: impl FnOnce() -> Outcome) -> Outcome {
-    if signaling.is_ok() {
-        f()
-    } else {
-        Outcome::Invalid
+        self.settle(&[a], how.into(), rng, || rootn_outcome(self.decode(a), n))
     }
 }
 
