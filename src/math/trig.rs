@@ -300,15 +300,32 @@ fn sin_series<const N: usize>(t: &Iv<N>) -> Iv<N> {
     if m.is_zero() {
         return *t;
     }
+    alternating(t, t, Mp::<N>::BITS + 8 - m.lead(), |i| {
+        (2 * i) * (2 * i + 1)
+    })
+}
+
+/// cos t = Σ (−1)^i t^(2i)/(2i)! for 0 ≤ t ≤ 1, with its tail.
+fn cos_series<const N: usize>(t: &Iv<N>) -> Iv<N> {
+    alternating(&Iv::int(1), t, Mp::<N>::BITS + 8, |i| (2 * i - 1) * (2 * i))
+}
+
+/// Σ (−1)^i a_i with a_0 = `first` and a_i = a_(i−1) · t²/d(i), summed until a term falls
+/// below 2^−eps. For 0 ≤ t ≤ 1 and the divisors of sin and cos (≥ 2 · 3), the terms fall
+/// by a factor of 6 or more, so the rest is at most 2|term|.
+fn alternating<const N: usize>(
+    first: &Iv<N>,
+    t: &Iv<N>,
+    eps: i64,
+    d: impl Fn(i64) -> i64,
+) -> Iv<N> {
     let w = t.sqr();
-    let eps = Mp::<N>::BITS + 8 - m.lead();
-    let mut sum = *t;
-    let mut term = *t;
+    let mut sum = *first;
+    let mut term = *first;
     for i in 1..10_000i64 {
-        term = term.mul(&w).div_int((2 * i) * (2 * i + 1));
+        term = term.mul(&w).div_int(d(i));
         let m = term.mag();
         if m.is_zero() || m.lead() < -eps {
-            // The terms fall by a factor of 6 or more: the rest is at most 2|term|.
             return sum.widen(&m.scale(1));
         }
         sum = if i % 2 == 1 {
@@ -318,27 +335,6 @@ fn sin_series<const N: usize>(t: &Iv<N>) -> Iv<N> {
         };
     }
     // Not reached (the terms fall below 2^−eps long before), but an enclosure anyway.
-    Iv::new(Mp::from_i64(-1), Mp::from_i64(1))
-}
-
-/// cos t = Σ (−1)^i t^(2i)/(2i)! for 0 ≤ t ≤ 1, with its tail.
-fn cos_series<const N: usize>(t: &Iv<N>) -> Iv<N> {
-    let w = t.sqr();
-    let eps = Mp::<N>::BITS + 8;
-    let mut sum = Iv::int(1);
-    let mut term = Iv::int(1);
-    for i in 1..10_000i64 {
-        term = term.mul(&w).div_int((2 * i - 1) * (2 * i));
-        let m = term.mag();
-        if m.is_zero() || m.lead() < -eps {
-            return sum.widen(&m.scale(1));
-        }
-        sum = if i % 2 == 1 {
-            sum.sub(&term)
-        } else {
-            sum.add(&term)
-        };
-    }
     Iv::new(Mp::from_i64(-1), Mp::from_i64(1))
 }
 
