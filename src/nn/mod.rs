@@ -1,0 +1,28 @@
+//! Quantized-transformer kernels: golden models of fixed-point HLS kernels, bit for bit.
+//!
+//! Each kernel computes what its C++ twin in `hls/include/lowprec/nn/` computes: exact
+//! integer arithmetic where C++ computes in full-precision result types, and one
+//! fixed-point cast ([`Requant`]) wherever C++ assigns to a typed variable. Types are
+//! values ([`FixedFormat`](crate::fixed::FixedFormat)) in a kernel's configuration, so
+//! one configuration serves typed code and types chosen at run time; the slices a kernel
+//! reads and writes are raw integers (`i64`) or typed values ([`Fx`](crate::fixed::Fx)),
+//! through [`Element`].
+//!
+//! The module is `no_std` and allocates nothing: outputs, scratch space and lookup tables
+//! are the caller's slices. Every shape, type or table problem is an [`NnError`].
+//!
+//! | file | holds |
+//! |---|---|
+//! | `element.rs` | [`Element`]: raw integers and typed values as kernel inputs and outputs |
+//! | `requant.rs` | [`Requant`]: the one cast step of every kernel, planned once |
+//! | `error.rs` | [`NnError`] |
+
+mod element;
+mod error;
+mod requant;
+
+pub use element::Element;
+pub(crate) use element::{check_element, check_format};
+pub use error::NnError;
+pub(crate) use error::check_len;
+pub use requant::Requant;
