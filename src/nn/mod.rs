@@ -16,9 +16,11 @@
 //! | `element.rs` | [`Element`]: raw integers and typed values as kernel inputs and outputs |
 //! | `requant.rs` | [`Requant`]: the one cast step of every kernel, planned once |
 //! | `error.rs` | [`NnError`] |
+//! | `hls4ml/` | [`hls4ml`]: golden models of hls4ml 1.3.0's own kernels |
 
 mod element;
 mod error;
+pub mod hls4ml;
 mod requant;
 
 pub use element::Element;
