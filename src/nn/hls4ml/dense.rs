@@ -99,7 +99,7 @@ impl DenseParams {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Order {
     /// i = 0 … n_in − 1.
-    InOrder,
+    Sequential,
     /// `rf_leq_nin`: for ir < rf, i = ir + rf·j.
     Strided { rf: usize },
     /// `rf_gt_nin`: by weight index modulo rf.
@@ -165,7 +165,7 @@ impl<'a, W: Element, B: Element> Dense<'a, W, B> {
         check_all("a weight lies outside weight_t", &p.weight, weights)?;
         check_all("a bias lies outside bias_t", &p.bias, biases)?;
         let order = match p.strategy {
-            Strategy::Latency => Order::InOrder,
+            Strategy::Latency => Order::Sequential,
             Strategy::Resource { reuse_factor: rf } => {
                 if rf == 0 {
                     return Err(NnError::Config("reuse_factor must be at least 1"));
@@ -190,7 +190,7 @@ impl<'a, W: Element, B: Element> Dense<'a, W, B> {
                     // With both, n_in % rf == 0.
                     Order::Strided { rf }
                 } else if rf % p.n_in == 0 {
-                    Order::InOrder
+                    Order::Sequential
                 } else {
                     Order::Modular { rf }
                 }
@@ -238,7 +238,7 @@ impl<'a, W: Element, B: Element> Dense<'a, W, B> {
                 acc = i128::from(self.sum.apply(acc + m));
             };
             match self.order {
-                Order::InOrder => (0..n_in).for_each(&mut step),
+                Order::Sequential => (0..n_in).for_each(&mut step),
                 Order::Strided { rf } => {
                     for ir in 0..rf {
                         (ir..n_in).step_by(rf).for_each(&mut step);

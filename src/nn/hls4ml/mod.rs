@@ -15,7 +15,7 @@
 //! Each configuration is a value ([`DenseParams`], [`SoftmaxParams`], [`LayerNormParams`])
 //! whose fields are the members of the `config` struct that hls4ml's code generator writes
 //! (`backends/vivado/passes/core_templates.py`), with types as
-//! [`FixedFormat`](crate::fixed::FixedFormat)s; `with_converter_defaults` builds the
+//! [`FixedFormat`]s; `with_converter_defaults` builds the
 //! configuration the converter writes when the user sets nothing.
 //!
 //! ## Lookup tables
@@ -27,13 +27,18 @@
 //! involved as follows:
 //!
 //! - `sqrtf` is correctly rounded (IEEE 754 requires it);
-//! - `expf` is not correctly rounded in glibc. Its manual lists a known maximum error of
-//!   1 ulp on x86-64 (the implementation since glibc 2.27 claims 0.502 ulp). The table
-//!   entry is the table type's cast of the exact e^x, and the model proves, entry by
-//!   entry, that every binary32 number within 1 ulp of e^x (the two neighbours of e^x and
-//!   the next one on each side) casts to the same entry; otherwise
-//!   [`NnError::TableMargin`] names the entry. e^0 = 1 is exact in every libm (C11
-//!   Annex F), so x = 0 needs no margin;
+//! - `expf` is not correctly rounded in glibc. Its implementation (glibc ≥ 2.27, from
+//!   Arm's optimized-routines) documents an error of 0.502 ulp: the result is the nearest
+//!   binary32 number to a binary64 approximation of relative error below 1.69 · 2^−34.
+//!   The table entry is the table type's cast of the exact e^x, and the model proves,
+//!   entry by entry, that every binary32 number within (1/2 + 1/32) ulp of e^x — fifteen
+//!   times the documented excess over half an ulp — casts to the same entry; otherwise
+//!   [`NnError::TableMargin`] names the entry. (A bound of a whole ulp, the "known
+//!   maximum error" style of glibc's manual, would refuse hls4ml's own legacy softmax
+//!   table: its `ap_fixed<18,8>` truncates, and e^x lies within an ulp above a multiple
+//!   of 2^−10 for some of its 1024 entries.) Outside binary32's normal range every number
+//!   within 1 ulp is considered. e^0 = 1 is exact in every libm (C11 Annex F), so x = 0
+//!   needs no margin;
 //! - `pow(10, -e)` (binary64, then rounded to binary32 for LayerNorm's ε) is proven the
 //!   same way: every binary64 number within 1 ulp of the exact 10^−e rounds to the same
 //!   binary32 number (checked for every e the configuration may use; glibc's `pow` claims

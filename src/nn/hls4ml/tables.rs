@@ -5,6 +5,8 @@
 //! operation is lowprec's correctly rounded one, ties to even: the IEEE operation the
 //! compiled C++ performs, on every host.
 
+use core::cmp::Ordering;
+
 use crate::fixed::FixedFormat;
 use crate::float::{Exact, FloatFormat};
 use crate::math::{Unary, pown, unary};
@@ -82,6 +84,53 @@ fn within_one_ulp(fmt: &FloatFormat, v: Exact) -> [u64; 4] {
     [pred(fmt, down), down, up, succ(fmt, up)]
 }
 
+/// binary32's exponent range with five more significand bits: its grid in a binade of
+/// binary32 is 1/32 of binary32's ulp.
+const F32X32: FloatFormat = match FloatFormat::ieee(8, 28) {
+    Ok(f) => f,
+    Err(_) => panic!("invalid built-in format"),
+};
+
+/// The binary32 numbers `expf` may return for the positive exact value `v` = e^x: those
+/// within (1/2 + 1/32) ulp of `v` (fifteen times the excess over 1/2 ulp of the error
+/// glibc's `expf` documents, 0.502 ulp). Outside binary32's normal range, every number
+/// within 1 ulp. Returns the candidates and their count.
+fn expf_candidates(v: Exact) -> ([u64; 4], usize) {
+    let min_normal = F32.decode(0x0080_0000);
+    let max = F32.decode(0x7F7F_FFFF);
+    if v.cmp_value(&min_normal) == Some(Ordering::Less)
+        || v.cmp_value(&max) == Some(Ordering::Greater)
+    {
+        return (within_one_ulp(&F32, v), 4);
+    }
+    let down = F32.round(v, Rounding::TowardNegative, &mut NoRandom).value;
+    let up = F32.round(v, Rounding::TowardPositive, &mut NoRandom).value;
+    let mut out = [round(&F32, v); 4];
+    let mut n = 1;
+    if down != up {
+        // e^x for x != 0 is transcendental, never on the 1/32-ulp grid: it lies within
+        // 1/32 ulp of the midpoint iff the midpoint is one of its grid neighbours.
+        let lo = F32X32
+            .round(v, Rounding::TowardNegative, &mut NoRandom)
+            .value;
+        let hi = F32X32
+            .round(v, Rounding::TowardPositive, &mut NoRandom)
+            .value;
+        let down_x = F32X32.convert_from(&F32, down);
+        let mid = down_x + 16;
+        if mid == lo || mid == hi {
+            out[1] = if out[0] == down { up } else { down };
+            n = 2;
+        }
+        // Just above a power of two, the number below it is half an ulp further away.
+        if down & 0x007F_FFFF == 0 && lo == down_x {
+            out[n] = pred(&F32, down);
+            n += 1;
+        }
+    }
+    (out, n)
+}
+
 /// `table_t(std::exp(float x))` for the binary32 code `x`, proven independent of the
 /// libm's rounding of `expf` (see the module documentation), or
 /// [`NnError::TableMargin`].
@@ -97,9 +146,9 @@ pub(super) fn exp_entry(
         return Ok(fixed_of_float(&F32, F32_ONE, to));
     }
     let e = unary(Unary::Exp, xv).value;
-    let cands = within_one_ulp(&F32, e);
+    let (cands, n) = expf_candidates(e);
     let first = fixed_of_float(&F32, cands[0], to);
-    for c in &cands[1..] {
+    for c in &cands[1..n] {
         if fixed_of_float(&F32, *c, to) != first {
             return Err(NnError::TableMargin { table, index });
         }
