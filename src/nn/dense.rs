@@ -141,6 +141,97 @@ pub struct Dense {
     /// Wide: the alignment shifts of the bias and of the products to `F`.
     bias_shift: u32,
     prod_shift: u32,
+    /// Latency: the step-by-step schedule in `i64`, where the accumulator allows it.
+    steps64: Option<Steps64>,
+}
+
+/// The latency schedule's steps in `i64` arithmetic, for accumulators of at most 62 bits
+/// whose overflow mode is `SAT`, `SAT_SYM`, `SAT_ZERO` or `WRAP` without saturation bits
+/// (the casts that are the identity on every in-range value).
+///
+/// The product cast: with `r = F_x + F_w − F_acc > 0`, rounding `p · 2^−r` is
+/// `⌊(p + c) / 2^r⌋` with a per-mode addend `c = base + [p < 0]·neg + [⌊p/2^r⌋ odd]·odd`
+/// (h = 2^(r−1), u = 2^r − 1):
+///
+/// | mode | base | neg | odd |
+/// |---|---|---|---|
+/// | `TRN` (toward −∞) | 0 | 0 | 0 |
+/// | `TRN_ZERO` | 0 | u | 0 |
+/// | `RND` (ties up) | h | 0 | 0 |
+/// | `RND_ZERO` | h − 1 | 1 | 0 |
+/// | `RND_MIN_INF` (ties down) | h − 1 | 0 | 0 |
+/// | `RND_INF` (ties away) | h | −1 | 0 |
+/// | `RND_CONV` (ties to even) | h − 1 | 0 | 1 |
+/// | `RND_CONV_ODD` (ties to odd) | h | 0 | −1 |
+///
+/// which is the increment rule of [`Requant`] read on the remainder `p mod 2^r` (an
+/// increment happens exactly when the remainder plus `c` carries into bit r). A rounded
+/// value inside `[lo, hi]` is the cast; outside it, the exact product goes through the
+/// planned [`Requant`]. With `r ≤ 0` the product is shifted left, exactly, when it lies
+/// in `[plo, phi]` (the preimage of `[lo, hi]`), else through the [`Requant`]. The sum
+/// `acc + m` of two values within 62 bits is exact in `i64`; inside `[lo, hi]` it is the
+/// cast, outside it goes through the planned [`Requant`]. Every product fits `i64` with
+/// room for the addend because the caller checks `M·L < 2^61`.
+#[derive(Clone, Copy, Debug)]
+struct Steps64 {
+    r: u32,
+    left: u32,
+    base: i64,
+    neg: i64,
+    odd: i64,
+    plo: i64,
+    phi: i64,
+}
+
+impl Steps64 {
+    fn plan(p: &DenseParams, lo: i64, hi: i64) -> Option<Steps64> {
+        use crate::fixed::Quantization as Q;
+        let a = &p.accum;
+        let overflow_ok = match a.overflow() {
+            OverflowMode::Sat | OverflowMode::SatSym | OverflowMode::SatZero => true,
+            OverflowMode::Wrap => a.sat_bits() == 0,
+            OverflowMode::WrapSm => false,
+        };
+        let r = i64::from(p.input.frac_bits()) + i64::from(p.weight.frac_bits())
+            - i64::from(a.frac_bits());
+        if !overflow_ok || a.width() > 62 || !(-62..=60).contains(&r) {
+            return None;
+        }
+        if r <= 0 {
+            let left = (-r) as u32;
+            // p << left ∈ [lo, hi] ⟺ p ∈ [⌈lo / 2^left⌉, ⌊hi / 2^left⌋].
+            return Some(Steps64 {
+                r: 0,
+                left,
+                base: 0,
+                neg: 0,
+                odd: 0,
+                plo: -((-lo) >> left),
+                phi: hi >> left,
+            });
+        }
+        let h = 1i64 << (r - 1);
+        let u = (1i64 << r) - 1;
+        let (base, neg, odd) = match a.quantization() {
+            Q::Trn => (0, 0, 0),
+            Q::TrnZero => (0, u, 0),
+            Q::Rnd => (h, 0, 0),
+            Q::RndZero => (h - 1, 1, 0),
+            Q::RndMinInf => (h - 1, 0, 0),
+            Q::RndInf => (h, -1, 0),
+            Q::RndConv => (h - 1, 0, 1),
+            Q::RndConvOdd => (h, 0, -1),
+        };
+        Some(Steps64 {
+            r: r as u32,
+            left: 0,
+            base,
+            neg,
+            odd,
+            plo: i64::MIN,
+            phi: i64::MAX,
+        })
+    }
 }
 
 /// Input rows per block of [`Dense::run_rows`]: the weight-row bounds are computed once
@@ -192,6 +283,10 @@ impl Dense {
             && p.accum.width() > 1;
         let lo = if sym { -hi } else { p.accum.min_raw() as i64 };
         let fast_shift = (fa >= fp && p.schedule == Schedule::Latency).then(|| (fa - fp) as u32);
+        let steps64 = match p.schedule {
+            Schedule::Latency => Steps64::plan(&p, lo, hi),
+            Schedule::Wide => None,
+        };
         Ok(Dense {
             p,
             to_acc,
@@ -203,6 +298,7 @@ impl Dense {
             hi,
             bias_shift,
             prod_shift,
+            steps64,
         })
     }
 
@@ -255,7 +351,9 @@ impl Dense {
             let xb = &x[row0 * n_in..(row0 + nb) * n_in];
             let ob = &mut out[row0 * n_out..(row0 + nb) * n_out];
             let mut max_x = [u64::MAX; BLOCK];
-            let bounds = self.fast_shift.is_some() || self.p.schedule == Schedule::Wide;
+            let bounds = self.fast_shift.is_some()
+                || self.steps64.is_some()
+                || self.p.schedule == Schedule::Wide;
             if bounds {
                 for (m, xr) in max_x.iter_mut().zip(xb.chunks_exact(n_in)) {
                     *m = max_abs(xr);
@@ -311,7 +409,49 @@ impl Dense {
                 }
             }
         }
+        if let Some(st) = &self.steps64 {
+            if u128::from(m).checked_mul(l).is_some_and(|ml| ml < 1 << 61) {
+                return self.latency_steps64(st, x, w, a0);
+            }
+        }
         self.latency_steps(x, w, a0)
+    }
+
+    /// The latency schedule step by step in `i64` ([`Steps64`]; every |x_i·w_i| < 2^61).
+    #[inline(never)]
+    fn latency_steps64<X: Element, W: Element>(
+        &self,
+        st: &Steps64,
+        x: &[X],
+        w: &[W],
+        a0: i64,
+    ) -> i64 {
+        let (lo, hi) = (self.lo, self.hi);
+        let mut acc = a0;
+        for (xi, wi) in x.iter().zip(w) {
+            let p = xi.to_raw() * wi.to_raw();
+            let m = if st.r > 0 {
+                let floor = p >> st.r;
+                let c = st.base + (st.neg & (p >> 63)) + (st.odd & -(floor & 1));
+                let m = (p + c) >> st.r;
+                if m >= lo && m <= hi {
+                    m
+                } else {
+                    self.prod.apply(i128::from(p))
+                }
+            } else if p >= st.plo && p <= st.phi {
+                p << st.left
+            } else {
+                self.prod.apply(i128::from(p))
+            };
+            let t = acc + m;
+            acc = if t >= lo && t <= hi {
+                t
+            } else {
+                self.step.apply(i128::from(t))
+            };
+        }
+        acc
     }
 
     /// The latency schedule, every step literally.
@@ -489,9 +629,16 @@ mod tests {
         } else {
             FixedParams::ap_ufixed(width, int_bits)
         };
+        // Ties to odd exists in ac_fixed only.
+        let family = if q == Quantization::RndConvOdd {
+            crate::fixed::Family::AcFixed
+        } else {
+            base.family
+        };
         FixedFormat::new(FixedParams {
             quantization: q,
             overflow: o,
+            family,
             ..base
         })
         .unwrap()
@@ -507,10 +654,12 @@ mod tests {
             OverflowMode::Sat,
             OverflowMode::SatSym,
             OverflowMode::SatZero,
+            OverflowMode::WrapSm,
         ];
         let mut fast = 0u64;
         let mut total = 0u64;
-        for case in 0..600 {
+        let mut steps = 0u64;
+        for case in 0..1500 {
             let n_in = [1, 2, 3, 7, 8, 9, 17, 64, 100][rng.below(9) as usize];
             let n_out = 1 + rng.below(4) as usize;
             let rows = 1 + rng.below(70) as usize;
@@ -533,12 +682,13 @@ mod tests {
             let bias = fmt(16, 6, true, Quantization::Trn, OverflowMode::Wrap);
             let fp = input.frac_bits() + weight.frac_bits();
             // Accumulator fraction bits around F_x + F_w: exact products or rounded ones.
-            let fa = fp + rng.below(6) as i32 - 1;
+            let fa = fp + rng.below(9) as i32 - 4;
             let aw = (8 + rng.below(40) as u32).max(2);
-            let q = [Quantization::Trn, Quantization::RndConv, Quantization::Rnd]
-                [rng.below(3) as usize];
-            let o = overflows[rng.below(4) as usize];
-            let accum = fmt(aw, aw as i32 - fa, case % 11 != 0, q, o);
+            let o = overflows[rng.below(5) as usize];
+            // Ties to odd (ac_fixed) has no WRAP_SM (ap_fixed).
+            let q = Quantization::ALL[rng.below(7 + u64::from(o != OverflowMode::WrapSm)) as usize];
+            let signed = case % 11 != 0 || o == OverflowMode::WrapSm;
+            let accum = fmt(aw, aw as i32 - fa, signed, q, o);
             let output = fmt(12, 4, true, Quantization::RndConv, OverflowMode::Sat);
             for schedule in [Schedule::Latency, Schedule::Wide] {
                 let p = DenseParams {
@@ -553,6 +703,7 @@ mod tests {
                     relu: case % 3 == 0,
                 };
                 let d = Dense::new(p).unwrap();
+                steps += u64::from(d.steps64.is_some() && d.fast_shift.is_none());
                 // Narrow magnitudes (bound holds) or full ones (it may fail).
                 let mx = if case % 2 == 0 {
                     1 + rng.below(xw as u64) as u32
@@ -593,7 +744,10 @@ mod tests {
                 }
             }
         }
-        assert!(total > 50_000 && fast > 5_000, "{total} {fast}");
+        assert!(
+            total > 100_000 && fast > 10_000 && steps > 300,
+            "{total} {fast} {steps}"
+        );
     }
 
     /// The wrapping dot products against the exact one at the limits of their bounds.
