@@ -141,17 +141,20 @@ pub struct Dense {
     /// Wide: the alignment shifts of the bias and of the products to `F`.
     bias_shift: u32,
     prod_shift: u32,
-    /// Latency: the step-by-step schedule in `i64`, where the accumulator allows it.
-    steps64: Option<Steps64>,
+    /// Latency: the product cast in `i64`, for the step-by-step schedule in `i64`.
+    steps64: Option<Cast64>,
 }
 
-/// The latency schedule's steps in `i64` arithmetic, for accumulators of at most 62 bits
-/// whose overflow mode is `SAT`, `SAT_SYM`, `SAT_ZERO` or `WRAP` without saturation bits
-/// (the casts that are the identity on every in-range value).
+/// A cast into a fixed-point type in `i64` arithmetic, for values `|p| < 2^61` and target
+/// types of at most 62 bits whose overflow mode is `SAT`, `SAT_SYM`, `SAT_ZERO` or `WRAP`
+/// without saturation bits (the modes under which a cast is the identity on every value
+/// of `[lo, hi]`, with `lo = −hi` under `SAT_SYM`). [`Cast64::apply`] gives the cast when
+/// the rounded value lies in `[lo, hi]` and `None` otherwise, where the caller takes the
+/// planned [`Requant`] of the same exact value.
 ///
-/// The product cast: with `r = F_x + F_w − F_acc > 0`, rounding `p · 2^−r` is
-/// `⌊(p + c) / 2^r⌋` with a per-mode addend `c = base + [p < 0]·neg + [⌊p/2^r⌋ odd]·odd`
-/// (h = 2^(r−1), u = 2^r − 1):
+/// With `r = from_frac − F_to > 0`, rounding `p · 2^−r` is `⌊(p + c) / 2^r⌋` with a
+/// per-mode addend `c = base + [p < 0]·neg + [⌊p/2^r⌋ odd]·odd` (h = 2^(r−1),
+/// u = 2^r − 1):
 ///
 /// | mode | base | neg | odd |
 /// |---|---|---|---|
@@ -165,15 +168,11 @@ pub struct Dense {
 /// | `RND_CONV_ODD` (ties to odd) | h | 0 | −1 |
 ///
 /// which is the increment rule of [`Requant`] read on the remainder `p mod 2^r` (an
-/// increment happens exactly when the remainder plus `c` carries into bit r). A rounded
-/// value inside `[lo, hi]` is the cast; outside it, the exact product goes through the
-/// planned [`Requant`]. With `r ≤ 0` the product is shifted left, exactly, when it lies
-/// in `[plo, phi]` (the preimage of `[lo, hi]`), else through the [`Requant`]. The sum
-/// `acc + m` of two values within 62 bits is exact in `i64`; inside `[lo, hi]` it is the
-/// cast, outside it goes through the planned [`Requant`]. Every product fits `i64` with
-/// room for the addend because the caller checks `M·L < 2^61`.
+/// increment happens exactly when the remainder plus `c` carries into bit r; `|c| ≤ 2^60`
+/// keeps `p + c` within `i64`). With `r ≤ 0` the value is shifted left, exactly, when it
+/// lies in `[plo, phi]`, the preimage of `[lo, hi]`.
 #[derive(Clone, Copy, Debug)]
-struct Steps64 {
+pub(super) struct Cast64 {
     r: u32,
     left: u32,
     base: i64,
@@ -181,26 +180,28 @@ struct Steps64 {
     odd: i64,
     plo: i64,
     phi: i64,
+    lo: i64,
+    hi: i64,
 }
 
-impl Steps64 {
-    fn plan(p: &DenseParams, lo: i64, hi: i64) -> Option<Steps64> {
+impl Cast64 {
+    /// The plan for values with `from_frac` fraction bits into `to`, if the type allows it.
+    pub(super) fn plan(from_frac: i32, to: &FixedFormat) -> Option<Cast64> {
         use crate::fixed::Quantization as Q;
-        let a = &p.accum;
-        let overflow_ok = match a.overflow() {
+        let overflow_ok = match to.overflow() {
             OverflowMode::Sat | OverflowMode::SatSym | OverflowMode::SatZero => true,
-            OverflowMode::Wrap => a.sat_bits() == 0,
+            OverflowMode::Wrap => to.sat_bits() == 0,
             OverflowMode::WrapSm => false,
         };
-        let r = i64::from(p.input.frac_bits()) + i64::from(p.weight.frac_bits())
-            - i64::from(a.frac_bits());
-        if !overflow_ok || a.width() > 62 || !(-62..=60).contains(&r) {
+        let r = i64::from(from_frac) - i64::from(to.frac_bits());
+        if !overflow_ok || to.width() > 62 || !(-62..=60).contains(&r) {
             return None;
         }
+        let (lo, hi) = identity_range(to);
         if r <= 0 {
             let left = (-r) as u32;
             // p << left ∈ [lo, hi] ⟺ p ∈ [⌈lo / 2^left⌉, ⌊hi / 2^left⌋].
-            return Some(Steps64 {
+            return Some(Cast64 {
                 r: 0,
                 left,
                 base: 0,
@@ -208,11 +209,13 @@ impl Steps64 {
                 odd: 0,
                 plo: -((-lo) >> left),
                 phi: hi >> left,
+                lo,
+                hi,
             });
         }
         let h = 1i64 << (r - 1);
         let u = (1i64 << r) - 1;
-        let (base, neg, odd) = match a.quantization() {
+        let (base, neg, odd) = match to.quantization() {
             Q::Trn => (0, 0, 0),
             Q::TrnZero => (0, u, 0),
             Q::Rnd => (h, 0, 0),
@@ -222,7 +225,7 @@ impl Steps64 {
             Q::RndConv => (h - 1, 0, 1),
             Q::RndConvOdd => (h, 0, -1),
         };
-        Some(Steps64 {
+        Some(Cast64 {
             r: r as u32,
             left: 0,
             base,
@@ -230,8 +233,31 @@ impl Steps64 {
             odd,
             plo: i64::MIN,
             phi: i64::MAX,
+            lo,
+            hi,
         })
     }
+
+    /// The cast of `p` (|p| < 2^61) when its result lies in `[lo, hi]`.
+    #[inline(always)]
+    pub(super) fn apply(&self, p: i64) -> Option<i64> {
+        if self.r > 0 {
+            let floor = p >> self.r;
+            let c = self.base + (self.neg & (p >> 63)) + (self.odd & -(floor & 1));
+            let m = (p + c) >> self.r;
+            (m >= self.lo && m <= self.hi).then_some(m)
+        } else {
+            (p >= self.plo && p <= self.phi).then(|| p << self.left)
+        }
+    }
+}
+
+/// The raw range of a type on which its cast is the identity (`SAT_SYM` excludes the most
+/// negative code of a signed type of two or more bits).
+fn identity_range(t: &FixedFormat) -> (i64, i64) {
+    let hi = t.max_raw() as i64;
+    let sym = matches!(t.overflow(), OverflowMode::SatSym) && t.is_signed() && t.width() > 1;
+    (if sym { -hi } else { t.min_raw() as i64 }, hi)
 }
 
 /// Input rows per block of [`Dense::run_rows`]: the weight-row bounds are computed once
@@ -277,14 +303,12 @@ impl Dense {
                 (Requant::new(f, p.accum), bs, ps)
             }
         };
-        let hi = p.accum.max_raw() as i64;
-        let sym = matches!(p.accum.overflow(), OverflowMode::SatSym)
-            && p.accum.is_signed()
-            && p.accum.width() > 1;
-        let lo = if sym { -hi } else { p.accum.min_raw() as i64 };
+        let (lo, hi) = identity_range(&p.accum);
         let fast_shift = (fa >= fp && p.schedule == Schedule::Latency).then(|| (fa - fp) as u32);
         let steps64 = match p.schedule {
-            Schedule::Latency => Steps64::plan(&p, lo, hi),
+            // The sum of two accumulator values stays below 2^61 in magnitude.
+            Schedule::Latency if p.accum.width() <= 60 => Cast64::plan(fp, &p.accum),
+            Schedule::Latency => None,
             Schedule::Wide => None,
         };
         Ok(Dense {
@@ -417,11 +441,13 @@ impl Dense {
         self.latency_steps(x, w, a0)
     }
 
-    /// The latency schedule step by step in `i64` ([`Steps64`]; every |x_i·w_i| < 2^61).
+    /// The latency schedule step by step in `i64` (every |x_i·w_i| < 2^61): the product
+    /// cast by [`Cast64`] and the exact sum of two accumulator values (below 2^60 each),
+    /// each through its planned [`Requant`] when it leaves `[lo, hi]`.
     #[inline(never)]
     fn latency_steps64<X: Element, W: Element>(
         &self,
-        st: &Steps64,
+        st: &Cast64,
         x: &[X],
         w: &[W],
         a0: i64,
@@ -430,19 +456,9 @@ impl Dense {
         let mut acc = a0;
         for (xi, wi) in x.iter().zip(w) {
             let p = xi.to_raw() * wi.to_raw();
-            let m = if st.r > 0 {
-                let floor = p >> st.r;
-                let c = st.base + (st.neg & (p >> 63)) + (st.odd & -(floor & 1));
-                let m = (p + c) >> st.r;
-                if m >= lo && m <= hi {
-                    m
-                } else {
-                    self.prod.apply(i128::from(p))
-                }
-            } else if p >= st.plo && p <= st.phi {
-                p << st.left
-            } else {
-                self.prod.apply(i128::from(p))
+            let m = match st.apply(p) {
+                Some(m) => m,
+                None => self.prod.apply(i128::from(p)),
             };
             let t = acc + m;
             acc = if t >= lo && t <= hi {

@@ -26,6 +26,7 @@
 
 use crate::fixed::FixedFormat;
 
+use super::dense::Cast64;
 use super::{Element, NnError, Requant, check_element, check_format, check_len};
 
 /// The types of a [`Residual`] add.
@@ -46,6 +47,7 @@ pub struct Residual {
     a_shift: u32,
     b_shift: u32,
     cast: Requant,
+    fast: Option<Cast64>,
 }
 
 impl Residual {
@@ -67,6 +69,7 @@ impl Residual {
             a_shift: (f - fa) as u32,
             b_shift: (f - fb) as u32,
             cast: Requant::new(f as i32, p.output),
+            fast: Cast64::plan(f as i32, &p.output),
         })
     }
 
@@ -90,7 +93,12 @@ impl Residual {
         for ((o, x), y) in out.iter_mut().zip(a).zip(b) {
             let s =
                 (i128::from(x.to_raw()) << self.a_shift) + (i128::from(y.to_raw()) << self.b_shift);
-            *o = Y::from_raw(self.cast.apply(s));
+            // The i64 cast where it applies (see `Cast64`), else the planned one.
+            let fast = match &self.fast {
+                Some(c) if s.unsigned_abs() < 1 << 61 => c.apply(s as i64),
+                _ => None,
+            };
+            *o = Y::from_raw(fast.unwrap_or_else(|| self.cast.apply(s)));
         }
         Ok(())
     }
