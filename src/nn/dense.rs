@@ -46,7 +46,10 @@
 //! `[lo, hi]` (its cast is the identity) and, by induction, every partial sum is
 //! `a₀ + Σ_{i<k} q_i ∈ [a₀ − B, a₀ + B] ⊆ [lo, hi]` (its cast is the identity too), so
 //! `acc = a₀ + 2^s·D`. (An unsigned accumulator has `lo = 0` and passes only when
-//! `B = 0`.) Otherwise the kernel takes every step literally.
+//! `B = 0`.) Otherwise the kernel takes every step: in `i64` when the accumulator has at
+//! most 60 bits, a cast mode whose in-range values cast to themselves, and `M·L < 2^61`
+//! (each product rounded by a per-mode addend, `Cast64`; a product or partial sum that
+//! leaves the range goes through its planned [`Requant`]), else literally in `i128`.
 //!
 //! *Wide.* The exact sum is `b·2^(F − F_b) + D·2^(F − F_x − F_w)` with
 //! `F = max(F_x + F_w, F_b)`.
