@@ -16,15 +16,21 @@
 //! | `element.rs` | [`Element`]: raw integers and typed values as kernel inputs and outputs |
 //! | `requant.rs` | [`Requant`]: the one cast step of every kernel, planned once |
 //! | `error.rs` | [`NnError`] |
+//! | `dense.rs` | [`Dense`]: the dense layer (latency and wide schedules, bias, ReLU) |
+//! | `residual.rs` | [`Residual`]: the residual add |
 //! | `hls4ml/` | [`hls4ml`]: golden models of hls4ml 1.3.0's own kernels |
 
+pub mod dense;
 mod element;
 mod error;
 pub mod hls4ml;
 mod requant;
+pub mod residual;
 
+pub use dense::{Dense, DenseParams, Schedule};
 pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
 pub use requant::Requant;
+pub use residual::{Residual, ResidualParams};

@@ -1,0 +1,187 @@
+//! The `nn` golden models at MiniLM size (all-MiniLM-L6-v2: sequence 64, hidden 384, FFN
+//! 1536), for the side-by-side comparison with the same kernels in C simulation
+//! (`hls/tb/nn_bench.cpp`, g++ -O2 with `ap_fixed`), which `scripts/bench-nn.sh` runs.
+//!
+//! Kernels (each over the 64 tokens of a sequence, raw `i64` values; both programs
+//! generate the same inputs and print the same checksum, the sum of the raw outputs):
+//! - `dense_384x384`, `dense_384x1536`, `dense_1536x384`: `ap_fixed<16,6>` activations,
+//!   `ap_fixed<8,2>` weights and bias `ap_fixed<16,6>`, latency schedule into an
+//!   `ap_fixed<32,12>` accumulator (every product exact: the integer fast path), output
+//!   `ap_fixed<16,6,AP_RND_CONV,AP_SAT>`;
+//! - `dense_384x384_rounded`: the same with an `ap_fixed<24,10,AP_RND_CONV,AP_SAT>`
+//!   accumulator, which rounds every product (the literal step-by-step path);
+//! - `residual_384`: `ap_fixed<16,6>` + `ap_fixed<16,6>` into
+//!   `ap_fixed<16,6,AP_RND_CONV,AP_SAT>`.
+//!
+//! With `LOWPREC_NN_SUMMARY=1` the bench skips Criterion and prints one line per kernel:
+//! `name median-ns-per-call work-items checksum` (work items: multiply-accumulates, or
+//! elements). To add a kernel, add it here and in `nn_bench.cpp` under the same name.
+
+use std::time::Instant;
+
+use criterion::{Criterion, black_box, criterion_group};
+use lowprec::fixed::FixedFormat;
+use lowprec::nn::{Dense, DenseParams, Residual, ResidualParams, Schedule};
+
+const SEQ: usize = 64;
+
+fn ty(s: &str) -> FixedFormat {
+    s.parse().expect("a valid type")
+}
+
+/// A hash of (a, b, seed), the same in `nn_bench.cpp`.
+fn hash(a: usize, b: usize, seed: u64) -> u64 {
+    let mut h = ((a as u64).wrapping_mul(1_000_003) ^ (b as u64) ^ (seed << 40))
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^= h >> 29;
+    h = h.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 32)
+}
+
+/// The inputs both programs generate: activations in ±4 (raw ±4096 of
+/// `ap_fixed<16,6>`), weights in ±0.5 (raw ±32 of `ap_fixed<8,2>`), biases in ±0.5.
+fn act(r: usize, i: usize) -> i64 {
+    (hash(r, i, 1) % 8192) as i64 - 4096
+}
+fn weight(j: usize, i: usize) -> i64 {
+    (hash(j, i, 2) % 64) as i64 - 32
+}
+fn bias(j: usize) -> i64 {
+    (hash(j, 0, 3) % 1024) as i64 - 512
+}
+
+struct DenseCase {
+    name: &'static str,
+    dense: Dense,
+    x: Vec<i64>,
+    w: Vec<i64>,
+    b: Vec<i64>,
+}
+
+fn dense_case(name: &'static str, n_in: usize, n_out: usize, accum: &str) -> DenseCase {
+    let dense = Dense::new(DenseParams {
+        n_in,
+        n_out,
+        input: ty("ap_fixed<16,6>"),
+        weight: ty("ap_fixed<8,2>"),
+        bias: ty("ap_fixed<16,6>"),
+        accum: ty(accum),
+        output: ty("ap_fixed<16,6,AP_RND_CONV,AP_SAT>"),
+        schedule: Schedule::Latency,
+        relu: false,
+    })
+    .expect("a valid configuration");
+    DenseCase {
+        name,
+        dense,
+        x: (0..SEQ * n_in).map(|t| act(t / n_in, t % n_in)).collect(),
+        w: (0..n_out * n_in)
+            .map(|t| weight(t / n_in, t % n_in))
+            .collect(),
+        b: (0..n_out).map(bias).collect(),
+    }
+}
+
+fn dense_cases() -> Vec<DenseCase> {
+    let acc = "ap_fixed<32,12>";
+    vec![
+        dense_case("dense_384x384", 384, 384, acc),
+        dense_case("dense_384x1536", 384, 1536, acc),
+        dense_case("dense_1536x384", 1536, 384, acc),
+        dense_case(
+            "dense_384x384_rounded",
+            384,
+            384,
+            "ap_fixed<24,10,AP_RND_CONV,AP_SAT>",
+        ),
+    ]
+}
+
+impl DenseCase {
+    fn run(&self, y: &mut [i64]) {
+        self.dense
+            .run_rows(SEQ, black_box(&self.x), &self.w, &self.b, y)
+            .expect("valid shapes");
+    }
+    fn out(&self) -> Vec<i64> {
+        vec![0; SEQ * self.dense.params().n_out]
+    }
+    fn macs(&self) -> usize {
+        SEQ * self.dense.params().n_in * self.dense.params().n_out
+    }
+}
+
+struct ResidualCase {
+    r: Residual,
+    a: Vec<i64>,
+    b: Vec<i64>,
+}
+
+fn residual_case() -> ResidualCase {
+    let t = ty("ap_fixed<16,6>");
+    ResidualCase {
+        r: Residual::new(ResidualParams {
+            a: t,
+            b: t,
+            output: ty("ap_fixed<16,6,AP_RND_CONV,AP_SAT>"),
+        })
+        .expect("valid types"),
+        a: (0..SEQ * 384).map(|t| act(t / 384, t % 384) * 4).collect(),
+        b: (0..SEQ * 384).map(|t| act(t % 384, t / 384) * 4).collect(),
+    }
+}
+
+fn median_ns(runs: usize, mut f: impl FnMut()) -> f64 {
+    f();
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let s = Instant::now();
+            f();
+            s.elapsed().as_nanos() as f64
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn summary() {
+    for c in dense_cases() {
+        let mut y = c.out();
+        let ns = median_ns(15, || c.run(&mut y));
+        let sum: i64 = y.iter().sum();
+        println!("{} {ns:.0} {} {sum}", c.name, c.macs());
+    }
+    let r = residual_case();
+    let mut y = vec![0i64; SEQ * 384];
+    let ns = median_ns(101, || {
+        r.r.run(black_box(&r.a), &r.b, &mut y).expect("shapes")
+    });
+    let sum: i64 = y.iter().sum();
+    println!("residual_384 {ns:.0} {} {sum}", SEQ * 384);
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("nn");
+    g.sample_size(10);
+    for case in dense_cases() {
+        let mut y = case.out();
+        g.bench_function(case.name, |bch| bch.iter(|| case.run(&mut y)));
+    }
+    let r = residual_case();
+    let mut y = vec![0i64; SEQ * 384];
+    g.bench_function("residual_384", |bch| {
+        bch.iter(|| r.r.run(black_box(&r.a), &r.b, &mut y).expect("shapes"))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+
+fn main() {
+    if std::env::var_os("LOWPREC_NN_SUMMARY").is_some() {
+        summary();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -1,0 +1,119 @@
+// The nn kernels of benches/nn.rs in C simulation: the HLS kernels of
+// hls/include/lowprec/nn/ compiled by g++ -O2 with the real ap_fixed headers, on the same
+// inputs (the same hash) at MiniLM size (64 tokens, hidden 384, FFN 1536).
+//
+// Prints one line per kernel: "name median-ns-per-call work-items checksum" (the checksum
+// is the sum of the raw outputs, as the Rust bench prints it), so that
+// scripts/bench-nn.sh can put both side by side. To add a kernel, add it here and in
+// benches/nn.rs under the same name.
+//
+// Compile: g++ -O2 -std=c++17 -I$H/ap_types -I$H -Ihls/include hls/tb/nn_bench.cpp
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <vector>
+
+#include "lowprec/nn/dense.h"
+#include "lowprec/nn/residual.h"
+
+using namespace lowprec::nn;
+
+static const int SEQ = 64;
+
+static uint64_t hash(uint64_t a, uint64_t b, uint64_t seed) {
+    uint64_t h = ((a * 1000003ULL) ^ b ^ (seed << 40)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 32);
+}
+static long long act(int r, int i) { return (long long)(hash(r, i, 1) % 8192) - 4096; }
+static long long weight(int j, int i) { return (long long)(hash(j, i, 2) % 64) - 32; }
+static long long bias(int j) { return (long long)(hash(j, 0, 3) % 1024) - 512; }
+
+template <class T>
+long long raw(const T& v) {
+    unsigned long long bits = v.V.to_uint64() & ((1ULL << T::width) - 1);
+    if ((bits >> (T::width - 1)) & 1) bits |= ~0ULL << T::width;  // all types here are signed
+    return (long long)bits;
+}
+
+template <class F>
+double median_ns(int runs, F f) {
+    f();
+    std::vector<double> t;
+    for (int r = 0; r < runs; r++) {
+        auto s = std::chrono::steady_clock::now();
+        f();
+        auto e = std::chrono::steady_clock::now();
+        t.push_back(std::chrono::duration<double, std::nano>(e - s).count());
+    }
+    std::sort(t.begin(), t.end());
+    return t[t.size() / 2];
+}
+
+template <unsigned NI, unsigned NO, class ACC>
+struct bench_dense {
+    typedef ap_fixed<16, 6> in_t;
+    typedef ap_fixed<8, 2> weight_t;
+    typedef ap_fixed<16, 6> bias_t;
+    typedef ACC accum_t;
+    typedef ap_fixed<16, 6, AP_RND_CONV, AP_SAT> out_t;
+    static const unsigned N_IN = NI, N_OUT = NO;
+    static const int SCHEDULE = DENSE_LATENCY;
+    static const bool RELU = false;
+};
+
+template <class C>
+void time_dense(const char* name, int runs) {
+    std::vector<typename C::in_t> x(SEQ * C::N_IN);
+    std::vector<typename C::weight_t> w(C::N_OUT * C::N_IN);
+    std::vector<typename C::bias_t> b(C::N_OUT);
+    std::vector<typename C::out_t> y(SEQ * C::N_OUT);
+    for (int r = 0; r < SEQ; r++)
+        for (unsigned i = 0; i < C::N_IN; i++) x[r * C::N_IN + i].setBits(act(r, i));
+    for (unsigned j = 0; j < C::N_OUT; j++)
+        for (unsigned i = 0; i < C::N_IN; i++) w[j * C::N_IN + i].setBits(weight(j, i));
+    for (unsigned j = 0; j < C::N_OUT; j++) b[j].setBits(bias(j));
+    double ns = median_ns(runs, [&] {
+        for (int r = 0; r < SEQ; r++) dense<C>(&x[r * C::N_IN], &y[r * C::N_OUT], w.data(), b.data());
+    });
+    long long sum = 0;
+    for (auto& v : y) sum += raw(v);
+    std::printf("%s %.0f %lld %lld\n", name, ns, (long long)SEQ * C::N_IN * C::N_OUT, sum);
+    std::fflush(stdout);
+}
+
+struct bench_residual {
+    typedef ap_fixed<16, 6> a_t;
+    typedef ap_fixed<16, 6> b_t;
+    typedef ap_fixed<16, 6, AP_RND_CONV, AP_SAT> out_t;
+    static const unsigned N = 384;
+};
+
+void time_residual(int runs) {
+    typedef bench_residual C;
+    std::vector<C::a_t> a(SEQ * C::N);
+    std::vector<C::b_t> b(SEQ * C::N);
+    std::vector<C::out_t> y(SEQ * C::N);
+    for (int t = 0; t < SEQ * (int)C::N; t++) {
+        a[t].setBits(act(t / C::N, t % C::N) * 4);
+        b[t].setBits(act(t % C::N, t / C::N) * 4);
+    }
+    double ns = median_ns(runs, [&] {
+        for (int r = 0; r < SEQ; r++) residual_add<C>(&a[r * C::N], &b[r * C::N], &y[r * C::N]);
+    });
+    long long sum = 0;
+    for (auto& v : y) sum += raw(v);
+    std::printf("residual_384 %.0f %d %lld\n", ns, SEQ * C::N, sum);
+}
+
+int main() {
+    typedef ap_fixed<32, 12> acc;
+    time_dense<bench_dense<384, 384, acc> >("dense_384x384", 5);
+    time_dense<bench_dense<384, 1536, acc> >("dense_384x1536", 3);
+    time_dense<bench_dense<1536, 384, acc> >("dense_1536x384", 3);
+    time_dense<bench_dense<384, 384, ap_fixed<24, 10, AP_RND_CONV, AP_SAT> > >("dense_384x384_rounded", 5);
+    time_residual(21);
+    return 0;
+}
