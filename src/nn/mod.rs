@@ -16,13 +16,19 @@
 //! | `element.rs` | [`Element`]: raw integers and typed values as kernel inputs and outputs |
 //! | `requant.rs` | [`Requant`]: the one cast step of every kernel, planned once |
 //! | `error.rs` | [`NnError`] |
+//! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
+//! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
 
 mod element;
 mod error;
 mod requant;
+mod softmax;
+mod table;
 
 pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
 pub use requant::Requant;
+pub use softmax::{Softmax, SoftmaxKernel, SoftmaxParams};
+pub use table::check_cpp_name;
