@@ -472,3 +472,378 @@ fn softmax_accuracy() {
         }
     }
 }
+
+// ----------------------------------------------------------------------------------
+// Layer norm
+// ----------------------------------------------------------------------------------
+
+use lowprec::nn::{LayerNorm, LayerNormParams};
+
+/// Types of a layer-norm configuration, in the order of [`LayerNormParams`]'s fields:
+/// input, output, accum, dim_recip, mean, sq_accum, var, epsilon type, rsqrt table,
+/// norm, scale, bias.
+fn ln(dim: usize, t: [&str; 12], epsilon: &str, rsqrt_index_bits: u32) -> LayerNorm {
+    LayerNorm::new(LayerNormParams {
+        dim,
+        input: fmt(t[0]),
+        output: fmt(t[1]),
+        accum: fmt(t[2]),
+        dim_recip: fmt(t[3]),
+        mean: fmt(t[4]),
+        sq_accum: fmt(t[5]),
+        var: fmt(t[6]),
+        epsilon: epsilon.parse().unwrap(),
+        epsilon_type: fmt(t[7]),
+        rsqrt_table: fmt(t[8]),
+        rsqrt_index_bits,
+        norm: fmt(t[9]),
+        scale: fmt(t[10]),
+        bias: fmt(t[11]),
+    })
+    .expect("layer norm configuration")
+}
+
+/// The layer-norm configurations: MiniLM's hidden size 384 (variance up to 128, |x| up
+/// to 222) with rounding and with truncating, saturating types, ε = 0 among them; a
+/// wrapping configuration; narrow types; wide types.
+fn layernorm_configs() -> Vec<(&'static str, LayerNorm)> {
+    vec![
+        (
+            "minilm-384",
+            ln(
+                384,
+                [
+                    "ap_fixed<16,9>",
+                    "ap_fixed<16,6,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<32,18>",
+                    "ap_ufixed<18,-8,AP_RND_CONV>",
+                    "ap_fixed<24,9,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<40,26,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<32,16,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<12,-36,AP_RND_CONV>",
+                    "ap_ufixed<18,1,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<24,8,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<16,4,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<16,4,AP_RND_CONV,AP_SAT>",
+                ],
+                "1e-12",
+                10,
+            ),
+        ),
+        (
+            "minilm-384-trn",
+            ln(
+                384,
+                [
+                    "ap_fixed<18,9,AP_TRN,AP_SAT>",
+                    "ap_fixed<16,5,AP_TRN,AP_SAT>",
+                    "ap_fixed<28,18,AP_TRN,AP_SAT>",
+                    "ap_ufixed<16,-8,AP_TRN>",
+                    "ap_fixed<20,9,AP_TRN,AP_SAT>",
+                    "ap_ufixed<32,26,AP_TRN,AP_SAT>",
+                    "ap_ufixed<24,16,AP_TRN,AP_SAT>",
+                    "ap_ufixed<8,-30>",
+                    "ap_ufixed<16,1,AP_TRN,AP_SAT>",
+                    "ap_fixed<18,6,AP_TRN,AP_SAT>",
+                    "ap_fixed<12,3,AP_TRN,AP_SAT>",
+                    "ap_fixed<12,3,AP_TRN,AP_SAT>",
+                ],
+                "0",
+                8,
+            ),
+        ),
+        (
+            "wrap-64",
+            ln(
+                64,
+                [
+                    "ap_fixed<12,6>",
+                    "ap_fixed<12,4>",
+                    "ap_fixed<16,10>",
+                    "ap_ufixed<12,-5,AP_RND>",
+                    "ap_fixed<14,6,AP_RND>",
+                    "ap_ufixed<20,14>",
+                    "ap_ufixed<16,10,AP_RND>",
+                    "ap_ufixed<8,-12,AP_RND>",
+                    "ap_ufixed<12,1,AP_RND>",
+                    "ap_fixed<14,5>",
+                    "ap_fixed<10,3>",
+                    "ap_fixed<10,3>",
+                ],
+                "1e-5",
+                6,
+            ),
+        ),
+        (
+            "narrow-32",
+            ln(
+                32,
+                [
+                    "ap_fixed<8,4>",
+                    "ap_fixed<8,3,AP_RND,AP_SAT>",
+                    "ap_fixed<12,9,AP_RND,AP_SAT>",
+                    "ap_ufixed<8,-4,AP_RND>",
+                    "ap_fixed<10,4,AP_RND,AP_SAT>",
+                    "ap_ufixed<14,12,AP_RND,AP_SAT>",
+                    "ap_ufixed<10,7,AP_RND,AP_SAT>",
+                    "ap_ufixed<4,-6,AP_RND>",
+                    "ap_ufixed<8,1,AP_RND,AP_SAT>",
+                    "ap_fixed<10,4,AP_RND,AP_SAT>",
+                    "ap_fixed<8,2,AP_RND,AP_SAT>",
+                    "ap_fixed<8,2,AP_RND,AP_SAT>",
+                ],
+                "1e-3",
+                4,
+            ),
+        ),
+        (
+            "wide-128",
+            ln(
+                128,
+                [
+                    "ap_fixed<32,10>",
+                    "ap_fixed<32,8,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<48,18,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<32,-6,AP_RND_CONV>",
+                    "ap_fixed<40,10,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<56,28,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<48,20,AP_RND_CONV,AP_SAT>",
+                    "ap_ufixed<16,-36,AP_RND_CONV>",
+                    "ap_ufixed<24,1,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<32,8,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<24,4,AP_RND_CONV,AP_SAT>",
+                    "ap_fixed<24,4,AP_RND_CONV,AP_SAT>",
+                ],
+                "1e-12",
+                12,
+            ),
+        ),
+    ]
+}
+
+/// A standard normal sample (Box–Muller).
+fn normal(rng: &mut Rng) -> f64 {
+    let u = rng.unit().max(1e-300);
+    let v = rng.unit();
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+}
+
+/// A layer-norm row of `f`: MiniLM-like (mean in [−3, 3], variance from 4·10⁻⁴ to 128,
+/// outlier dimensions up to |x| = 222), and edge rows.
+fn layernorm_row(f: &FixedFormat, d: usize, rng: &mut Rng) -> Vec<i64> {
+    let (lo, hi) = (f.min_raw() as i64, f.max_raw() as i64);
+    match rng.below(12) {
+        0 => vec![rng.range(lo, hi); d],
+        1 => {
+            let mut v: Vec<i64> = (0..d).map(|_| rng.range(-3, 3)).collect();
+            v[rng.below(d as u64) as usize] =
+                raw_near(f, if rng.below(2) == 0 { 222.0 } else { -222.0 });
+            v
+        }
+        2 => (0..d)
+            .map(|_| if rng.below(2) == 0 { lo } else { hi })
+            .collect(),
+        3 => (0..d).map(|_| rng.range(lo, hi)).collect(),
+        _ => minilm_row(f, d, rng),
+    }
+}
+
+/// A MiniLM-like layer-norm row: mean in [−3, 3], standard deviation from 0.02 to √128
+/// (log-uniform), and in half the rows two outlier dimensions with |x| in [50, 222].
+fn minilm_row(f: &FixedFormat, d: usize, rng: &mut Rng) -> Vec<i64> {
+    let mean = rng.unit() * 6.0 - 3.0;
+    let sd = (rng.unit() * (128f64.sqrt() / 0.02).ln()).exp() * 0.02;
+    let mut v: Vec<i64> = (0..d)
+        .map(|_| raw_near(f, (mean + sd * normal(rng)).clamp(-222.0, 222.0)))
+        .collect();
+    if rng.below(2) == 0 {
+        for _ in 0..2 {
+            let big = 50.0 + rng.unit() * 172.0;
+            v[rng.below(d as u64) as usize] =
+                raw_near(f, if rng.below(2) == 0 { big } else { -big });
+        }
+    }
+    v
+}
+
+/// Scales around 1 and biases around 0 for a configuration.
+fn scale_bias(p: &LayerNormParams, rng: &mut Rng) -> (Vec<i64>, Vec<i64>) {
+    let g = (0..p.dim)
+        .map(|_| {
+            raw_near(
+                &p.scale,
+                0.2 + rng.unit() * 1.6 * if rng.below(8) == 0 { -1.0 } else { 1.0 },
+            )
+        })
+        .collect();
+    let b = (0..p.dim)
+        .map(|_| raw_near(&p.bias, rng.unit() * 2.0 - 1.0))
+        .collect();
+    (g, b)
+}
+
+#[test]
+fn layernorm_bit_exact_in_csim() {
+    let configs = layernorm_configs();
+    let mut header = String::new();
+    let mut list = String::from("#define LP_LAYERNORM_CONFIGS");
+    for (k, (name, l)) in configs.iter().enumerate() {
+        let cname = format!("ln_{}", name.replace('-', "_"));
+        l.write_cpp_config(&mut header, &cname).unwrap();
+        header.push('\n');
+        let _ = write!(list, " X({k}, {cname})");
+    }
+    header.push_str(&list);
+    header.push('\n');
+    let bin = testbench(
+        "nn_layernorm_tb.cpp",
+        "layernorm.h",
+        "nn_layernorm_cfgs.h",
+        &header,
+    );
+    let mut rng = Rng(0x1A7E_4012);
+    let mut input = String::new();
+    let mut expected: Vec<Vec<i64>> = Vec::new();
+    let line = |input: &mut String, v: &[i64]| {
+        for (i, x) in v.iter().enumerate() {
+            let _ = write!(input, "{}{x}", if i == 0 { "" } else { " " });
+        }
+        input.push('\n');
+    };
+    for (k, (_, l)) in configs.iter().enumerate() {
+        let p = *l.params();
+        let mut table = vec![0; l.table_len()];
+        let kern = l.load(&mut table).unwrap();
+        let (g, b) = scale_bias(&p, &mut rng);
+        let _ = writeln!(input, "{k} {ROWS}");
+        line(&mut input, &g);
+        line(&mut input, &b);
+        for _ in 0..ROWS {
+            let x = layernorm_row(&p.input, p.dim, &mut rng);
+            let mut y = vec![0i64; p.dim];
+            kern.run(&x, &g, &b, &mut y).unwrap();
+            line(&mut input, &x);
+            expected.push(y);
+        }
+    }
+    let t0 = std::time::Instant::now();
+    let lines = run_tb(&bin, input);
+    eprintln!("layer norm csim: {:.1} s", t0.elapsed().as_secs_f64());
+    assert_eq!(lines.len(), expected.len(), "rows returned");
+    let mut mismatches = 0;
+    for (r, (line, want)) in lines.iter().zip(&expected).enumerate() {
+        let got = parse_row(line);
+        if &got != want {
+            if mismatches < 3 {
+                eprintln!(
+                    "config {} row {}: C++ {got:?}\n  Rust {want:?}",
+                    configs[r / ROWS].0,
+                    r % ROWS
+                );
+            }
+            mismatches += 1;
+        }
+    }
+    assert_eq!(mismatches, 0, "layer norm mismatches");
+    let nonzero = expected.iter().flatten().filter(|&&v| v != 0).count();
+    assert!(nonzero * 2 > expected.iter().flatten().count(), "{nonzero}");
+}
+
+fn in_range(f: &FixedFormat, v: f64) -> bool {
+    v >= value(f, f.min_raw() as i64) && v <= value(f, f.max_raw() as i64)
+}
+
+/// Layer norm against f64 on MiniLM-range rows: max and mean absolute error per
+/// configuration, and the documented bound on every row on which no type overflows.
+#[test]
+fn layernorm_accuracy() {
+    let mut rng = Rng(0xACC0_1A7E);
+    for (name, l) in layernorm_configs() {
+        let p = *l.params();
+        let mut table = vec![0; l.table_len()];
+        let kern = l.load(&mut table).unwrap();
+        let (g, b) = scale_bias(&p, &mut rng);
+        let gv: Vec<f64> = g.iter().map(|&r| value(&p.scale, r)).collect();
+        let bv: Vec<f64> = b.iter().map(|&r| value(&p.bias, r)).collect();
+        let dim = p.dim as f64;
+        let r = value(&p.dim_recip, l.dim_recip_raw());
+        let dr = (r - 1.0 / dim).abs();
+        let eps = value(&p.epsilon_type, l.epsilon_raw());
+        let (mut max_err, mut sum_err, mut count, mut checked, mut max_var) =
+            (0f64, 0f64, 0usize, 0usize, 0f64);
+        let mut max_excess = f64::MIN;
+        for _ in 0..1_000 {
+            let x = minilm_row(&p.input, p.dim, &mut rng);
+            let mut y = vec![0i64; p.dim];
+            kern.run(&x, &g, &b, &mut y).unwrap();
+            let xv: Vec<f64> = x.iter().map(|&r| value(&p.input, r)).collect();
+            let sum: f64 = xv.iter().sum();
+            let mean = sum / dim;
+            let sq: f64 = xv.iter().map(|v| (v - mean) * (v - mean)).sum();
+            let var = sq / dim;
+            max_var = max_var.max(var);
+            let v = var + eps;
+            let mad = xv.iter().map(|v| (v - mean).abs()).sum::<f64>() / dim;
+            let d_mean = q(&p.mean) + q(&p.accum) + sum.abs() * dr;
+            let d_v = q(&p.var) + q(&p.sq_accum) + sq * dr + 2.0 * d_mean * mad + d_mean * d_mean;
+            let rel =
+                (-(p.rsqrt_index_bits as f64)).exp2() + 2.0 * q(&p.rsqrt_table) + d_v / (2.0 * v);
+            let fits = in_range(&p.accum, sum)
+                && in_range(&p.sq_accum, sq)
+                && in_range(&p.var, var)
+                && in_range(&p.mean, mean);
+            for i in 0..p.dim {
+                // The kernel's n is 0 when v = 0 (ε = 0 and a constant row).
+                let n = if v > 0.0 {
+                    (xv[i] - mean) / v.sqrt()
+                } else {
+                    0.0
+                };
+                let want = n * gv[i] + bv[i];
+                let got = value(&p.output, y[i]);
+                let err = (got - want).abs();
+                count += 1;
+                let n_err = if v > 0.0 {
+                    n.abs() * rel + d_mean / v.sqrt() + q(&p.norm)
+                } else {
+                    0.0
+                };
+                let bound = gv[i].abs() * n_err + q(&p.output);
+                let margin = 1.05 * bound + lsb(&p.output);
+                // The bound is first order: asserted where the variance's error is small
+                // against it (a variance type too coarse for a row is the configuration's
+                // choice, and shows in the reported maximum).
+                if fits
+                    && d_v <= v / 32.0
+                    && in_range(&p.norm, n - 1.05 * n_err - lsb(&p.norm))
+                    && in_range(&p.norm, n + 1.05 * n_err + lsb(&p.norm))
+                    && in_range(&p.output, want - margin)
+                    && in_range(&p.output, want + margin)
+                {
+                    max_excess = max_excess.max(err - 1.05 * bound - 1e-12);
+                    max_err = max_err.max(err);
+                    sum_err += err;
+                    checked += 1;
+                }
+            }
+        }
+        eprintln!(
+            "layer norm {name:15} D {:3}: max error {max_err:.3e}, mean {:.3e} over the {checked} of {count} values that no type saturates (max var {max_var:.1}); bound {}",
+            p.dim,
+            sum_err / checked as f64,
+            if max_excess <= 0.0 {
+                "holds"
+            } else {
+                "EXCEEDED"
+            }
+        );
+        assert!(
+            checked * 20 > count,
+            "{name}: too few values within the types' ranges"
+        );
+        assert!(
+            max_excess <= 0.0,
+            "{name}: error exceeds the bound by {max_excess:e}"
+        );
+    }
+}

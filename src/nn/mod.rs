@@ -17,10 +17,12 @@
 //! | `requant.rs` | [`Requant`]: the one cast step of every kernel, planned once |
 //! | `error.rs` | [`NnError`] |
 //! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
+//! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
 //! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
 
 mod element;
 mod error;
+mod layernorm;
 mod requant;
 mod softmax;
 mod table;
@@ -29,6 +31,7 @@ pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
+pub use layernorm::{LayerNorm, LayerNormKernel, LayerNormParams};
 pub use requant::Requant;
 pub use softmax::{Softmax, SoftmaxKernel, SoftmaxParams};
 pub use table::check_cpp_name;
