@@ -19,18 +19,27 @@
 //! | `dense.rs` | [`Dense`]: the dense layer (latency and wide schedules, bias, ReLU) |
 //! | `residual.rs` | [`Residual`]: the residual add |
 //! | `hls4ml/` | [`hls4ml`]: golden models of hls4ml 1.3.0's own kernels |
+//! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
+//! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
+//! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
 
 pub mod dense;
 mod element;
 mod error;
 pub mod hls4ml;
+pub mod layernorm;
 mod requant;
 pub mod residual;
+pub mod softmax;
+mod table;
 
 pub use dense::{Dense, DenseParams, Schedule};
 pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
+pub use layernorm::{LayerNorm, LayerNormKernel, LayerNormParams};
 pub use requant::Requant;
 pub use residual::{Residual, ResidualParams};
+pub use softmax::{Softmax, SoftmaxKernel, SoftmaxParams};
+pub use table::check_cpp_name;
