@@ -20,6 +20,10 @@ use std::process::ExitCode;
 mod common;
 #[path = "lowprec/fixed.rs"]
 mod fixed;
+#[path = "lowprec/nn.rs"]
+mod nn;
+#[path = "lowprec/nn_hls4ml.rs"]
+mod nn_hls4ml;
 
 use common::{CliError, MAX_NUMBER, MAX_NUMBER_LINE, Opt, Options, flags, run_lines, usage};
 
@@ -222,6 +226,7 @@ enum Command {
         hex: bool,
     },
     Fixed(fixed::FixedCmd),
+    Nn(nn::NnCmd),
 }
 
 /// The settings of `lowprec round`.
@@ -346,6 +351,7 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
             Some("op") => Ok(Command::Help(OP_HELP)),
             Some("formats") => Ok(Command::Help(FORMATS_HELP)),
             Some("fixed") => Ok(Command::Help(fixed::HELP)),
+            Some("nn") => Ok(Command::Help(nn::HELP)),
             Some(other) => Err(usage(format!("no help for unknown command {other:?}"))),
         },
         "round" => parse_round(rest),
@@ -354,6 +360,10 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
         "fixed" => Ok(match fixed::parse(rest)? {
             Some(cmd) => Command::Fixed(cmd),
             None => Command::Help(fixed::HELP),
+        }),
+        "nn" => Ok(match nn::parse(rest)? {
+            Some(cmd) => Command::Nn(cmd),
+            None => Command::Help(nn::HELP),
         }),
         other => Err(usage(format!(
             "unknown command {other:?}: expected round, op, formats, fixed or help"
@@ -806,6 +816,11 @@ fn run(
         }
         Command::Fixed(cmd) => {
             let result = fixed::run(&cmd, input, output);
+            let flushed = output.flush().map_err(write_err);
+            result.and(flushed)
+        }
+        Command::Nn(cmd) => {
+            let result = nn::run(&cmd, input, output);
             let flushed = output.flush().map_err(write_err);
             result.and(flushed)
         }

@@ -94,7 +94,7 @@ use crate::float::Exact;
 use crate::math::{Unary, pown, unary};
 
 use super::table::{self, entry_of, lead};
-use super::{Element, NnError, Requant, check_element, check_format, check_len};
+use super::{Element, NnError, Requant, check_element, check_format, check_len, rnd_sat};
 
 /// The configuration of a layer-norm kernel (see the [module docs](self)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -496,5 +496,83 @@ impl LayerNormKernel<'_> {
             *o = O::from_raw(c.out_q.apply(acc));
         }
         Ok(())
+    }
+}
+
+impl LayerNormParams {
+    /// A configuration for rows of `dim` values of `input` into `output` with scales,
+    /// biases and ε as given, and the intermediate types a design would start from (all
+    /// `AP_RND_CONV`, `AP_SAT`; I_x is the input's integer bits, one more when it is
+    /// unsigned, F_x its fraction bits, c = ⌈log2 dim⌉; a type that would pass 64 bits
+    /// keeps its integer bits and loses fraction bits):
+    ///
+    /// - accumulator `ap_fixed` ⟨I_x + c, F_x⟩: the sum exactly;
+    /// - 1/D: `ap_ufixed<18, 1 − ⌊log2 D⌋>` (17 or 18 significant bits);
+    /// - mean ⟨I_x, F_x + 8⟩; the sum of squares ⟨2(I_x + 1) + c, 2(F_x + 8)⟩ and the
+    ///   variance ⟨2(I_x + 1), 2(F_x + 8)⟩, unsigned;
+    /// - ε in `ap_ufixed` with 12 significant bits (the variance's type when ε = 0);
+    /// - the 1/√μ table: 2^10 entries of `ap_ufixed<18,1>`;
+    /// - normalised values ⟨⌈c/2⌉ + 2, 16⟩ (|x − mean|/σ ≤ √D).
+    ///
+    /// ```
+    /// use lowprec::nn::{LayerNorm, LayerNormParams};
+    /// let f = |s: &str| s.parse::<lowprec::fixed::FixedFormat>().unwrap();
+    /// let p = LayerNormParams::for_types(
+    ///     384, f("ap_fixed<16,9>"), f("ap_fixed<16,6,AP_RND_CONV,AP_SAT>"),
+    ///     f("ap_fixed<16,4>"), f("ap_fixed<16,4>"), "1e-12".parse().unwrap())?;
+    /// assert_eq!(p.var.to_string(), "ap_ufixed<50,20,AP_RND_CONV,AP_SAT>");
+    /// assert!(LayerNorm::new(p).is_ok());
+    /// # Ok::<(), lowprec::nn::NnError>(())
+    /// ```
+    pub fn for_types(
+        dim: usize,
+        input: FixedFormat,
+        output: FixedFormat,
+        scale: FixedFormat,
+        bias: FixedFormat,
+        epsilon: Exact,
+    ) -> Result<LayerNormParams, NnError> {
+        if dim == 0 || dim > 1 << 24 {
+            return Err(NnError::Config("layer norm: dim must lie in 1..=2^24"));
+        }
+        let c = dim.next_power_of_two().trailing_zeros() as i32;
+        let floor_log2 = (usize::BITS - 1 - dim.leading_zeros()) as i32;
+        let ix = input.int_bits() + i32::from(!input.is_signed());
+        let fx = input.frac_bits();
+        // ⟨I, F⟩ with at most 64 bits, dropping fraction bits first.
+        let sized = |signed: bool, int_bits: i32, frac: i32| {
+            let w = (i64::from(int_bits) + i64::from(frac)).clamp(1, 64) as u32;
+            rnd_sat(signed, w, int_bits)
+        };
+        let var = sized(false, 2 * (ix + 1), 2 * (fx + 8))?;
+        let epsilon_type = match epsilon {
+            Exact::Finite(e) if !e.negative => {
+                let top = e.exp + (128 - e.sig.leading_zeros()) as i32;
+                rnd_sat(false, 12, top)?
+            }
+            Exact::Zero { .. } => var,
+            _ => {
+                return Err(NnError::Config(
+                    "layer norm: epsilon must be finite and ≥ 0",
+                ));
+            }
+        };
+        Ok(LayerNormParams {
+            dim,
+            input,
+            output,
+            accum: sized(true, ix + c, fx)?,
+            dim_recip: rnd_sat(false, 18, 1 - floor_log2)?,
+            mean: sized(true, ix, fx + 8)?,
+            sq_accum: sized(false, 2 * (ix + 1) + c, 2 * (fx + 8))?,
+            var,
+            epsilon,
+            epsilon_type,
+            rsqrt_table: rnd_sat(false, 18, 1)?,
+            rsqrt_index_bits: 10,
+            norm: sized(true, (c + 1) / 2 + 2, 16)?,
+            scale,
+            bias,
+        })
     }
 }

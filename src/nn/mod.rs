@@ -43,3 +43,24 @@ pub use requant::Requant;
 pub use residual::{Residual, ResidualParams};
 pub use softmax::{Softmax, SoftmaxKernel, SoftmaxParams};
 pub use table::check_cpp_name;
+
+/// `ap_fixed<W,I,AP_RND_CONV,AP_SAT>` (or `ap_ufixed`): the intermediate types that the
+/// `for_types` constructors pick.
+pub(crate) fn rnd_sat(
+    signed: bool,
+    width: u32,
+    int_bits: i32,
+) -> Result<crate::fixed::FixedFormat, NnError> {
+    use crate::fixed::{FixedFormat, FixedParams, OverflowMode, Quantization};
+    let shape = if signed {
+        FixedParams::ap_fixed(width, int_bits)
+    } else {
+        FixedParams::ap_ufixed(width, int_bits)
+    };
+    FixedFormat::new(FixedParams {
+        quantization: Quantization::RndConv,
+        overflow: OverflowMode::Sat,
+        ..shape
+    })
+    .map_err(|_| NnError::Config("an intermediate type would need more than 64 bits"))
+}

@@ -81,7 +81,7 @@ use crate::float::Exact;
 use crate::math::{Unary, pown, unary};
 
 use super::table::{self, entry_of, lead};
-use super::{Element, NnError, Requant, check_element, check_format, check_len};
+use super::{Element, NnError, Requant, check_element, check_format, check_len, rnd_sat};
 
 /// The configuration of a softmax kernel (see the [module docs](self) for the contract).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -383,5 +383,56 @@ impl SoftmaxKernel<'_> {
             *o = O::from_raw(c.out_q.apply(i128::from(e) * i128::from(inv)));
         }
         Ok(())
+    }
+}
+
+impl SoftmaxParams {
+    /// A configuration for rows of `n` values of `input` into `output`, with the
+    /// intermediate types a design would start from (all `AP_RND_CONV`, `AP_SAT`):
+    ///
+    /// - exp table: 2^10 entries of `ap_ufixed<18,1>` (e^−d ∈ (0, 1], 17 fraction bits),
+    ///   covering d < 2^R_e with R_e = min(4, I_in) — e^−16 < 2^−23 lies below half the
+    ///   entries' LSB, so larger differences would round to 0 anyway;
+    /// - accumulator `ap_ufixed<18 + c, 1 + c>` with c = ⌈log2 n⌉: the sum (≤ n) exactly
+    ///   at the entries' precision;
+    /// - inverse table: 2^10 entries of `ap_ufixed<18,1>`; reciprocal `ap_ufixed<18,1>`
+    ///   (1/sum ∈ (0, 1]).
+    ///
+    /// ```
+    /// use lowprec::nn::{Softmax, SoftmaxParams};
+    /// let p = SoftmaxParams::for_types(128, "ap_fixed<16,6>".parse()?, "ap_ufixed<16,0,AP_RND_CONV,AP_SAT>".parse()?)?;
+    /// assert_eq!(p.accum.to_string(), "ap_ufixed<25,8,AP_RND_CONV,AP_SAT>");
+    /// assert!(Softmax::new(p).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_types(
+        n: usize,
+        input: FixedFormat,
+        output: FixedFormat,
+    ) -> Result<SoftmaxParams, NnError> {
+        if n == 0 || n > 1 << 24 {
+            return Err(NnError::Config("softmax: n must lie in 1..=2^24"));
+        }
+        let c = n.next_power_of_two().trailing_zeros();
+        let range = input.int_bits().min(4);
+        let span = i64::from(range) + i64::from(input.frac_bits());
+        if span < 1 {
+            return Err(NnError::Config(
+                "softmax: the input type has no fraction of a unit to index an exp table with",
+            ));
+        }
+        let unit = rnd_sat(false, 18, 1)?;
+        Ok(SoftmaxParams {
+            n,
+            input,
+            output,
+            exp_table: unit,
+            exp_index_bits: span.min(10) as u32,
+            exp_range_log2: range,
+            accum: rnd_sat(false, 18 + c, 1 + c as i32)?,
+            inv_table: unit,
+            inv_index_bits: 10,
+            inv: unit,
+        })
     }
 }
