@@ -40,6 +40,9 @@ fn value(t: &FixedFormat, r: i64) -> f64 {
     r as f64 * (-f64::from(t.frac_bits())).exp2()
 }
 
+/// A softmax kernel under test, on one row.
+type Kernel = Box<dyn Fn(&[i64], &mut [i64])>;
+
 /// Max and mean absolute error.
 #[derive(Default)]
 struct Err {
@@ -131,7 +134,7 @@ fn layernorm_table() {
             .iter()
             .map(|v| (v - mean) / (var + 1e-12).sqrt())
             .collect();
-        for k in 0..3 {
+        for (k, err) in errs.iter_mut().enumerate() {
             match k {
                 0 => own.run(&x, &gamma, &beta, &mut y),
                 1 => h_default.run(&x, &mut y),
@@ -141,7 +144,7 @@ fn layernorm_table() {
             for (g, w) in y.iter().zip(&want) {
                 // Outputs beyond the output type's range saturate in every kernel alike.
                 if w.abs() < 31.0 {
-                    errs[k][band].add(value(&output, *g), *w);
+                    err[band].add(value(&output, *g), *w);
                 }
             }
         }
@@ -196,7 +199,7 @@ fn softmax_table() {
             .expect("valid");
         let (mut e, mut i) = (vec![0; own.exp_table_len()], vec![0; own.inv_table_len()]);
         let own = own.load(&mut e, &mut i).expect("sized");
-        let mut kernels: Vec<(String, Box<dyn Fn(&[i64], &mut [i64])>)> = vec![(
+        let mut kernels: Vec<(String, Kernel)> = vec![(
             "lowprec `Softmax` (`for_types`: 2^10-entry exp and reciprocal tables)".into(),
             Box::new(move |x, y| own.run(x, y).expect("runs")),
         )];
