@@ -195,10 +195,14 @@ fn softmax_table() {
                     .collect()
             })
             .collect();
-        let own = Softmax::new(SoftmaxParams::for_types(n, input, output).expect("valid"))
-            .expect("valid");
-        let (mut e, mut i) = (vec![0; own.exp_table_len()], vec![0; own.inv_table_len()]);
-        let own = own.load(&mut e, &mut i).expect("sized");
+        // The kernels live for the whole run (a one-shot program: leaking is simplest).
+        let own: &'static Softmax = Box::leak(Box::new(
+            Softmax::new(SoftmaxParams::for_types(n, input, output).expect("valid"))
+                .expect("valid"),
+        ));
+        let e: &'static mut [i64] = Box::leak(vec![0; own.exp_table_len()].into_boxed_slice());
+        let i: &'static mut [i64] = Box::leak(vec![0; own.inv_table_len()].into_boxed_slice());
+        let own = own.load(e, i).expect("sized");
         let mut kernels: Vec<(String, Kernel)> = vec![(
             "lowprec `Softmax` (`for_types`: 2^10-entry exp and reciprocal tables)".into(),
             Box::new(move |x, y| own.run(x, y).expect("runs")),
