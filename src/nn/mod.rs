@@ -17,11 +17,13 @@
 //! | `requant.rs` | [`Requant`]: the one cast step of every kernel, planned once |
 //! | `error.rs` | [`NnError`] |
 //! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
+//! | `gelu.rs` | [`Gelu`]: GELU (erf form or tanh approximation) as a table of correctly rounded values |
 //! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
 //! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
 
 mod element;
 mod error;
+mod gelu;
 mod layernorm;
 mod requant;
 mod softmax;
@@ -31,6 +33,7 @@ pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
+pub use gelu::{Gelu, GeluForm, GeluKernel, GeluParams};
 pub use layernorm::{LayerNorm, LayerNormKernel, LayerNormParams};
 pub use requant::Requant;
 pub use softmax::{Softmax, SoftmaxKernel, SoftmaxParams};
