@@ -20,12 +20,14 @@
 //! | `residual.rs` | [`Residual`]: the residual add |
 //! | `hls4ml/` | [`hls4ml`]: golden models of hls4ml 1.3.0's own kernels |
 //! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
+//! | `gelu.rs` | [`Gelu`]: GELU (erf form or tanh approximation) as a table of correctly rounded values |
 //! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
 //! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
 
 pub mod dense;
 mod element;
 mod error;
+pub mod gelu;
 pub mod hls4ml;
 pub mod layernorm;
 mod requant;
@@ -38,6 +40,7 @@ pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
+pub use gelu::{Gelu, GeluForm, GeluKernel, GeluParams};
 pub use layernorm::{LayerNorm, LayerNormKernel, LayerNormParams};
 pub use requant::Requant;
 pub use residual::{Residual, ResidualParams};
