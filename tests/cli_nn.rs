@@ -304,3 +304,98 @@ fn help() {
     assert!(out.stdout.starts_with("lowprec nn:"));
     assert_eq!(lowprec(&["help", "nn"], b"").stdout, out.stdout);
 }
+
+#[path = "hls/mod.rs"]
+#[allow(dead_code)]
+mod hls;
+
+/// `lowprec hls-tables gelu` writes a header that, compiled with the HLS kernel
+/// `lowprec/nn/gelu.h` against the real ap_types headers, gives on every input code what
+/// `lowprec nn gelu` gives with the same options: the emitted tables are the model's.
+#[test]
+fn hls_tables_header_compiles_and_agrees_with_nn() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_nn_tables");
+    std::fs::create_dir_all(&dir).unwrap();
+    let codes: String = (-128..128).map(|r: i32| format!("{r}\n")).collect();
+    for form in ["erf", "tanh"] {
+        let opts = [
+            "--in",
+            "ap_fixed<8,4>",
+            "--out",
+            "ap_fixed<10,4,AP_RND_CONV,AP_SAT>",
+            "--form",
+            form,
+        ];
+        let header = lowprec(
+            &[&["hls-tables", "gelu"][..], &opts, &["--name", "cfg"]].concat(),
+            b"",
+        );
+        assert_eq!(header.code, 0, "{}", header.stderr);
+        std::fs::write(dir.join("cfg.h"), &header.stdout).unwrap();
+        let main = dir.join("main.cpp");
+        std::fs::write(
+            &main,
+            "#include <cstdio>\n#include \"cfg.h\"\n#include \"lowprec/nn/gelu.h\"\n\
+             int main() {\n  long long r;\n  while (std::scanf(\"%lld\", &r) == 1) {\n\
+             \x20   cfg::input_t x; x.range() = ap_uint<8>((unsigned long long)r);\n\
+             \x20   cfg::output_t y = lowprec::nn::gelu_one<cfg>(x);\n\
+             \x20   std::printf(\"%lld\\n\", (long long)y.range().to_int64() << 54 >> 54);\n  }\n}\n",
+        )
+        .unwrap();
+        let bin = dir.join(format!("gelu_{form}"));
+        let h = hls::headers();
+        let status = std::process::Command::new("g++")
+            .args(["-O1", "-std=c++17"])
+            .arg(format!("-I{}", h.ap.join("ap_types").display()))
+            .arg(format!("-I{}", h.ap.display()))
+            .arg(format!(
+                "-I{}",
+                hls::manifest_dir().join("hls/include").display()
+            ))
+            .arg(format!("-I{}", dir.display()))
+            .arg(&main)
+            .arg("-o")
+            .arg(&bin)
+            .status()
+            .expect("g++ runs");
+        assert!(status.success(), "g++ failed on the emitted header");
+        let mut child = std::process::Command::new(&bin)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), codes.as_bytes()).unwrap();
+        let csim = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        let model = lowprec(&[&["nn", "gelu"][..], &opts].concat(), codes.as_bytes());
+        assert_eq!(model.code, 0, "{}", model.stderr);
+        assert_eq!(csim.lines().count(), 256);
+        assert_eq!(csim, model.stdout, "{form}");
+    }
+}
+
+#[test]
+fn gelu_by_hand() {
+    // GELU(1) = 0.8413 → 13.46/16 → 13; GELU(-1) = -0.1587 → -2.54/16 → -3 (ties to even
+    // plays no part); GELU(7.9375) = 7.9375 (127); GELU(-8) ≈ -5e-15 → 0.
+    let opts = [
+        "nn",
+        "gelu",
+        "--in",
+        "ap_fixed<8,4>",
+        "--out",
+        "ap_fixed<8,4,AP_RND_CONV,AP_SAT>",
+    ];
+    check(&opts, "0 16 -16 127 -128\n", &["0 13 -3 127 0"]);
+    check(
+        &[&opts[..], &["--form", "tanh"]].concat(),
+        "16 -16\n",
+        &["13 -3"],
+    );
+    fails(
+        &[&opts[..], &["--compat", "hls4ml"]].concat(),
+        "",
+        2,
+        "hls4ml 1.3.0 has no GELU kernel",
+    );
+    fails(&opts, "\n", 1, "expected 1 raw values, got 0");
+}

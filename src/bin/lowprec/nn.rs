@@ -6,8 +6,8 @@ use super::nn_hls4ml::{self, Hls4mlCmd};
 use lowprec::fixed::FixedFormat;
 use lowprec::float::Exact;
 use lowprec::nn::{
-    Dense, DenseParams, LayerNorm, LayerNormParams, NnError, Schedule, Softmax, SoftmaxParams,
-    hls4ml,
+    Dense, DenseParams, Gelu, GeluForm, GeluParams, LayerNorm, LayerNormParams, NnError, Schedule,
+    Softmax, SoftmaxParams, hls4ml,
 };
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -66,8 +66,12 @@ Example:
   $ echo '0 0 0 0' | lowprec nn softmax --n 4 --in 'ap_fixed<16,6>' --out 'ap_ufixed<16,0,AP_RND_CONV,AP_SAT>' --compat hls4ml
 ";
 
-/// The type hls4ml's converter gives every tensor whose precision the user does not set.
-pub const HLS4ML_DEFAULT_TYPE: &str = "ap_fixed<16,6>";
+/// The type hls4ml's converter gives every tensor whose precision the user does not set:
+/// `ap_fixed<16,6>`.
+pub const HLS4ML_DEFAULT_TYPE: FixedFormat = match FixedFormat::ap_fixed(16, 6) {
+    Ok(f) => f,
+    Err(_) => panic!("ap_fixed<16,6> is valid"),
+};
 
 /// The longest vector line read, in bytes (a row of 65,536 64-bit raw integers).
 const MAX_VECTOR_LINE: usize = 1 << 21;
@@ -268,6 +272,7 @@ pub fn softmax_impl(name: Option<&str>) -> Result<hls4ml::SoftmaxImpl, CliError>
 #[derive(Debug, PartialEq)]
 pub enum OwnCmd {
     Softmax(SoftmaxParams),
+    Gelu(GeluParams),
     LayerNorm {
         params: LayerNormParams,
         scale: PathBuf,
@@ -293,6 +298,11 @@ fn config_error(e: NnError) -> CliError {
 
 /// `nn softmax` (lowprec's kernel).
 fn own_softmax(a: &Args) -> Result<OwnCmd, CliError> {
+    softmax_params(a).map(OwnCmd::Softmax)
+}
+
+/// The configuration of lowprec's softmax.
+fn softmax_params(a: &Args) -> Result<SoftmaxParams, CliError> {
     let n = a.uint("--n", 1..=65_536)? as usize;
     let mut p = SoftmaxParams::for_types(n, a.ty("--in")?, a.ty("--out")?).map_err(config_error)?;
     p.exp_table = a.ty_or("--exp-table", p.exp_table)?;
@@ -311,11 +321,20 @@ fn own_softmax(a: &Args) -> Result<OwnCmd, CliError> {
             .map_err(|_| usage(format!("--exp-range-log2 must be an integer, got {r:?}")))?;
     }
     Softmax::new(p).map_err(config_error)?;
-    Ok(OwnCmd::Softmax(p))
+    Ok(p)
 }
 
 /// `nn layernorm` (lowprec's kernel).
 fn own_layernorm(a: &Args) -> Result<OwnCmd, CliError> {
+    Ok(OwnCmd::LayerNorm {
+        params: layernorm_params(a)?,
+        scale: a.file("--scale")?,
+        bias: a.file("--bias")?,
+    })
+}
+
+/// The configuration of lowprec's layer norm.
+fn layernorm_params(a: &Args) -> Result<LayerNormParams, CliError> {
     let dim = a.uint("--dim", 1..=65_536)? as usize;
     let eps = match a.value("--epsilon") {
         None => "1e-12"
@@ -346,11 +365,40 @@ fn own_layernorm(a: &Args) -> Result<OwnCmd, CliError> {
         p.rsqrt_index_bits = b as u32;
     }
     LayerNorm::new(p).map_err(config_error)?;
-    Ok(OwnCmd::LayerNorm {
-        params: p,
-        scale: a.file("--scale")?,
-        bias: a.file("--bias")?,
-    })
+    Ok(p)
+}
+
+/// The widest input whose whole-type GELU table is the default (2^16 entries).
+const GELU_WHOLE_BITS: u32 = 16;
+
+/// `nn gelu`: the whole-type table for inputs of at most 16 bits, else a window of
+/// min(I, 6) integer bits ([-32, 32)) indexed by at most 16 bits.
+fn gelu_params(a: &Args) -> Result<GeluParams, CliError> {
+    let input = a.ty("--in")?;
+    let output = a.ty("--out")?;
+    let form = match a.value("--form") {
+        None | Some("erf") => GeluForm::Erf,
+        Some("tanh") => GeluForm::Tanh,
+        Some(other) => {
+            return Err(usage(format!("--form must be erf or tanh, got {other:?}")));
+        }
+    };
+    let window = a.value("--window-int-bits");
+    let index = a.uint_opt("--index-bits", 1..=20)?;
+    let mut p = GeluParams::exact(input, output, form);
+    if window.is_some() || index.is_some() || input.width() > GELU_WHOLE_BITS {
+        let r = match window {
+            Some(r) => r
+                .parse::<i32>()
+                .map_err(|_| usage(format!("--window-int-bits must be an integer, got {r:?}")))?,
+            None => input.int_bits().min(6),
+        };
+        p.window_int_bits = r;
+        let span = (i64::from(r) + i64::from(input.frac_bits())).clamp(1, 16) as u32;
+        p.index_bits = index.map_or(span, |b| b as u32);
+    }
+    Gelu::new(p).map_err(config_error)?;
+    Ok(p)
 }
 
 /// `nn dense` (lowprec's kernel).
@@ -385,6 +433,18 @@ fn own_dense(a: &Args) -> Result<OwnCmd, CliError> {
 /// Runs a configured lowprec kernel over the vectors on standard input.
 fn run_own(cmd: &OwnCmd, input: &mut dyn BufRead, output: &mut dyn Write) -> Result<(), CliError> {
     match cmd {
+        OwnCmd::Gelu(p) => {
+            let g = Gelu::new(*p).map_err(config_error)?;
+            let mut table = vec![0; g.table_len()];
+            let k = g.load(&mut table).map_err(config_error)?;
+            run_vectors(input, output, |line| {
+                let n = line.split_whitespace().count().max(1);
+                let x = raw_vector(line, &p.input, n, "input")?;
+                let mut y = vec![0i64; n];
+                k.run(&x, &mut y).map_err(|e| e.to_string())?;
+                Ok(line_of(&y))
+            })
+        }
         OwnCmd::Softmax(p) => {
             let sm = Softmax::new(*p).map_err(config_error)?;
             let (mut exp, mut inv) = (vec![0; sm.exp_table_len()], vec![0; sm.inv_table_len()]);
@@ -534,6 +594,15 @@ const DENSE_OPTS: &[Opt] = &[
     Opt::Value("--strategy"),
     Opt::Value("--reuse-factor"),
 ];
+const GELU_OPTS: &[Opt] = &[
+    Opt::Value("--in"),
+    Opt::Value("--out"),
+    Opt::Value("--form"),
+    Opt::Value("--window-int-bits"),
+    Opt::Value("--index-bits"),
+    Opt::Value("--compat"),
+];
+
 const DENSE_OWN: &[&str] = &["--schedule", "--relu"];
 const DENSE_HLS4ML: &[&str] = &["--strategy", "--reuse-factor"];
 
@@ -549,6 +618,7 @@ pub fn parse(args: &[String]) -> Result<Option<NnCmd>, CliError> {
         "softmax" => ("softmax", SOFTMAX_OPTS, SOFTMAX_OWN, SOFTMAX_HLS4ML),
         "layernorm" => ("layernorm", LAYERNORM_OPTS, LAYERNORM_OWN, LAYERNORM_HLS4ML),
         "dense" => ("dense", DENSE_OPTS, DENSE_OWN, DENSE_HLS4ML),
+        "gelu" => ("gelu", GELU_OPTS, &[], &[]),
         other => {
             return Err(usage(format!(
                 "unknown nn kernel {other:?}: expected softmax, layernorm, dense or gelu"
@@ -566,13 +636,20 @@ pub fn parse(args: &[String]) -> Result<Option<NnCmd>, CliError> {
         Ok(Some(NnCmd::Hls4ml(match name {
             "softmax" => nn_hls4ml::softmax(&a)?,
             "layernorm" => nn_hls4ml::layernorm(&a)?,
-            _ => nn_hls4ml::dense(&a)?,
+            "dense" => nn_hls4ml::dense(&a)?,
+            _ => {
+                return Err(usage(
+                    "hls4ml 1.3.0 has no GELU kernel in its Vivado/Vitis nnet_utils: \
+                     nn gelu has no --compat hls4ml",
+                ));
+            }
         })))
     } else {
         a.refuse(theirs, "needs --compat hls4ml")?;
         Ok(Some(NnCmd::Own(match name {
             "softmax" => own_softmax(&a)?,
             "layernorm" => own_layernorm(&a)?,
+            "gelu" => OwnCmd::Gelu(gelu_params(&a)?),
             _ => own_dense(&a)?,
         })))
     }
@@ -584,4 +661,110 @@ pub fn run(cmd: &NnCmd, input: &mut dyn BufRead, output: &mut dyn Write) -> Resu
         NnCmd::Own(c) => run_own(c, input, output),
         NnCmd::Hls4ml(c) => nn_hls4ml::run(c, input, output),
     }
+}
+
+pub const TABLES_HELP: &str = "\
+lowprec hls-tables: the C++ configuration header of a lowprec kernel, with its
+lookup tables, for hls/include/lowprec/nn/
+
+Usage:
+  lowprec hls-tables softmax --n N --in T --out T [softmax options] [--name NAME]
+  lowprec hls-tables layernorm --dim D --in T --out T --scale-type T --bias-type T
+                               [layer-norm options] [--name NAME]
+  lowprec hls-tables gelu --in T --out T [gelu options] [--name NAME]
+
+The options are those of `lowprec nn KERNEL` (see `lowprec nn --help`), without
+the files of scales and biases. Writes to standard output one C++ header holding
+`struct NAME` (default: softmax_config, layernorm_config, gelu_config) with the
+types, constants and tables that lowprec::nn::KERNEL<NAME> reads. Every entry is
+computed exactly and correctly rounded by lowprec, so the header is the same on
+every machine; the golden model `lowprec nn KERNEL` with the same options computes
+what the kernel computes with it.
+
+Example:
+  $ lowprec hls-tables gelu --in 'ap_fixed<8,4>' --out 'ap_fixed<8,4,AP_RND_CONV,AP_SAT>' --name gelu8
+";
+
+/// What `lowprec hls-tables` asks for: a configuration and the struct's name.
+#[derive(Debug, PartialEq)]
+pub struct TablesCmd {
+    kernel: OwnCmd,
+    name: String,
+}
+
+/// Parses the arguments after `hls-tables`; `None` stands for the help text.
+pub fn parse_tables(args: &[String]) -> Result<Option<TablesCmd>, CliError> {
+    let Some((sub, rest)) = args.split_first() else {
+        return Err(usage(
+            "hls-tables needs a kernel: softmax, layernorm or gelu",
+        ));
+    };
+    let known = |opts: &[Opt]| -> Vec<Opt> {
+        opts.iter()
+            .copied()
+            .filter(|o| !matches!(o, Opt::Value("--scale" | "--bias" | "--compat")))
+            .chain([Opt::Value("--name")])
+            .collect()
+    };
+    let (name, opts) = match sub.as_str() {
+        "-h" | "--help" => return Ok(None),
+        "softmax" => ("softmax", known(SOFTMAX_OPTS)),
+        "layernorm" => ("layernorm", known(LAYERNORM_OPTS)),
+        "gelu" => ("gelu", known(GELU_OPTS)),
+        other => {
+            return Err(usage(format!(
+                "unknown hls-tables kernel {other:?}: expected softmax, layernorm or gelu \
+                 (dense has no tables)"
+            )));
+        }
+    };
+    let Some(a) = Args::parse(name, rest, &opts)? else {
+        return Ok(None);
+    };
+    let hls4ml_only: &[&str] = match name {
+        "softmax" => SOFTMAX_HLS4ML,
+        "layernorm" => LAYERNORM_HLS4ML,
+        _ => &[],
+    };
+    a.refuse(
+        hls4ml_only,
+        "is an option of hls4ml's kernel, whose tables hls4ml fills itself",
+    )?;
+    let kernel = match name {
+        "softmax" => OwnCmd::Softmax(softmax_params(&a)?),
+        "layernorm" => OwnCmd::LayerNorm {
+            params: layernorm_params(&a)?,
+            scale: PathBuf::new(),
+            bias: PathBuf::new(),
+        },
+        _ => OwnCmd::Gelu(gelu_params(&a)?),
+    };
+    let struct_name = a
+        .value("--name")
+        .map_or_else(|| format!("{name}_config"), str::to_string);
+    lowprec::nn::check_cpp_name(&struct_name)
+        .map_err(|e| usage(format!("--name {struct_name:?}: {e}")))?;
+    Ok(Some(TablesCmd {
+        kernel,
+        name: struct_name,
+    }))
+}
+
+/// Runs `lowprec hls-tables`.
+pub fn run_tables(cmd: &TablesCmd, output: &mut dyn Write) -> Result<(), CliError> {
+    let mut header = String::new();
+    let written = match &cmd.kernel {
+        OwnCmd::Softmax(p) => {
+            Softmax::new(*p).and_then(|k| k.write_cpp_config(&mut header, &cmd.name))
+        }
+        OwnCmd::LayerNorm { params, .. } => {
+            LayerNorm::new(*params).and_then(|k| k.write_cpp_config(&mut header, &cmd.name))
+        }
+        OwnCmd::Gelu(p) => Gelu::new(*p).and_then(|k| k.write_cpp_config(&mut header, &cmd.name)),
+        OwnCmd::Dense { .. } => Err(NnError::Config("dense has no tables")),
+    };
+    written.map_err(config_error)?;
+    output
+        .write_all(header.as_bytes())
+        .map_err(|e| CliError::Io("writing standard output", e))
 }

@@ -3,9 +3,8 @@
 
 use super::common::{CliError, usage};
 use super::nn::{
-    Args, HLS4ML_DEFAULT_TYPE, line_of, parse_type, raw_file, raw_vector, run_vectors, softmax_impl,
+    Args, HLS4ML_DEFAULT_TYPE, line_of, raw_file, raw_vector, run_vectors, softmax_impl,
 };
-use lowprec::fixed::FixedFormat;
 use lowprec::nn::NnError;
 use lowprec::nn::hls4ml::{
     Dense, DenseParams, LayerNorm, LayerNormParams, Softmax, SoftmaxImpl, SoftmaxParams, Strategy,
@@ -29,10 +28,6 @@ pub enum Hls4mlCmd {
     },
 }
 
-fn default_type() -> FixedFormat {
-    parse_type(HLS4ML_DEFAULT_TYPE, "the default").unwrap_or_else(|_| unreachable!())
-}
-
 fn config_error(e: NnError) -> CliError {
     usage(format!("invalid hls4ml configuration: {e}"))
 }
@@ -43,7 +38,7 @@ pub fn softmax(a: &Args) -> Result<Hls4mlCmd, CliError> {
     let input = a.ty("--in")?;
     let output = a.ty("--out")?;
     let implementation = softmax_impl(a.value("--impl"))?;
-    let accum = a.ty_or("--accum", default_type())?;
+    let accum = a.ty_or("--accum", HLS4ML_DEFAULT_TYPE)?;
     let mut p = SoftmaxParams::with_converter_defaults(n, implementation, input, output, accum)
         .map_err(config_error)?;
     p.exp_table = a.ty_or("--exp-table", p.exp_table)?;
@@ -78,7 +73,7 @@ pub fn softmax(a: &Args) -> Result<Hls4mlCmd, CliError> {
 /// `nn layernorm --compat hls4ml`.
 pub fn layernorm(a: &Args) -> Result<Hls4mlCmd, CliError> {
     let dim = a.uint("--dim", 1..=65_536)? as usize;
-    let d = default_type();
+    let d = HLS4ML_DEFAULT_TYPE;
     let mut p = LayerNormParams::with_converter_defaults(
         dim,
         a.ty("--in")?,
