@@ -306,7 +306,6 @@ fn help() {
 }
 
 #[path = "hls/mod.rs"]
-#[allow(dead_code)]
 mod hls;
 
 /// `lowprec hls-tables gelu` writes a header that, compiled with the HLS kernel
