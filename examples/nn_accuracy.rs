@@ -14,7 +14,9 @@
 
 use lowprec::fixed::FixedFormat;
 use lowprec::float::Exact;
-use lowprec::nn::{LayerNorm, LayerNormParams, Softmax, SoftmaxParams, hls4ml};
+use lowprec::nn::{
+    Gelu, GeluForm, GeluParams, LayerNorm, LayerNormParams, Softmax, SoftmaxParams, hls4ml,
+};
 use lowprec::{RandomBits, SplitMix64};
 
 fn ty(s: &str) -> FixedFormat {
@@ -256,7 +258,63 @@ fn softmax_table() {
     println!();
 }
 
+fn gelu_table() {
+    let output = ty("ap_fixed<16,6,AP_RND_CONV,AP_SAT>");
+    println!(
+        "GELU on inputs in [−17, 24], output ap_fixed<16,6>; max / mean |error| against f64 (the erf form: x·(1 + erf(x/√2))/2; the tanh form against its own formula):\n"
+    );
+    println!("| configuration | erf form | tanh form |");
+    println!("|---|---|---|");
+    for (name, input, window) in [
+        (
+            "ap_fixed<16,6> input, whole-type table (2^16 entries)",
+            "ap_fixed<16,6>",
+            None,
+        ),
+        (
+            "ap_fixed<24,8> input, window [−32, 32), 2^16 entries",
+            "ap_fixed<24,8>",
+            Some((6, 16)),
+        ),
+    ] {
+        let input = ty(input);
+        let mut cells = Vec::new();
+        for form in [GeluForm::Erf, GeluForm::Tanh] {
+            let mut p = GeluParams::exact(input, output, form);
+            if let Some((r, b)) = window {
+                p.window_int_bits = r;
+                p.index_bits = b;
+            }
+            let g = Gelu::new(p).expect("valid");
+            let mut table = vec![0; g.table_len()];
+            let k = g.load(&mut table).expect("sized");
+            let mut rng = SplitMix64::new(3);
+            let x: Vec<i64> = (0..100_000)
+                .map(|_| raw(&input, -17.0 + 41.0 * unit(&mut rng)))
+                .collect();
+            let mut y = vec![0i64; x.len()];
+            k.run(&x, &mut y).expect("runs");
+            let mut err = Err::default();
+            for (xr, yr) in x.iter().zip(&y) {
+                let v = value(&input, *xr);
+                let want = match form {
+                    GeluForm::Erf => 0.5 * v * (1.0 + libm::erf(v / 2f64.sqrt())),
+                    GeluForm::Tanh => {
+                        let c = (2.0 / std::f64::consts::PI).sqrt();
+                        0.5 * v * (1.0 + (c * (v + 0.044715 * v * v * v)).tanh())
+                    }
+                };
+                err.add(value(&output, *yr), want);
+            }
+            cells.push(err.cell());
+        }
+        println!("| {name} | {} | {} |", cells[0], cells[1]);
+    }
+    println!();
+}
+
 fn main() {
     softmax_table();
     layernorm_table();
+    gelu_table();
 }
