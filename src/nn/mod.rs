@@ -22,7 +22,9 @@
 //! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
 //! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
 //! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
+//! | `attention.rs` | [`Attention`]: multi-head self-attention (exact or L-Mul attention products) |
 
+pub mod attention;
 pub mod dense;
 mod element;
 mod error;
@@ -33,6 +35,9 @@ pub mod residual;
 pub mod softmax;
 mod table;
 
+pub use attention::{
+    Attention, AttentionKernel, AttentionParams, AttentionScale, AttentionWeights, Products,
+};
 pub use dense::{Dense, DenseParams, Schedule};
 pub use element::Element;
 pub(crate) use element::{check_element, check_format};
