@@ -847,3 +847,256 @@ fn layernorm_accuracy() {
         );
     }
 }
+
+// ----------------------------------------------------------------------------------
+// GELU
+// ----------------------------------------------------------------------------------
+
+use lowprec::nn::{Gelu, GeluForm, GeluParams};
+
+fn gelu_cfg(input: &str, output: &str, form: GeluForm, window: Option<(i32, u32)>) -> Gelu {
+    let (input, output) = (fmt(input), fmt(output));
+    let p = match window {
+        None => GeluParams::exact(input, output, form),
+        Some((window_int_bits, index_bits)) => GeluParams {
+            input,
+            output,
+            form,
+            window_int_bits,
+            index_bits,
+        },
+    };
+    Gelu::new(p).expect("GELU configuration")
+}
+
+/// The GELU configurations: whole 16-bit tables of both forms covering MiniLM's FFN
+/// activations ([−17, 24]), narrow whole tables (truncating and wrapping, unsigned
+/// output), and windowed tables of wider inputs.
+fn gelu_configs() -> Vec<(&'static str, Gelu)> {
+    vec![
+        (
+            "erf-16",
+            gelu_cfg(
+                "ap_fixed<16,6>",
+                "ap_fixed<16,6,AP_RND_CONV,AP_SAT>",
+                GeluForm::Erf,
+                None,
+            ),
+        ),
+        (
+            "tanh-16",
+            gelu_cfg(
+                "ap_fixed<16,6>",
+                "ap_fixed<16,6,AP_RND,AP_SAT>",
+                GeluForm::Tanh,
+                None,
+            ),
+        ),
+        (
+            "erf-8-trn-wrap",
+            gelu_cfg("ap_fixed<8,5>", "ap_fixed<8,5>", GeluForm::Erf, None),
+        ),
+        (
+            "tanh-12-unsigned-out",
+            gelu_cfg(
+                "ap_fixed<12,5,AP_RND,AP_SAT>",
+                "ap_ufixed<12,5,AP_RND_CONV,AP_SAT>",
+                GeluForm::Tanh,
+                None,
+            ),
+        ),
+        (
+            "erf-24-window",
+            gelu_cfg(
+                "ap_fixed<24,8>",
+                "ap_fixed<24,8,AP_RND_CONV,AP_SAT>",
+                GeluForm::Erf,
+                Some((5, 12)),
+            ),
+        ),
+        (
+            "tanh-32-window",
+            gelu_cfg(
+                "ap_fixed<32,10>",
+                "ap_fixed<20,10,AP_TRN_ZERO,AP_SAT>",
+                GeluForm::Tanh,
+                Some((4, 14)),
+            ),
+        ),
+    ]
+}
+
+/// GELU inputs of `f`: MiniLM's range [−17, 24], the window's edges, random bits, the
+/// extremes; and every code of a type of at most 16 bits.
+fn gelu_inputs(g: &Gelu, rng: &mut Rng) -> Vec<i64> {
+    let p = g.params();
+    let f = &p.input;
+    let (lo, hi) = (f.min_raw() as i64, f.max_raw() as i64);
+    let mut v = Vec::new();
+    if f.width() <= 16 {
+        v.extend(lo..=hi);
+    }
+    let edge = 1i64 << (p.window_int_bits - 1 + f.frac_bits());
+    let edges = [
+        lo,
+        hi,
+        0,
+        1,
+        -1,
+        edge,
+        edge - 1,
+        edge + 1,
+        -edge,
+        -edge - 1,
+        -edge + 1,
+    ];
+    while v.len() < 64 * ROWS {
+        let x = match rng.below(4) {
+            0 => rng.range(lo, hi),
+            1 => edges[rng.below(edges.len() as u64) as usize].clamp(lo, hi),
+            _ => raw_near(f, -17.0 + rng.unit() * 41.0),
+        };
+        v.push(x);
+    }
+    v.truncate(v.len() / 64 * 64);
+    v
+}
+
+#[test]
+fn gelu_bit_exact_in_csim() {
+    let configs = gelu_configs();
+    let mut header = String::new();
+    let mut list = String::from("#define LP_GELU_CONFIGS");
+    for (k, (name, g)) in configs.iter().enumerate() {
+        let cname = format!("gelu_{}", name.replace('-', "_"));
+        g.write_cpp_config(&mut header, &cname).unwrap();
+        header.push('\n');
+        let _ = write!(list, " X({k}, {cname})");
+    }
+    header.push_str(&list);
+    header.push('\n');
+    let bin = testbench("nn_gelu_tb.cpp", "gelu.h", "nn_gelu_cfgs.h", &header);
+    let mut rng = Rng(0x6E10_0001);
+    let mut input = String::new();
+    let mut expected: Vec<Vec<i64>> = Vec::new();
+    let mut names = Vec::new();
+    for (k, (name, g)) in configs.iter().enumerate() {
+        let mut table = vec![0; g.table_len()];
+        let t0 = std::time::Instant::now();
+        let kern = g.load(&mut table).unwrap();
+        eprintln!(
+            "GELU {name}: {} entries in {:.2} s",
+            g.table_len(),
+            t0.elapsed().as_secs_f64()
+        );
+        let xs = gelu_inputs(g, &mut rng);
+        let _ = writeln!(input, "{k} {}", xs.len() / 64);
+        for x in xs.chunks(64) {
+            let mut y = vec![0i64; 64];
+            kern.run(x, &mut y).unwrap();
+            for (i, v) in x.iter().enumerate() {
+                let _ = write!(input, "{}{v}", if i == 0 { "" } else { " " });
+            }
+            input.push('\n');
+            expected.push(y);
+            names.push(*name);
+        }
+    }
+    let t0 = std::time::Instant::now();
+    let lines = run_tb(&bin, input);
+    eprintln!("GELU csim: {:.1} s", t0.elapsed().as_secs_f64());
+    assert_eq!(lines.len(), expected.len(), "rows returned");
+    let mut mismatches = 0;
+    for (r, (line, want)) in lines.iter().zip(&expected).enumerate() {
+        let got = parse_row(line);
+        if &got != want {
+            if mismatches < 3 {
+                eprintln!("config {} row {r}: C++ {got:?}\n  Rust {want:?}", names[r]);
+            }
+            mismatches += 1;
+        }
+    }
+    assert_eq!(mismatches, 0, "GELU mismatches");
+}
+
+/// GELU(x) in f64 from musl's erfc (the `libm` crate, within a few ulps; x·Φ(x) written
+/// without cancellation), and the tanh approximation in f64.
+fn gelu_f64(x: f64, form: GeluForm) -> f64 {
+    match form {
+        GeluForm::Erf => {
+            let e = libm::erfc;
+            if x >= 0.0 {
+                x - 0.5 * x * e(x / std::f64::consts::SQRT_2)
+            } else {
+                0.5 * x * e(-x / std::f64::consts::SQRT_2)
+            }
+        }
+        GeluForm::Tanh => {
+            let u = (2.0 / std::f64::consts::PI).sqrt() * (x + 0.044715 * x * x * x);
+            // x·σ(2u), without cancellation for negative x.
+            x / (1.0 + (-2.0 * u).exp())
+        }
+    }
+}
+
+/// GELU against f64 on MiniLM's FFN range [−17, 24]: max and mean error per
+/// configuration, and the documented bound; whole tables are checked to be the correct
+/// rounding of the f64 value wherever that value is not within 10⁻¹² (relative) of a
+/// rounding boundary.
+#[test]
+fn gelu_accuracy() {
+    let mut rng = Rng(0xACC0_6E10);
+    for (name, g) in gelu_configs() {
+        let p = *g.params();
+        let mut table = vec![0; g.table_len()];
+        let kern = g.load(&mut table).unwrap();
+        let f = p.input;
+        let s = p.window_int_bits + f.frac_bits() - p.index_bits as i32;
+        let h = ((s as f64).exp2() - 1.0) / 2.0 * lsb(&f);
+        let bound = q(&p.output) + 1.13 * h + 1e-12;
+        let (mut max_err, mut sum_err, mut count, mut rounding_checked) =
+            (0f64, 0f64, 0usize, 0usize);
+        let xs: Vec<i64> = (0..100_000)
+            .map(|_| raw_near(&f, -17.0 + rng.unit() * 41.0))
+            .collect();
+        let mut y = vec![0i64; xs.len()];
+        kern.run(&xs, &mut y).unwrap();
+        for (&xr, &yr) in xs.iter().zip(&y) {
+            let x = value(&f, xr);
+            let want = gelu_f64(x, p.form);
+            let margin = bound + lsb(&p.output);
+            if !(in_range(&p.output, want - margin) && in_range(&p.output, want + margin)) {
+                continue; // saturates
+            }
+            let err = (value(&p.output, yr) - want).abs();
+            max_err = max_err.max(err);
+            sum_err += err;
+            count += 1;
+            assert!(
+                err <= bound,
+                "{name}: x = {x}: error {err:e} above {bound:e}"
+            );
+            if s == 0 {
+                // The correct rounding of the f64 value, unless it is within 1e-12 of a
+                // boundary (the f64 value's own error).
+                let scaled = want * (p.output.frac_bits() as f64).exp2();
+                let near = |b: f64| (scaled - b).abs() <= 1e-12 * scaled.abs().max(1.0);
+                let boundary = if q(&p.output) == lsb(&p.output) {
+                    near(scaled.floor()) || near(scaled.ceil())
+                } else {
+                    near(scaled.floor() + 0.5) || near(scaled.ceil() - 0.5)
+                };
+                if !boundary {
+                    let r = p.output.raw_of(p.output.from_f64(want)) as i64;
+                    assert_eq!(yr, r, "{name}: x = {x}: not the correct rounding of {want}");
+                    rounding_checked += 1;
+                }
+            }
+        }
+        eprintln!(
+            "GELU {name:22} max error {max_err:.3e}, mean {:.3e} over {count} inputs in [-17, 24] (bound {bound:.3e}); correct rounding confirmed on {rounding_checked}",
+            sum_err / count as f64
+        );
+        assert!(count > 50_000, "{name}: too many saturated outputs");
+    }
+}

@@ -20,6 +20,10 @@ use std::process::ExitCode;
 mod common;
 #[path = "lowprec/fixed.rs"]
 mod fixed;
+#[path = "lowprec/nn.rs"]
+mod nn;
+#[path = "lowprec/nn_hls4ml.rs"]
+mod nn_hls4ml;
 
 use common::{CliError, MAX_NUMBER, MAX_NUMBER_LINE, Opt, Options, flags, run_lines, usage};
 
@@ -33,6 +37,8 @@ Usage:
   lowprec formats [--hex] [FMT...]
   lowprec fixed cast --type TYPE
   lowprec fixed op OP --a TYPE --b TYPE --out TYPE
+  lowprec nn softmax|layernorm|dense|gelu ... [--compat hls4ml]
+  lowprec hls-tables softmax|layernorm|gelu ... [--name NAME]
   lowprec help [COMMAND]
   lowprec --version
 
@@ -42,6 +48,9 @@ Commands:
             pow, ...) or lmul on the operand codes on standard input
   formats   list the preset formats (or the named ones) and their parameters
   fixed     fixed-point casts and add, sub, mul, div, bit-exact with ap_fixed/ac_fixed
+  nn        quantized-transformer kernels (softmax, layer norm, dense, GELU) on raw
+            fixed-point vectors, bit-exact with their HLS C++ or with hls4ml's
+  hls-tables  the C++ configuration header (types and lookup tables) of a kernel
 
 `lowprec COMMAND --help` describes a command. Exit status: 0 on success, 1 for a bad
 input line, 2 for a bad command line.
@@ -222,6 +231,8 @@ enum Command {
         hex: bool,
     },
     Fixed(fixed::FixedCmd),
+    Nn(nn::NnCmd),
+    Tables(nn::TablesCmd),
 }
 
 /// The settings of `lowprec round`.
@@ -335,7 +346,9 @@ struct OpConfig {
 /// Parses the arguments after the program name.
 fn parse_args(args: &[String]) -> Result<Command, CliError> {
     let Some((cmd, rest)) = args.split_first() else {
-        return Err(usage("missing command: round, op, formats, fixed or help"));
+        return Err(usage(
+            "missing command: round, op, formats, fixed, nn, hls-tables or help",
+        ));
     };
     match cmd.as_str() {
         "-h" | "--help" => Ok(Command::Help(USAGE)),
@@ -346,6 +359,8 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
             Some("op") => Ok(Command::Help(OP_HELP)),
             Some("formats") => Ok(Command::Help(FORMATS_HELP)),
             Some("fixed") => Ok(Command::Help(fixed::HELP)),
+            Some("nn") => Ok(Command::Help(nn::HELP)),
+            Some("hls-tables") => Ok(Command::Help(nn::TABLES_HELP)),
             Some(other) => Err(usage(format!("no help for unknown command {other:?}"))),
         },
         "round" => parse_round(rest),
@@ -355,8 +370,16 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
             Some(cmd) => Command::Fixed(cmd),
             None => Command::Help(fixed::HELP),
         }),
+        "nn" => Ok(match nn::parse(rest)? {
+            Some(cmd) => Command::Nn(cmd),
+            None => Command::Help(nn::HELP),
+        }),
+        "hls-tables" => Ok(match nn::parse_tables(rest)? {
+            Some(cmd) => Command::Tables(cmd),
+            None => Command::Help(nn::TABLES_HELP),
+        }),
         other => Err(usage(format!(
-            "unknown command {other:?}: expected round, op, formats, fixed or help"
+            "unknown command {other:?}: expected round, op, formats, fixed, nn, hls-tables or help"
         ))),
     }
 }
@@ -806,6 +829,12 @@ fn run(
         }
         Command::Fixed(cmd) => {
             let result = fixed::run(&cmd, input, output);
+            let flushed = output.flush().map_err(write_err);
+            result.and(flushed)
+        }
+        Command::Tables(cmd) => nn::run_tables(&cmd, output),
+        Command::Nn(cmd) => {
+            let result = nn::run(&cmd, input, output);
             let flushed = output.flush().map_err(write_err);
             result.and(flushed)
         }

@@ -2,90 +2,7 @@
 //! normalising shift (an even exponent from a leading-one detector) and a table over the
 //! mantissa's top bits. The golden model of `lowprec::nn::layernorm` in
 //! `hls/include/lowprec/nn/layernorm.h`.
-//!
-//! A table over the variance itself covers a fixed range (hls4ml's covers var < 1);
-//! MiniLM's LayerNorm inputs reach variance 128 and |x| = 222, and ε = 10⁻¹² must keep a
-//! row of equal values finite. The normalising shift makes the relative precision of
-//! 1/√v the same for every v the variance type holds.
-//!
-//! # Contract (this model and the C++ kernel compute exactly this)
-//! For a row x₀ … x_{D−1} of the input type, scales γᵢ and biases βᵢ:
-//!
-//! 1. **Mean.** sum = 0 in the accumulator type; sum = accum(sum + xᵢ) for i = 0 … D − 1
-//!    in order. r = dim_recip_t(1/D), the constant 1/D correctly rounded into the
-//!    `dim_recip` type; mean = mean_t(sum · r) (the exact product cast once).
-//! 2. **Variance.** dᵢ = xᵢ − mean, exact. sq = 0 in the `sq_accum` type;
-//!    sq = sq_accum(sq + dᵢ²) in order (each square and sum exact, then cast);
-//!    var = var_t(sq · r). The variance is the biased one (divided by D).
-//! 3. **ε.** ε = eps_t(epsilon), the given exact value correctly rounded into the
-//!    `epsilon_type` (so ε = 10⁻¹² in `ap_ufixed<12,-36,AP_RND_CONV>` is
-//!    281·2⁻⁴⁸ ≈ 0.99986·10⁻¹²); v = var + ε exactly, in a word of F_v = max(F_var, F_eps)
-//!    fraction bits (`v_t`, written into the C++ configuration).
-//! 4. **1/√v.** If v ≤ 0 (a wrapping type overflowed, or var = ε = 0), every normalised
-//!    value is 0 and yᵢ = out(βᵢ). Otherwise with V = v·2^F_v > 0 and p the position of its
-//!    leading one, q = p − ((p − F_v) mod 2), so that v = μ·4^k with μ = V/2^q ∈ [1, 4) and
-//!    k = (q − F_v)/2. The index is j = ⌊μ·2^(B−2)⌋ − 2^(B−2) (the B bits of V from bit
-//!    q + 1 down, less 2^(B−2)), 0 ≤ j < 3·2^(B−2) (`rsqrt_index_bits` = B ≥ 2), and
-//!    the table's entry j holds 1/√μ_j correctly rounded into the table type, μ_j the
-//!    centre of μ's cell, (j + 2^(B−2) + ½)/2^(B−2). Then 1/√v ≈ T[j]·2^−k.
-//! 5. **Normalise.** nᵢ = norm_t(dᵢ·T[j]·2^−k): the exact product, shifted exactly, cast
-//!    once.
-//! 6. **Affine.** yᵢ = out(nᵢ·γᵢ + βᵢ): exact, cast once.
-//!
-//! Exact intermediates must fit 126 bits ([`NnError::TooWide`] otherwise).
-//!
-//! # Error bound
-//! With q_T the rounding error of a cast into T (half an LSB, or an LSB for the truncating
-//! modes), no overflow, and the true values computed from the same xᵢ, γᵢ, βᵢ and ε:
-//!
-//! - δ_mean ≤ q_mean + q_acc + |sum|·|r − 1/D| (the D roundings of the sum are at most
-//!   D·q_acc, divided by D);
-//! - δ_v ≤ q_var + q_sq + |sq|·|r − 1/D| + 2·δ_mean·(mean |dᵢ|) + δ_mean² (the sum of squares
-//!   around a shifted mean), plus |ε − epsilon| for the rounded ε;
-//! - the table: |T[j]·2^−k·√v − 1| ≤ 2^−B + 2·q_table (μ's cell has width 2^−(B−2) and
-//!   μ ≥ 1, so μ_j is within 2^−(B−1) of μ; T ≥ ½);
-//! - |nᵢ − ñᵢ| ≤ |ñᵢ|·(2^−B + 2·q_table + δ_v/(2v)) + δ_mean/√v + q_norm, where ñᵢ is the
-//!   exact normalised value;
-//! - |yᵢ − ỹᵢ| ≤ |γᵢ|·|nᵢ − ñᵢ| + q_out.
-//!
-//! The bound is first order in δ_v/v: it holds where the variance type resolves the
-//! row's variance (δ_v ≪ v); a variance type too coarse for a row's variance (or ε = 0
-//! with a constant row, where every nᵢ is 0 by definition) is the configuration's
-//! choice. `tests/nn_act_hls.rs` measures the error against f64 on MiniLM-range rows and
-//! asserts this bound on every value where δ_v ≤ v/32 and no type saturates.
-//!
-//! ```
-//! use lowprec::nn::{LayerNorm, LayerNormParams};
-//! let f = |s: &str| s.parse::<lowprec::fixed::FixedFormat>().unwrap();
-//! let ln = LayerNorm::new(LayerNormParams {
-//!     dim: 4,
-//!     input: f("ap_fixed<16,9>"),
-//!     output: f("ap_fixed<16,6,AP_RND_CONV,AP_SAT>"),
-//!     accum: f("ap_fixed<24,12>"),
-//!     dim_recip: f("ap_ufixed<16,0,AP_RND_CONV>"),
-//!     mean: f("ap_fixed<24,9,AP_RND_CONV>"),
-//!     sq_accum: f("ap_ufixed<32,20,AP_RND_CONV,AP_SAT>"),
-//!     var: f("ap_ufixed<32,16,AP_RND_CONV,AP_SAT>"),
-//!     epsilon: "1e-12".parse().unwrap(),
-//!     epsilon_type: f("ap_ufixed<12,-36,AP_RND_CONV>"),
-//!     rsqrt_table: f("ap_ufixed<18,1,AP_RND_CONV,AP_SAT>"),
-//!     rsqrt_index_bits: 10,
-//!     norm: f("ap_fixed<24,8,AP_RND_CONV,AP_SAT>"),
-//!     scale: f("ap_fixed<16,4>"),
-//!     bias: f("ap_fixed<16,4>"),
-//! })?;
-//! let mut table = vec![0; ln.table_len()];
-//! let k = ln.load(&mut table)?;
-//! // x = 1, 2, 3, 10 (7 fraction bits), γ = 1, β = 0.
-//! let x = [128i64, 256, 384, 1280];
-//! let (g, b) = ([4096i64; 4], [0i64; 4]);
-//! let mut y = [0i64; 4];
-//! k.run(&x, &g, &b, &mut y)?;
-//! // mean 4, var 12.5: y = (x − 4)/√12.5 = −0.8485, −0.5657, −0.2828, 1.6971
-//! let y: Vec<f64> = y.iter().map(|&r| r as f64 / 1024.0).collect();
-//! assert!((y[0] + 0.8485).abs() < 2e-3 && (y[3] - 1.6971).abs() < 2e-3);
-//! # Ok::<(), lowprec::nn::NnError>(())
-//! ```
+//! The contract, error bound and an example are on [`LayerNorm`].
 
 use core::fmt::Write;
 
@@ -94,9 +11,9 @@ use crate::float::Exact;
 use crate::math::{Unary, pown, unary};
 
 use super::table::{self, entry_of, lead};
-use super::{Element, NnError, Requant, check_element, check_format, check_len};
+use super::{Element, NnError, Requant, check_element, check_format, check_len, rnd_sat};
 
-/// The configuration of a layer-norm kernel (see the [module docs](self)).
+/// The configuration of a layer-norm kernel (see [`LayerNorm`] for the contract).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerNormParams {
     /// The row length D (≥ 1).
@@ -131,7 +48,96 @@ pub struct LayerNormParams {
     pub bias: FixedFormat,
 }
 
-/// A checked layer-norm configuration with its planned casts.
+/// Layer normalisation over a row, for the full dynamic range: 1/√(var + ε) by a
+/// normalising shift (an even exponent from a leading-one detector) and a table over the
+/// mantissa's top bits. The golden model of `lowprec::nn::layernorm` in
+/// `hls/include/lowprec/nn/layernorm.h`.
+///
+/// A table over the variance itself covers a fixed range (hls4ml's covers var < 1);
+/// MiniLM's LayerNorm inputs reach variance 128 and |x| = 222, and ε = 10⁻¹² must keep a
+/// row of equal values finite. The normalising shift makes the relative precision of
+/// 1/√v the same for every v the variance type holds.
+///
+/// # Contract (this model and the C++ kernel compute exactly this)
+/// For a row x₀ … x_{D−1} of the input type, scales γᵢ and biases βᵢ:
+///
+/// 1. **Mean.** sum = 0 in the accumulator type; sum = accum(sum + xᵢ) for i = 0 … D − 1
+///    in order. r = dim_recip_t(1/D), the constant 1/D correctly rounded into the
+///    `dim_recip` type; mean = mean_t(sum · r) (the exact product cast once).
+/// 2. **Variance.** dᵢ = xᵢ − mean, exact. sq = 0 in the `sq_accum` type;
+///    sq = sq_accum(sq + dᵢ²) in order (each square and sum exact, then cast);
+///    var = var_t(sq · r). The variance is the biased one (divided by D).
+/// 3. **ε.** ε = eps_t(epsilon), the given exact value correctly rounded into the
+///    `epsilon_type` (so ε = 10⁻¹² in `ap_ufixed<12,-36,AP_RND_CONV>` is
+///    281·2⁻⁴⁸ ≈ 0.99986·10⁻¹²); v = var + ε exactly, in a word of F_v = max(F_var, F_eps)
+///    fraction bits (`v_t`, written into the C++ configuration).
+/// 4. **1/√v.** If v ≤ 0 (a wrapping type overflowed, or var = ε = 0), every normalised
+///    value is 0 and yᵢ = out(βᵢ). Otherwise with V = v·2^F_v > 0 and p the position of its
+///    leading one, q = p − ((p − F_v) mod 2), so that v = μ·4^k with μ = V/2^q ∈ [1, 4) and
+///    k = (q − F_v)/2. The index is j = ⌊μ·2^(B−2)⌋ − 2^(B−2) (the B bits of V from bit
+///    q + 1 down, less 2^(B−2)), 0 ≤ j < 3·2^(B−2) (`rsqrt_index_bits` = B ≥ 2), and
+///    the table's entry j holds 1/√μ_j correctly rounded into the table type, μ_j the
+///    centre of μ's cell, (j + 2^(B−2) + ½)/2^(B−2). Then 1/√v ≈ T\[j\]·2^−k.
+/// 5. **Normalise.** nᵢ = norm_t(dᵢ·T\[j\]·2^−k): the exact product, shifted exactly, cast
+///    once.
+/// 6. **Affine.** yᵢ = out(nᵢ·γᵢ + βᵢ): exact, cast once.
+///
+/// Exact intermediates must fit 126 bits ([`NnError::TooWide`] otherwise).
+///
+/// # Error bound
+/// With q_T the rounding error of a cast into T (half an LSB, or an LSB for the truncating
+/// modes), no overflow, and the true values computed from the same xᵢ, γᵢ, βᵢ and ε:
+///
+/// - δ_mean ≤ q_mean + q_acc + |sum|·|r − 1/D| (the D roundings of the sum are at most
+///   D·q_acc, divided by D);
+/// - δ_v ≤ q_var + q_sq + |sq|·|r − 1/D| + 2·δ_mean·(mean |dᵢ|) + δ_mean² (the sum of squares
+///   around a shifted mean), plus |ε − epsilon| for the rounded ε;
+/// - the table: |T\[j\]·2^−k·√v − 1| ≤ 2^−B + 2·q_table (μ's cell has width 2^−(B−2) and
+///   μ ≥ 1, so μ_j is within 2^−(B−1) of μ; T ≥ ½);
+/// - |nᵢ − ñᵢ| ≤ |ñᵢ|·(2^−B + 2·q_table + δ_v/(2v)) + δ_mean/√v + q_norm, where ñᵢ is the
+///   exact normalised value;
+/// - |yᵢ − ỹᵢ| ≤ |γᵢ|·|nᵢ − ñᵢ| + q_out.
+///
+/// The bound is first order in δ_v/v: it holds where the variance type resolves the
+/// row's variance (δ_v ≪ v); a variance type too coarse for a row's variance (or ε = 0
+/// with a constant row, where every nᵢ is 0 by definition) is the configuration's
+/// choice. `tests/nn_act_hls.rs` measures the error against f64 on MiniLM-range rows and
+/// asserts this bound on every value where δ_v ≤ v/32 and no type saturates.
+///
+/// ```
+/// use lowprec::nn::{LayerNorm, LayerNormParams};
+/// let f = |s: &str| s.parse::<lowprec::fixed::FixedFormat>().unwrap();
+/// let ln = LayerNorm::new(LayerNormParams {
+///     dim: 4,
+///     input: f("ap_fixed<16,9>"),
+///     output: f("ap_fixed<16,6,AP_RND_CONV,AP_SAT>"),
+///     accum: f("ap_fixed<24,12>"),
+///     dim_recip: f("ap_ufixed<16,0,AP_RND_CONV>"),
+///     mean: f("ap_fixed<24,9,AP_RND_CONV>"),
+///     sq_accum: f("ap_ufixed<32,20,AP_RND_CONV,AP_SAT>"),
+///     var: f("ap_ufixed<32,16,AP_RND_CONV,AP_SAT>"),
+///     epsilon: "1e-12".parse().unwrap(),
+///     epsilon_type: f("ap_ufixed<12,-36,AP_RND_CONV>"),
+///     rsqrt_table: f("ap_ufixed<18,1,AP_RND_CONV,AP_SAT>"),
+///     rsqrt_index_bits: 10,
+///     norm: f("ap_fixed<24,8,AP_RND_CONV,AP_SAT>"),
+///     scale: f("ap_fixed<16,4>"),
+///     bias: f("ap_fixed<16,4>"),
+/// })?;
+/// let mut table = vec![0; ln.table_len()];
+/// let k = ln.load(&mut table)?;
+/// // x = 1, 2, 3, 10 (7 fraction bits), γ = 1, β = 0.
+/// let x = [128i64, 256, 384, 1280];
+/// let (g, b) = ([4096i64; 4], [0i64; 4]);
+/// let mut y = [0i64; 4];
+/// k.run(&x, &g, &b, &mut y)?;
+/// // mean 4, var 12.5: y = (x − 4)/√12.5 = −0.8485, −0.5657, −0.2828, 1.6971
+/// let y: Vec<f64> = y.iter().map(|&r| r as f64 / 1024.0).collect();
+/// assert!((y[0] + 0.8485).abs() < 2e-3 && (y[3] - 1.6971).abs() < 2e-3);
+/// # Ok::<(), lowprec::nn::NnError>(())
+/// ```
+///
+/// A checked configuration with its planned casts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LayerNorm {
     p: LayerNormParams,
@@ -496,5 +502,83 @@ impl LayerNormKernel<'_> {
             *o = O::from_raw(c.out_q.apply(acc));
         }
         Ok(())
+    }
+}
+
+impl LayerNormParams {
+    /// A configuration for rows of `dim` values of `input` into `output` with scales,
+    /// biases and ε as given, and the intermediate types a design would start from (all
+    /// `AP_RND_CONV`, `AP_SAT`; I_x is the input's integer bits, one more when it is
+    /// unsigned, F_x its fraction bits, c = ⌈log2 dim⌉; a type that would pass 64 bits
+    /// keeps its integer bits and loses fraction bits):
+    ///
+    /// - accumulator `ap_fixed` ⟨I_x + c, F_x⟩: the sum exactly;
+    /// - 1/D: `ap_ufixed<18, 1 − ⌊log2 D⌋>` (17 or 18 significant bits);
+    /// - mean ⟨I_x, F_x + 8⟩; the sum of squares ⟨2(I_x + 1) + c, 2(F_x + 8)⟩ and the
+    ///   variance ⟨2(I_x + 1), 2(F_x + 8)⟩, unsigned;
+    /// - ε in `ap_ufixed` with 12 significant bits (the variance's type when ε = 0);
+    /// - the 1/√μ table: 2^10 entries of `ap_ufixed<18,1>`;
+    /// - normalised values ⟨⌈c/2⌉ + 2, 16⟩ (|x − mean|/σ ≤ √D).
+    ///
+    /// ```
+    /// use lowprec::nn::{LayerNorm, LayerNormParams};
+    /// let f = |s: &str| s.parse::<lowprec::fixed::FixedFormat>().unwrap();
+    /// let p = LayerNormParams::for_types(
+    ///     384, f("ap_fixed<16,9>"), f("ap_fixed<16,6,AP_RND_CONV,AP_SAT>"),
+    ///     f("ap_fixed<16,4>"), f("ap_fixed<16,4>"), "1e-12".parse().unwrap())?;
+    /// assert_eq!(p.var.to_string(), "ap_ufixed<50,20,AP_RND_CONV,AP_SAT>");
+    /// assert!(LayerNorm::new(p).is_ok());
+    /// # Ok::<(), lowprec::nn::NnError>(())
+    /// ```
+    pub fn for_types(
+        dim: usize,
+        input: FixedFormat,
+        output: FixedFormat,
+        scale: FixedFormat,
+        bias: FixedFormat,
+        epsilon: Exact,
+    ) -> Result<LayerNormParams, NnError> {
+        if dim == 0 || dim > 1 << 24 {
+            return Err(NnError::Config("layer norm: dim must lie in 1..=2^24"));
+        }
+        let c = dim.next_power_of_two().trailing_zeros() as i32;
+        let floor_log2 = (usize::BITS - 1 - dim.leading_zeros()) as i32;
+        let ix = input.int_bits() + i32::from(!input.is_signed());
+        let fx = input.frac_bits();
+        // ⟨I, F⟩ with at most 64 bits, dropping fraction bits first.
+        let sized = |signed: bool, int_bits: i32, frac: i32| {
+            let w = (i64::from(int_bits) + i64::from(frac)).clamp(1, 64) as u32;
+            rnd_sat(signed, w, int_bits)
+        };
+        let var = sized(false, 2 * (ix + 1), 2 * (fx + 8))?;
+        let epsilon_type = match epsilon {
+            Exact::Finite(e) if !e.negative => {
+                let top = e.exp + (128 - e.sig.leading_zeros()) as i32;
+                rnd_sat(false, 12, top)?
+            }
+            Exact::Zero { .. } => var,
+            _ => {
+                return Err(NnError::Config(
+                    "layer norm: epsilon must be finite and ≥ 0",
+                ));
+            }
+        };
+        Ok(LayerNormParams {
+            dim,
+            input,
+            output,
+            accum: sized(true, ix + c, fx)?,
+            dim_recip: rnd_sat(false, 18, 1 - floor_log2)?,
+            mean: sized(true, ix, fx + 8)?,
+            sq_accum: sized(false, 2 * (ix + 1) + c, 2 * (fx + 8))?,
+            var,
+            epsilon,
+            epsilon_type,
+            rsqrt_table: rnd_sat(false, 18, 1)?,
+            rsqrt_index_bits: 10,
+            norm: sized(true, (c + 1) / 2 + 2, 16)?,
+            scale,
+            bias,
+        })
     }
 }

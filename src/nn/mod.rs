@@ -20,6 +20,7 @@
 //! | `residual.rs` | [`Residual`]: the residual add |
 //! | `hls4ml/` | [`hls4ml`]: golden models of hls4ml 1.3.0's own kernels |
 //! | `table.rs` | what the lookup tables share: exact entries, caller slices, C++ headers ([`check_cpp_name`]) |
+//! | `gelu.rs` | [`Gelu`]: GELU (erf form or tanh approximation) as a table of correctly rounded values |
 //! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
 //! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
 //! | `attention.rs` | [`Attention`]: multi-head self-attention (exact or L-Mul attention products) |
@@ -28,6 +29,7 @@ pub mod attention;
 pub mod dense;
 mod element;
 mod error;
+pub mod gelu;
 pub mod hls4ml;
 pub mod layernorm;
 mod requant;
@@ -43,8 +45,30 @@ pub use element::Element;
 pub(crate) use element::{check_element, check_format};
 pub use error::NnError;
 pub(crate) use error::check_len;
+pub use gelu::{Gelu, GeluForm, GeluKernel, GeluParams};
 pub use layernorm::{LayerNorm, LayerNormKernel, LayerNormParams};
 pub use requant::Requant;
 pub use residual::{Residual, ResidualParams};
 pub use softmax::{Softmax, SoftmaxKernel, SoftmaxParams};
 pub use table::check_cpp_name;
+
+/// `ap_fixed<W,I,AP_RND_CONV,AP_SAT>` (or `ap_ufixed`): the intermediate types that the
+/// `for_types` constructors pick.
+pub(crate) fn rnd_sat(
+    signed: bool,
+    width: u32,
+    int_bits: i32,
+) -> Result<crate::fixed::FixedFormat, NnError> {
+    use crate::fixed::{FixedFormat, FixedParams, OverflowMode, Quantization};
+    let shape = if signed {
+        FixedParams::ap_fixed(width, int_bits)
+    } else {
+        FixedParams::ap_ufixed(width, int_bits)
+    };
+    FixedFormat::new(FixedParams {
+        quantization: Quantization::RndConv,
+        overflow: OverflowMode::Sat,
+        ..shape
+    })
+    .map_err(|_| NnError::Config("an intermediate type would need more than 64 bits"))
+}

@@ -1,78 +1,7 @@
 //! Softmax over a row: max-subtracted, exp by a table, reciprocal of the sum by a
 //! normalising shift and a table. The golden model of `lowprec::nn::softmax` in
 //! `hls/include/lowprec/nn/softmax.h`.
-//!
-//! # Contract (this model and the C++ kernel compute exactly this)
-//! For a row x₀ … x_{n−1} of the input type (F_in fraction bits):
-//!
-//! 1. **Max.** m = maxᵢ xᵢ (exact).
-//! 2. **Differences.** dᵢ = m − xᵢ ≥ 0, exact, as the integer D = dᵢ·2^F_in.
-//! 3. **Exp.** The exp table has 2^B_e entries and covers d ∈ [0, 2^R_e)
-//!    (`exp_index_bits` = B_e, `exp_range_log2` = R_e; R_e + F_in ≤ W_in, so the range
-//!    lies within what d can reach, and B_e ≤ R_e + F_in). Let s = R_e + F_in − B_e. If
-//!    D ≥ 2^(R_e + F_in) (d beyond the range), eᵢ = 0; else eᵢ = exp_table[D >> s], the
-//!    index being bits R_e + F_in − 1 … s of D. Entry j holds e^−c_j correctly rounded
-//!    into the exp table type (its quantization and overflow modes), where
-//!    c_j = (j·2^s + (2^s − 1)/2)·2^−F_in is the centre of the differences that map to j
-//!    (with s = 0, c_j = j·2^−F_in exactly, and entry 0 is e⁰ = 1 in the type).
-//! 4. **Sum.** sum = 0 in the accumulator type, then sum = accum(sum + eᵢ) for
-//!    i = 0, 1, …, n − 1 in order (each addition exact, then cast into the accumulator
-//!    with its modes: C++ `sum += e`). Wrapping accumulators wrap.
-//! 5. **Reciprocal.** If sum ≤ 0 (every e is 0, or a wrapping accumulator overflowed),
-//!    every output is 0. Otherwise, with S = sum·2^F_acc > 0 and p the position of its
-//!    leading one (a priority encoder), sum = μ·2^(p − F_acc) with μ = S/2^p ∈ [1, 2).
-//!    The index j is the B_r bits of S just below the leading one (`inv_index_bits` =
-//!    B_r; zeros shifted in when p < B_r), and the inverse table's entry j holds
-//!    1/(1 + (j + ½)·2^−B_r), the reciprocal of the centre of μ's cell, correctly
-//!    rounded into the inverse table type. Then inv = inv_t(table[j]·2^(F_acc − p)): the
-//!    entry shifted back exactly and cast once into the `inv` type.
-//! 6. **Output.** yᵢ = out(eᵢ·inv): the exact product cast into the output type.
-//!
-//! The accumulator must hold e⁰ ≈ 1; the types' shapes are otherwise free (signed or
-//! unsigned, any modes). Exact intermediates must fit 127 bits (else
-//! [`NnError::TooWide`]).
-//!
-//! # Error bound
-//! With q_T the rounding error of a cast into type T (half an LSB for the rounding
-//! modes, one LSB for the truncating ones) and no overflow, pᵢ the true softmax,
-//! h = (2^s − 1)/2·2^−F_in the largest distance of a difference from its entry's
-//! centre:
-//!
-//! - eᵢ = e^−dᵢ·(1 + εᵢ) + ηᵢ with |εᵢ| ≤ e^h − 1, |ηᵢ| ≤ q_exp (and eᵢ = 0 for d beyond
-//!   the range: an error of at most e^−2^R_e);
-//! - sum = Σeᵢ + σ with |σ| ≤ n·q_acc, and sum ≥ e₀-ish ≥ 1 − q_exp;
-//! - inv = (1/sum)(1 + ρ) + ι with |ρ| ≤ 2^−(B_r+1) + 2·q_table (the cell of μ has
-//!   relative width 2^−B_r around its centre, entries lie in (½, 1)) and |ι| ≤ q_inv;
-//! - yᵢ = eᵢ·inv ± q_out.
-//!
-//! To first order |yᵢ − pᵢ| ≤ q_out + q_inv + pᵢ·(2(e^h − 1) + ρ) + n·(q_exp + q_acc) +
-//! q_exp + n·e^−2^R_e. `tests/nn_act_hls.rs` measures it against f64 on MiniLM's
-//! attention scores and asserts this bound.
-//!
-//! ```
-//! use lowprec::nn::{Softmax, SoftmaxParams};
-//! let p = SoftmaxParams {
-//!     n: 4,
-//!     input: "ap_fixed<16,6>".parse()?,
-//!     output: "ap_ufixed<16,1,AP_RND_CONV,AP_SAT>".parse()?,
-//!     exp_table: "ap_ufixed<18,1,AP_RND_CONV,AP_SAT>".parse()?,
-//!     exp_index_bits: 10,
-//!     exp_range_log2: 4,
-//!     accum: "ap_ufixed<24,8,AP_RND_CONV,AP_SAT>".parse()?,
-//!     inv_table: "ap_ufixed<18,1,AP_RND_CONV,AP_SAT>".parse()?,
-//!     inv_index_bits: 8,
-//!     inv: "ap_ufixed<24,1,AP_RND_CONV,AP_SAT>".parse()?,
-//! };
-//! let sm = Softmax::new(p)?;
-//! let (mut exp, mut inv) = (vec![0; sm.exp_table_len()], vec![0; sm.inv_table_len()]);
-//! let k = sm.load(&mut exp, &mut inv)?;
-//! let x: Vec<i64> = [1.0, 2.0, 3.0, 3.0].iter().map(|v| (v * 1024.0) as i64).collect();
-//! let mut y = [0i64; 4];
-//! k.run(&x, &mut y)?;
-//! let y: Vec<f64> = y.iter().map(|&r| r as f64 / 32768.0).collect();
-//! assert!((y[3] - 0.3995).abs() < 4e-3 && (y[0] - 0.0541).abs() < 1e-3);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The contract, error bound and an example are on [`Softmax`].
 
 use core::fmt::Write;
 
@@ -81,9 +10,9 @@ use crate::float::Exact;
 use crate::math::{Unary, pown, unary};
 
 use super::table::{self, entry_of, lead};
-use super::{Element, NnError, Requant, check_element, check_format, check_len};
+use super::{Element, NnError, Requant, check_element, check_format, check_len, rnd_sat};
 
-/// The configuration of a softmax kernel (see the [module docs](self) for the contract).
+/// The configuration of a softmax kernel (see [`Softmax`] for the contract).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SoftmaxParams {
     /// The row length n (≥ 1).
@@ -108,7 +37,83 @@ pub struct SoftmaxParams {
     pub inv: FixedFormat,
 }
 
-/// A checked softmax configuration with its planned casts.
+/// Softmax over a row: max-subtracted, exp by a table, reciprocal of the sum by a
+/// normalising shift and a table. The golden model of `lowprec::nn::softmax` in
+/// `hls/include/lowprec/nn/softmax.h`.
+///
+/// # Contract (this model and the C++ kernel compute exactly this)
+/// For a row x₀ … x_{n−1} of the input type (F_in fraction bits):
+///
+/// 1. **Max.** m = maxᵢ xᵢ (exact).
+/// 2. **Differences.** dᵢ = m − xᵢ ≥ 0, exact, as the integer D = dᵢ·2^F_in.
+/// 3. **Exp.** The exp table has 2^B_e entries and covers d ∈ [0, 2^R_e)
+///    (`exp_index_bits` = B_e, `exp_range_log2` = R_e; R_e + F_in ≤ W_in, so the range
+///    lies within what d can reach, and B_e ≤ R_e + F_in). Let s = R_e + F_in − B_e. If
+///    D ≥ 2^(R_e + F_in) (d beyond the range), eᵢ = 0; else eᵢ = exp_table\[D >> s\], the
+///    index being bits R_e + F_in − 1 … s of D. Entry j holds e^−c_j correctly rounded
+///    into the exp table type (its quantization and overflow modes), where
+///    c_j = (j·2^s + (2^s − 1)/2)·2^−F_in is the centre of the differences that map to j
+///    (with s = 0, c_j = j·2^−F_in exactly, and entry 0 is e⁰ = 1 in the type).
+/// 4. **Sum.** sum = 0 in the accumulator type, then sum = accum(sum + eᵢ) for
+///    i = 0, 1, …, n − 1 in order (each addition exact, then cast into the accumulator
+///    with its modes: C++ `sum += e`). Wrapping accumulators wrap.
+/// 5. **Reciprocal.** If sum ≤ 0 (every e is 0, or a wrapping accumulator overflowed),
+///    every output is 0. Otherwise, with S = sum·2^F_acc > 0 and p the position of its
+///    leading one (a priority encoder), sum = μ·2^(p − F_acc) with μ = S/2^p ∈ [1, 2).
+///    The index j is the B_r bits of S just below the leading one (`inv_index_bits` =
+///    B_r; zeros shifted in when p < B_r), and the inverse table's entry j holds
+///    1/(1 + (j + ½)·2^−B_r), the reciprocal of the centre of μ's cell, correctly
+///    rounded into the inverse table type. Then inv = inv_t(table\[j\]·2^(F_acc − p)): the
+///    entry shifted back exactly and cast once into the `inv` type.
+/// 6. **Output.** yᵢ = out(eᵢ·inv): the exact product cast into the output type.
+///
+/// The accumulator must hold e⁰ ≈ 1; the types' shapes are otherwise free (signed or
+/// unsigned, any modes). Exact intermediates must fit 127 bits (else
+/// [`NnError::TooWide`]).
+///
+/// # Error bound
+/// With q_T the rounding error of a cast into type T (half an LSB for the rounding
+/// modes, one LSB for the truncating ones) and no overflow, pᵢ the true softmax,
+/// h = (2^s − 1)/2·2^−F_in the largest distance of a difference from its entry's
+/// centre:
+///
+/// - eᵢ = e^−dᵢ·(1 + εᵢ) + ηᵢ with |εᵢ| ≤ e^h − 1, |ηᵢ| ≤ q_exp (and eᵢ = 0 for d beyond
+///   the range: an error of at most e^−2^R_e);
+/// - sum = Σeᵢ + σ with |σ| ≤ n·q_acc, and sum ≥ e₀-ish ≥ 1 − q_exp;
+/// - inv = (1/sum)(1 + ρ) + ι with |ρ| ≤ 2^−(B_r+1) + 2·q_table (the cell of μ has
+///   relative width 2^−B_r around its centre, entries lie in (½, 1)) and |ι| ≤ q_inv;
+/// - yᵢ = eᵢ·inv ± q_out.
+///
+/// To first order |yᵢ − pᵢ| ≤ q_out + q_inv + pᵢ·(2(e^h − 1) + ρ) + n·(q_exp + q_acc) +
+/// q_exp + n·e^−2^R_e. `tests/nn_act_hls.rs` measures it against f64 on MiniLM's
+/// attention scores and asserts this bound.
+///
+/// ```
+/// use lowprec::nn::{Softmax, SoftmaxParams};
+/// let p = SoftmaxParams {
+///     n: 4,
+///     input: "ap_fixed<16,6>".parse()?,
+///     output: "ap_ufixed<16,1,AP_RND_CONV,AP_SAT>".parse()?,
+///     exp_table: "ap_ufixed<18,1,AP_RND_CONV,AP_SAT>".parse()?,
+///     exp_index_bits: 10,
+///     exp_range_log2: 4,
+///     accum: "ap_ufixed<24,8,AP_RND_CONV,AP_SAT>".parse()?,
+///     inv_table: "ap_ufixed<18,1,AP_RND_CONV,AP_SAT>".parse()?,
+///     inv_index_bits: 8,
+///     inv: "ap_ufixed<24,1,AP_RND_CONV,AP_SAT>".parse()?,
+/// };
+/// let sm = Softmax::new(p)?;
+/// let (mut exp, mut inv) = (vec![0; sm.exp_table_len()], vec![0; sm.inv_table_len()]);
+/// let k = sm.load(&mut exp, &mut inv)?;
+/// let x: Vec<i64> = [1.0, 2.0, 3.0, 3.0].iter().map(|v| (v * 1024.0) as i64).collect();
+/// let mut y = [0i64; 4];
+/// k.run(&x, &mut y)?;
+/// let y: Vec<f64> = y.iter().map(|&r| r as f64 / 32768.0).collect();
+/// assert!((y[3] - 0.3995).abs() < 4e-3 && (y[0] - 0.0541).abs() < 1e-3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// A checked configuration with its planned casts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Softmax {
     p: SoftmaxParams,
@@ -383,5 +388,56 @@ impl SoftmaxKernel<'_> {
             *o = O::from_raw(c.out_q.apply(i128::from(e) * i128::from(inv)));
         }
         Ok(())
+    }
+}
+
+impl SoftmaxParams {
+    /// A configuration for rows of `n` values of `input` into `output`, with the
+    /// intermediate types a design would start from (all `AP_RND_CONV`, `AP_SAT`):
+    ///
+    /// - exp table: 2^10 entries of `ap_ufixed<18,1>` (e^−d ∈ (0, 1], 17 fraction bits),
+    ///   covering d < 2^R_e with R_e = min(4, I_in) — e^−16 < 2^−23 lies below half the
+    ///   entries' LSB, so larger differences would round to 0 anyway;
+    /// - accumulator `ap_ufixed<18 + c, 1 + c>` with c = ⌈log2 n⌉: the sum (≤ n) exactly
+    ///   at the entries' precision;
+    /// - inverse table: 2^10 entries of `ap_ufixed<18,1>`; reciprocal `ap_ufixed<18,1>`
+    ///   (1/sum ∈ (0, 1]).
+    ///
+    /// ```
+    /// use lowprec::nn::{Softmax, SoftmaxParams};
+    /// let p = SoftmaxParams::for_types(128, "ap_fixed<16,6>".parse()?, "ap_ufixed<16,0,AP_RND_CONV,AP_SAT>".parse()?)?;
+    /// assert_eq!(p.accum.to_string(), "ap_ufixed<25,8,AP_RND_CONV,AP_SAT>");
+    /// assert!(Softmax::new(p).is_ok());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_types(
+        n: usize,
+        input: FixedFormat,
+        output: FixedFormat,
+    ) -> Result<SoftmaxParams, NnError> {
+        if n == 0 || n > 1 << 24 {
+            return Err(NnError::Config("softmax: n must lie in 1..=2^24"));
+        }
+        let c = n.next_power_of_two().trailing_zeros();
+        let range = input.int_bits().min(4);
+        let span = i64::from(range) + i64::from(input.frac_bits());
+        if span < 1 {
+            return Err(NnError::Config(
+                "softmax: the input type has no fraction of a unit to index an exp table with",
+            ));
+        }
+        let unit = rnd_sat(false, 18, 1)?;
+        Ok(SoftmaxParams {
+            n,
+            input,
+            output,
+            exp_table: unit,
+            exp_index_bits: span.min(10) as u32,
+            exp_range_log2: range,
+            accum: rnd_sat(false, 18 + c, 1 + c as i32)?,
+            inv_table: unit,
+            inv_index_bits: 10,
+            inv: unit,
+        })
     }
 }

@@ -15,6 +15,8 @@ pub enum CliError {
     Input { line: u64, msg: String },
     /// Reading or writing failed (status 1).
     Io(&'static str, io::Error),
+    /// A file named on the command line cannot be read or holds bad data (status 1).
+    File { path: String, msg: String },
 }
 
 impl CliError {
@@ -32,6 +34,7 @@ impl fmt::Display for CliError {
             CliError::Usage(msg) => write!(f, "{msg} (see `lowprec --help`)"),
             CliError::Input { line, msg } => write!(f, "line {line}: {msg}"),
             CliError::Io(what, e) => write!(f, "{what}: {e}"),
+            CliError::File { path, msg } => write!(f, "{path}: {msg}"),
         }
     }
 }
