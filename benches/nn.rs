@@ -21,7 +21,14 @@
 //! - `attention_64x384_lmul_bf16`: the same with the attention products by L-Mul in bf16
 //!   (guarded, saturating) accumulated in fp32.
 //!
-//! The C++ side reads the attention configurations (with the softmax tables) from a
+//! - `encoder_64x384`: one whole MiniLM encoder layer, `EncoderParams::minilm(64)`
+//!   (attention, residual, layer norm, FFN 384 → 1536 → 384 with GELU, residual, layer
+//!   norm); X raw as `act`, the attention's weights as above, the FFN's
+//!   `weight(j + 2000, i)`, `bias(j + 2000)` and `weight(j + 4000, i)`, `bias(j + 4000)`,
+//!   γ raw `4096 + hash(j, 0, 4) % 2048 − 1024`, β raw `hash(j, 0, 5) % 1024 − 512`;
+//!   work items: the multiply-accumulates of its dense layers and attention products.
+//!
+//! The C++ side reads the attention and encoder configurations (with the softmax tables) from a
 //! header that this bench writes: `LOWPREC_NN_CPP_CONFIG=PATH cargo bench --bench nn`
 //! writes PATH and exits (`scripts/bench-nn.sh` does it before compiling `nn_bench.cpp`).
 //!
@@ -35,8 +42,8 @@ use criterion::{Criterion, black_box, criterion_group};
 use lowprec::fixed::FixedFormat;
 use lowprec::lmul::{DEFAULT_ACCUMULATOR, LMul};
 use lowprec::nn::{
-    Attention, AttentionParams, AttentionScale, AttentionWeights, Dense, DenseParams, Products,
-    Residual, ResidualParams, Schedule, SoftmaxParams,
+    Attention, AttentionParams, AttentionScale, AttentionWeights, Dense, DenseParams, Encoder,
+    EncoderParams, EncoderWeights, Products, Residual, ResidualParams, Schedule, SoftmaxParams,
 };
 use lowprec::{FloatFormat, Overflow};
 
@@ -255,12 +262,87 @@ fn attention_macs() -> usize {
     4 * SEQ * 384 * 384 + 2 * SEQ * SEQ * 384
 }
 
-/// Writes the C++ configurations of the attention cases (`struct NAME` each).
+/// The MiniLM encoder layer of the benchmark.
+fn encoder() -> Encoder {
+    Encoder::new(EncoderParams::minilm(SEQ).expect("preset")).expect("valid")
+}
+
+/// The encoder layer's parameters beyond the attention's (see the module docs).
+struct EncoderData {
+    w1: Vec<i64>,
+    b1: Vec<i64>,
+    w2: Vec<i64>,
+    b2: Vec<i64>,
+    gamma: Vec<i64>,
+    beta: Vec<i64>,
+}
+
+fn encoder_data() -> EncoderData {
+    let (d, f) = (384, 1536);
+    EncoderData {
+        w1: (0..f * d).map(|t| weight(t / d + 2000, t % d)).collect(),
+        b1: (0..f).map(|j| bias(j + 2000)).collect(),
+        w2: (0..d * f).map(|t| weight(t / f + 4000, t % f)).collect(),
+        b2: (0..d).map(|j| bias(j + 4000)).collect(),
+        gamma: (0..d)
+            .map(|j| 4096 + (hash(j, 0, 4) % 2048) as i64 - 1024)
+            .collect(),
+        beta: (0..d)
+            .map(|j| (hash(j, 0, 5) % 1024) as i64 - 512)
+            .collect(),
+    }
+}
+
+/// Runs the encoder layer; returns the time per call (median) and the checksum.
+fn time_encoder(runs: usize) -> (f64, i64) {
+    let e = encoder();
+    let (a, f) = (attention_data(), encoder_data());
+    let mut tables = vec![0; e.tables_len()];
+    let k = e.load(&mut tables).expect("tables");
+    let mut scratch = vec![0i64; e.scratch_len()];
+    let mut y = vec![0i64; SEQ * 384];
+    let w = EncoderWeights {
+        attention: AttentionWeights {
+            wq: &a.w[0],
+            bq: &a.b[0],
+            wk: &a.w[1],
+            bk: &a.b[1],
+            wv: &a.w[2],
+            bv: &a.b[2],
+            wo: &a.w[3],
+            bo: &a.b[3],
+        },
+        ln1_scale: &f.gamma,
+        ln1_bias: &f.beta,
+        w1: &f.w1,
+        b1: &f.b1,
+        w2: &f.w2,
+        b2: &f.b2,
+        ln2_scale: &f.gamma,
+        ln2_bias: &f.beta,
+    };
+    let ns = median_ns(runs, || {
+        k.run(black_box(&a.x), &w, &mut y, &mut scratch)
+            .expect("shapes")
+    });
+    (ns, y.iter().sum())
+}
+
+/// Multiply-accumulates of one encoder layer: the attention's and the FFN's.
+fn encoder_macs() -> usize {
+    attention_macs() + 2 * SEQ * 384 * 1536
+}
+
+/// Writes the C++ configurations of the attention cases and of the encoder layer
+/// (`struct NAME` each).
 fn write_cpp_config(path: &str) {
     let mut s = String::new();
     for (name, a) in attention_cases() {
         a.write_cpp_config(&mut s, name).expect("header");
     }
+    encoder()
+        .write_cpp_config(&mut s, "encoder_64x384")
+        .expect("header");
     std::fs::write(path, s).expect("write the C++ configuration");
 }
 
@@ -296,6 +378,8 @@ fn summary() {
         let (ns, sum) = time_attention(&a, &data, 5);
         println!("{name} {ns:.0} {} {sum}", attention_macs());
     }
+    let (ns, sum) = time_encoder(5);
+    println!("encoder_64x384 {ns:.0} {} {sum}", encoder_macs());
 }
 
 fn bench(c: &mut Criterion) {

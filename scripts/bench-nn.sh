@@ -5,7 +5,8 @@
 # checksum per kernel, then prints per kernel the time per call of each side (the least of
 # three medians, the programs alternating), the time per work item (multiply-accumulate or
 # element) and the speed-up, and the same for one encoder layer's share of the kernels
-# (LAYER below: which kernel runs how many times per layer).
+# (LAYER below: which kernel runs how many times per layer); the row encoder_64x384 is
+# the whole layer (lowprec::nn::Encoder against lowprec::nn::encoder) measured in one call.
 #
 #   bash scripts/bench-nn.sh
 #

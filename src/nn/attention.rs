@@ -529,10 +529,10 @@ impl Attention {
     pub fn write_cpp_config(&self, w: &mut impl Write, name: &str) -> Result<(), NnError> {
         table::check_cpp_name(name)?;
         let p = &self.p;
-        let mut sub = heapless_name(name, "_softmax")?;
+        let mut sub = name_with(name, "_softmax")?;
         self.softmax.write_cpp_config(w, sub.as_str())?;
         for (suffix, dp) in [("_q", &p.q), ("_k", &p.k), ("_v", &p.v), ("_o", &p.o)] {
-            sub = heapless_name(name, suffix)?;
+            sub = name_with(name, suffix)?;
             write_dense_config(w, sub.as_str(), dp)?;
         }
         table::write_open(w, name, "attention", "Attention")?;
@@ -585,7 +585,7 @@ impl Attention {
 }
 
 /// `name` + `suffix` in a fixed buffer (C++ names are at most 200 bytes).
-fn heapless_name(name: &str, suffix: &str) -> Result<NameBuf, NnError> {
+pub(crate) fn name_with(name: &str, suffix: &str) -> Result<NameBuf, NnError> {
     let mut b = NameBuf {
         buf: [0; 216],
         len: 0,
