@@ -83,7 +83,8 @@ impl EncoderParams {
     /// - activations between layers (X, the layer norms' outputs, the residual sums):
     ///   `ap_fixed<18,9,AP_RND_CONV,AP_SAT>` (±256, 2^−9);
     /// - weights `ap_fixed<8,2>`, biases `ap_fixed<16,6>`, accumulators
-    ///   `ap_fixed<32,12>` (every product exact, the latency schedule's fast path);
+    ///   `ap_fixed<32,12>` for the attention's projections and `ap_fixed<36,16>` for the
+    ///   FFN's (every product exact: the latency schedule's fast path);
     /// - Q, K, V and the context `ap_fixed<16,6,AP_RND_CONV,AP_SAT>`; raw scores
     ///   `ap_fixed<24,10,…>` (27·√32 ≈ 153 < 512), scale 1/√32 in `ap_ufixed<16,0>`,
     ///   softmax input `ap_fixed<16,6,…>` (±32 ⊃ [−13, 27]), probabilities
@@ -99,14 +100,21 @@ impl EncoderParams {
         let (d, ffn) = (384, 1536);
         let act = ty("ap_fixed<18,9,AP_RND_CONV,AP_SAT>")?;
         let small = ty("ap_fixed<16,6,AP_RND_CONV,AP_SAT>")?;
+        // The FFN's sums (up to 1,536 products of |g| ≤ 24 and |w| ≤ 2, of inputs up to
+        // 222) can leave ±2048: its accumulators get four more integer bits.
         let dense = |n_in: usize, n_out: usize, input: FixedFormat, output: FixedFormat| {
+            let accum = if n_in == d && n_out == d {
+                "ap_fixed<32,12>"
+            } else {
+                "ap_fixed<36,16>"
+            };
             Ok::<_, NnError>(DenseParams {
                 n_in,
                 n_out,
                 input,
                 weight: ty("ap_fixed<8,2>")?,
                 bias: ty("ap_fixed<16,6>")?,
-                accum: ty("ap_fixed<32,12>")?,
+                accum: ty(accum)?,
                 output,
                 schedule: Schedule::Latency,
                 relu: false,
