@@ -5,7 +5,8 @@
 # checksum per kernel, then prints per kernel the time per call of each side (the least of
 # three medians, the programs alternating), the time per work item (multiply-accumulate or
 # element) and the speed-up, and the same for one encoder layer's share of the kernels
-# (LAYER below: which kernel runs how many times per layer).
+# (LAYER below: which kernel runs how many times per layer); the row encoder_64x384 is
+# the whole layer (lowprec::nn::Encoder against lowprec::nn::encoder) measured in one call.
 #
 #   bash scripts/bench-nn.sh
 #
@@ -18,10 +19,11 @@ mapfile -t DIRS < <(bash hls/fetch-headers.sh)
 H="${DIRS[0]}"
 OUT=target/bench-nn
 mkdir -p "$OUT"
-g++ -O2 -std=c++17 -I"$H/ap_types" -I"$H" -Ihls/include hls/tb/nn_bench.cpp -o "$OUT/nn_bench"
+# The attention configurations and softmax tables, written by the golden model.
+LOWPREC_NN_CPP_CONFIG="$OUT/nn_bench_cfgs.h" cargo bench --quiet --bench nn >/dev/null 2>&1
+g++ -O2 -std=c++17 -I"$H/ap_types" -I"$H" -Ihls/include -I"$OUT" hls/tb/nn_bench.cpp -o "$OUT/nn_bench"
 PIN=()
 if command -v taskset >/dev/null 2>&1; then PIN=(taskset -c 0); fi
-LOWPREC_NN_SUMMARY=1 cargo bench --quiet --bench nn >/dev/null 2>&1
 CPP=()
 RUST=()
 for _ in 1 2 3; do
@@ -33,10 +35,10 @@ python3 - "${#CPP[@]}" "${CPP[@]}" "${RUST[@]}" <<'PY'
 import sys
 
 # One MiniLM encoder layer (per sequence of 64 tokens): kernel -> calls per layer.
-# Q, K, V and the attention output projection are four 384 -> 384 dense layers, the FFN
-# one 384 -> 1536 and one 1536 -> 384; two residual adds.
+# The self-attention (its Q, K, V and output projections, four 384 -> 384 dense layers,
+# included), the FFN one 384 -> 1536 and one 1536 -> 384; two residual adds.
 LAYER = {
-    "dense_384x384": 4,
+    "attention_64x384": 1,
     "dense_384x1536": 1,
     "dense_1536x384": 1,
     "residual_384": 2,

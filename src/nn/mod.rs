@@ -23,9 +23,13 @@
 //! | `gelu.rs` | [`Gelu`]: GELU (erf form or tanh approximation) as a table of correctly rounded values |
 //! | `layernorm.rs` | [`LayerNorm`]: layer norm over the full range, 1/√(var + ε) by a normalising shift and a table |
 //! | `softmax.rs` | [`Softmax`]: max-subtracted softmax with exp and reciprocal tables |
+//! | `attention.rs` | [`Attention`]: multi-head self-attention (exact or L-Mul attention products) |
+//! | `encoder.rs` | [`Encoder`]: one BERT encoder layer (post-LN) |
 
+pub mod attention;
 pub mod dense;
 mod element;
+pub mod encoder;
 mod error;
 pub mod gelu;
 pub mod hls4ml;
@@ -35,9 +39,13 @@ pub mod residual;
 pub mod softmax;
 mod table;
 
+pub use attention::{
+    Attention, AttentionKernel, AttentionParams, AttentionScale, AttentionWeights, Products,
+};
 pub use dense::{Dense, DenseParams, Schedule};
 pub use element::Element;
 pub(crate) use element::{check_element, check_format};
+pub use encoder::{Encoder, EncoderKernel, EncoderParams, EncoderWeights};
 pub use error::NnError;
 pub(crate) use error::check_len;
 pub use gelu::{Gelu, GeluForm, GeluKernel, GeluParams};
