@@ -77,6 +77,6 @@ for k in cpp:
 missing = [k for k in LAYER if k not in rust or k not in cpp]
 g = sum(rust[k] * c for k, c in LAYER.items() if k in rust and k in cpp)
 s = sum(cpp[k] * c for k, c in LAYER.items() if k in rust and k in cpp)
-label = "encoder layer" + (f" (without {', '.join(missing)})" if missing else "")
+label = "sum of one layer's kernels" + (f" (without {', '.join(missing)})" if missing else "")
 print(f"| **{label}** | | | | {g/1e3:.1f} | {s/1e3:.1f} | **{s/g:.1f}×** |")
 PY
