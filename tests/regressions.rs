@@ -336,3 +336,35 @@ fn exp10_of_two_million_overflows() {
         (0, Status::UNDERFLOW | Status::INEXACT)
     );
 }
+
+/// `fuzz/regressions/nn/dense-zero-row-fast-path-shift-overflow`: a latency dense layer
+/// whose accumulator has 128 or more fraction bits more than the products
+/// (`s = F_acc − F_x − F_w ≥ 128`) on an all-zero input row (M·L = 0, so the fast path's
+/// bound is 0 and holds) shifted the zero dot product left by s: a shift overflow (debug
+/// panic; release builds masked the shift and happened to give 0). By the contract every
+/// product is 0, so acc = cast_accum(b) and y = cast_out(acc).
+#[test]
+fn dense_zero_row_with_a_far_finer_accumulator() {
+    use lowprec::fixed::FixedFormat;
+    use lowprec::nn::{Dense, DenseParams, Schedule};
+    let t = |s: &str| s.parse::<FixedFormat>().unwrap();
+    for (x, w) in [([0i64, 0], [5i64, -3]), ([7, -2], [0, 0])] {
+        let d = Dense::new(DenseParams {
+            n_in: 2,
+            n_out: 1,
+            input: t("ap_fixed<8,8>"),
+            weight: t("ap_fixed<8,8>"),
+            bias: t("ap_fixed<8,8>"),
+            // 138 fraction bits: s = 138.
+            accum: t("ap_fixed<8,-130>"),
+            output: t("ap_fixed<8,4,AP_TRN,AP_SAT>"),
+            schedule: Schedule::Latency,
+            relu: false,
+        })
+        .unwrap();
+        let mut y = [1i64];
+        // b = 3 casts (AP_TRN, AP_WRAP) into accum_t as 0; the output is 0.
+        d.run(&x, &w, &[3i64], &mut y).unwrap();
+        assert_eq!(y, [0]);
+    }
+}
