@@ -368,3 +368,30 @@ fn dense_zero_row_with_a_far_finer_accumulator() {
         assert_eq!(y, [0]);
     }
 }
+
+/// `fuzz/regressions/nn/gelu-tail-bound-sat-zero`: GELU(−4) ≈ −1.2668·10⁻⁴ into
+/// `ac_fixed<15,-11,true,AC_RND_CONV,AC_SAT_ZERO>` (26 fraction bits, |values| < 2^−12) is
+/// −8501.6·2^−26, so −8502. The table entry came out 0: the erf form's tail bound encloses
+/// GELU(−4) in [−½·4·e^−8, −tiny] = [−6.7·10⁻⁴, −tiny], whose ends both cast to 0 (the
+/// lower one overflows, and `SAT_ZERO` makes it 0), and the entry was taken from the ends'
+/// agreement although `SAT_ZERO` is not monotone across the overflow.
+#[test]
+fn gelu_far_entry_into_a_sat_zero_type() {
+    use lowprec::fixed::FixedFormat;
+    use lowprec::nn::{Gelu, GeluForm, GeluParams};
+    let t = |s: &str| s.parse::<FixedFormat>().unwrap();
+    let input = t("ap_fixed<7,3,AP_RND_CONV,AP_SAT_SYM>");
+    let out = t("ac_fixed<15,-11,true,AC_RND_CONV,AC_SAT_ZERO>");
+    let g = Gelu::new(GeluParams::exact(input, out, GeluForm::Erf)).unwrap();
+    // Entry 0 is x = −4 (raw −64, the window starting at −2^(3−1)).
+    assert_eq!(g.table_entry(0), Ok(-8502));
+    let mut table = vec![0; g.table_len()];
+    let k = g.load(&mut table).unwrap();
+    let mut y = [0i64];
+    k.run(&[-64i64], &mut y).unwrap();
+    assert_eq!(y, [-8502]);
+    // The same value into a saturating type of the same shape.
+    let sat = t("ac_fixed<15,-11,true,AC_RND_CONV,AC_SAT>");
+    let g = Gelu::new(GeluParams::exact(input, sat, GeluForm::Erf)).unwrap();
+    assert_eq!(g.table_entry(0), Ok(-8502));
+}
