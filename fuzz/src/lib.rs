@@ -1,5 +1,6 @@
 //! What the fuzz targets share: reading a random format and rounding mode from the input.
 
+use lowprec::fixed::{Family, FixedFormat, FixedParams, OverflowMode, Quantization};
 use lowprec::float::{FloatParams, Specials};
 use lowprec::rounding::{SrKind, Stochastic};
 use lowprec::{FloatFormat, Rounding};
@@ -60,4 +61,66 @@ pub fn mode(b: &mut Bytes<'_>) -> Rounding {
         i if i == det + 3 => sr(SrKind::P3109B),
         _ => sr(SrKind::P3109C),
     }
+}
+
+/// A fixed-point format from five bytes: `ap_fixed`, `ap_ufixed` or `ac_fixed` (signed or
+/// not), a width in `widths` (clamped to 1..=64), integer bits I in [−W, 2W], every
+/// quantization and overflow mode the family has, and N saturation bits (mostly 0) for
+/// `AP_WRAP`/`AP_WRAP_SM`. Every byte string gives a valid format: modes a family lacks
+/// are drawn from the ones it has.
+pub fn fixed_format_in(b: &mut Bytes<'_>, widths: core::ops::RangeInclusive<u32>) -> FixedFormat {
+    let (lo, hi) = (*widths.start().max(&1), *widths.end().min(&64));
+    let hi = hi.max(lo);
+    let kind = b.byte();
+    let width = lo + u32::from(b.byte()) % (hi - lo + 1);
+    let int_bits = -(width as i32) + i32::from(b.byte()) % (3 * width as i32 + 1);
+    let modes = b.byte();
+    let n_byte = b.byte();
+    let (family, signed) = match kind % 4 {
+        0 => (Family::ApFixed, true),
+        1 => (Family::ApFixed, false),
+        2 => (Family::AcFixed, true),
+        _ => (Family::AcFixed, false),
+    };
+    let quantization = match family {
+        // ap_fixed has no ties-to-odd.
+        Family::ApFixed => Quantization::ALL[usize::from(modes & 7) % 7],
+        _ => Quantization::ALL[usize::from(modes & 7)],
+    };
+    // WRAP_SM only for signed ap_fixed.
+    let overflows = if family == Family::ApFixed && signed {
+        5
+    } else {
+        4
+    };
+    let overflow = [
+        OverflowMode::Sat,
+        OverflowMode::SatZero,
+        OverflowMode::SatSym,
+        OverflowMode::Wrap,
+        OverflowMode::WrapSm,
+    ][usize::from(modes >> 3) % overflows];
+    let sat_bits = match overflow {
+        OverflowMode::Wrap | OverflowMode::WrapSm
+            if family == Family::ApFixed && n_byte & 0xC0 == 0xC0 =>
+        {
+            u32::from(n_byte & 0x3F) % (width + 1)
+        }
+        _ => 0,
+    };
+    FixedFormat::new(FixedParams {
+        family,
+        width,
+        int_bits,
+        signed,
+        quantization,
+        overflow,
+        sat_bits,
+    })
+    .expect("the reader only builds valid formats")
+}
+
+/// [`fixed_format_in`] with any width 1..=64.
+pub fn fixed_format(b: &mut Bytes<'_>) -> FixedFormat {
+    fixed_format_in(b, 1..=64)
 }

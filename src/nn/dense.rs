@@ -431,6 +431,10 @@ impl Dense {
                     let (lo, hi, a0w) = (i128::from(self.lo), i128::from(self.hi), i128::from(a0));
                     if -bound >= lo && bound <= hi && a0w - bound >= lo && a0w + bound <= hi {
                         // Every step's cast is the identity (module documentation).
+                        // M·L = 0 (any s) gives D = 0; otherwise s < 64.
+                        if ml == 0 {
+                            return a0;
+                        }
                         return (a0w + (dot_bounded(x, w, ml) << s)) as i64;
                     }
                 }

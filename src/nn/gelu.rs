@@ -5,9 +5,10 @@
 
 use core::fmt::Write;
 
-use crate::fixed::FixedFormat;
+use crate::fixed::{FixedFormat, OverflowMode};
 use crate::float::Exact;
 use crate::math::{Unary, pown, unary};
+use crate::rounding::Status;
 
 use super::table::{self, WRITE_FAILED};
 use super::{Element, NnError, Requant, check_element, check_format, check_len};
@@ -91,9 +92,12 @@ impl GeluParams {
 /// 13 − 10⁻³⁷ truncates below 13. For |x| ≥ 4 the erf form first tries the tail bound
 /// 0 < t ≤ ½·a·e^{−a²/2} (erfc z ≤ e^{−z²} for z ≥ 0; e^{−a²/2} at an exact argument),
 /// which decides nearly every far entry without the slow erfc of a large argument. The
-/// entry is the cast of the lower end when the
-/// cast of the upper end gives the same raw integer — the cast is monotone, so every
-/// value in between, the true one included, gives it too. The enclosure's relative width
+/// entry is the cast of the lower end when the cast of the upper end gives the same raw
+/// integer, so every value in between, the true one included, gives it too: the
+/// quantization is monotone and the ends of the narrow enclosure round to the same or
+/// adjacent values; the tail bound's wide enclosure decides only where the overflow mode
+/// is monotone on it too (a saturating output type, or neither end overflows: `SAT_ZERO`
+/// and the wraps are not monotone across an overflow). The enclosure's relative width
 /// is about 2^−120, so this fails only for a value within 2^−120 of a rounding boundary
 /// of the output type; none occurs for the configurations tested, and one would be
 /// reported as [`NnError::TableMargin`] rather than guessed. GELU(0) = 0 exactly.
@@ -228,9 +232,8 @@ impl Gelu {
             } else {
                 (t_hi.exact(true), Exact::from_parts(true, 1, i32::MIN / 2))
             };
-            let (r_lo, r_hi) = (out.from_exact(&lo), out.from_exact(&hi));
-            if r_lo == r_hi {
-                return Ok(out.raw_of(r_lo) as i64);
+            if let Some(r) = agreed_cast(out, &lo, &hi) {
+                return Ok(r);
             }
         }
         let (g_lo, g_hi) = match self.p.form {
@@ -352,6 +355,22 @@ impl GeluKernel<'_> {
         }
         Ok(())
     }
+}
+
+/// The raw integer of `out` that every value in the wide enclosure \[lo, hi\] of the tail
+/// bound casts to, if the casts of the two ends agree and the cast is monotone on
+/// \[lo, hi\]: the quantization always is, the overflow mode when it saturates (`SAT`,
+/// `SAT_SYM`) or when neither end overflows (then every value in between rounds in range,
+/// between the two). `SAT_ZERO` and the wraps are not monotone across an overflow:
+/// \[−6.7·10⁻⁴, −tiny\] casts to 0 at both ends in
+/// `ac_fixed<15,-11,true,AC_RND_CONV,AC_SAT_ZERO>` while GELU(−4) ≈ −1.27·10⁻⁴ inside it
+/// does not. (The main enclosure is narrow: its ends round to the same or adjacent
+/// quantized values, so agreeing casts agree for every value in between.)
+fn agreed_cast(out: &FixedFormat, lo: &Exact, hi: &Exact) -> Option<i64> {
+    let (a, b) = (out.from_exact_with(lo), out.from_exact_with(hi));
+    let monotone = matches!(out.overflow(), OverflowMode::Sat | OverflowMode::SatSym)
+        || !(a.status | b.status).contains(Status::OVERFLOW);
+    (a.value == b.value && monotone).then(|| out.raw_of(a.value) as i64)
 }
 
 /// A dyadic number sig·2^exp ≥ 0: an end of an enclosure.
