@@ -396,19 +396,17 @@ fn gelu_far_entry_into_a_sat_zero_type() {
     assert_eq!(g.table_entry(0), Ok(-8502));
 }
 
-/// `fuzz/regressions/nn/gelu-wrap-beyond-126-bits` (not fixed): GELU(128) = 128 − t with
-/// t ≈ 2^−11812 into `ac_fixed<63,-63,false,AC_RND_CONV_ODD,AC_WRAP>` (126 fraction bits)
-/// rounds to 128 = 2^133 LSBs, which wraps to 0. The table holds 2^63 − 256: the entry is
-/// decided to 126 bits with a sticky bit (128 − 2^−118 and more), which is enough for any
-/// cast that saturates but not for a wrap, whose result depends on the value's bits down to
-/// the type's LSB, here 2^−126, 133 bits below 128. The same holds for every table entry
-/// (GELU, softmax exp and inverse, layer-norm 1/√μ and 1/D) of a wrapping type whose LSB
-/// lies more than about 2^−124 times below the value.
+/// `fuzz/regressions/nn/gelu-wrap-beyond-126-bits`: GELU(128) = 128 − t with t ≈ 2^−11812
+/// into `ac_fixed<63,-63,false,AC_RND_CONV_ODD,AC_WRAP>` (126 fraction bits) rounds to
+/// 128 = 2^133 LSBs, which wraps to 0; the table held 2^63 − 256. Entries are decided to
+/// 126 bits with a sticky bit, which is enough for any cast that saturates but not for a
+/// wrap whose LSB lies 133 bits below the value. The cast reports that (`invalid`), and
+/// the entry is now refused with `TableMargin` instead of guessed — for every table
+/// (GELU, softmax exp and inverse, layer-norm 1/√μ, 1/D and ε, the attention scale).
 #[test]
-#[ignore = "open: table entries of wrapping types need more than 126 bits"]
 fn gelu_entry_into_a_wrapping_type_far_below_its_value() {
     use lowprec::fixed::FixedFormat;
-    use lowprec::nn::{Gelu, GeluForm, GeluParams};
+    use lowprec::nn::{Gelu, GeluForm, GeluParams, NnError};
     let t = |s: &str| s.parse::<FixedFormat>().unwrap();
     let g = Gelu::new(GeluParams {
         input: t("ap_fixed<12,20,AP_RND_CONV,AP_SAT_ZERO>"),
@@ -419,13 +417,34 @@ fn gelu_entry_into_a_wrapping_type_far_below_its_value() {
     })
     .unwrap();
     // Entry 1 is the centre of [0, 512): c = 128.
-    assert_eq!(g.table_entry(1), Ok(0));
-    // The same with an input type whose every code has its own entry: GELU(100) wraps to 0.
+    let refused = Err(NnError::TableMargin {
+        table: "GELU",
+        index: 1,
+    });
+    assert_eq!(g.table_entry(1), refused);
+    let mut table = vec![0; g.table_len()];
+    assert!(g.load(&mut table).is_err());
+    // The same with an input type whose every code has its own entry: GELU(100).
     let g = Gelu::new(GeluParams::exact(
         t("ap_fixed<8,8>"),
         t("ap_ufixed<63,-63,AP_RND_CONV,AP_WRAP>"),
         GeluForm::Erf,
     ))
     .unwrap();
-    assert_eq!(g.table_entry(128 + 100), Ok(0));
+    assert!(matches!(
+        g.table_entry(128 + 100),
+        Err(NnError::TableMargin { .. })
+    ));
+    // Entries the 126 bits do decide stay: GELU(0) = 0, GELU(-100) rounds to 0 (no wrap).
+    assert_eq!(g.table_entry(128), Ok(0));
+    // A softmax inverse table of a wrapping type far below its entries is refused too.
+    let mut p = lowprec::nn::SoftmaxParams::for_types(
+        4,
+        t("ap_fixed<8,4>"),
+        t("ap_ufixed<16,0,AP_RND_CONV,AP_SAT>"),
+    )
+    .unwrap();
+    p.inv_table = t("ap_ufixed<63,-126,AP_RND_CONV,AP_WRAP>");
+    let sm = lowprec::nn::Softmax::new(p).unwrap();
+    assert!(matches!(sm.inv_entry(0), Err(NnError::TableMargin { .. })));
 }

@@ -222,10 +222,15 @@ fn exact_of(v: &Float, inexact: bool) -> Exact {
     }
 }
 
+/// Whether a type wraps on overflow.
+fn wraps(f: &FixedFormat) -> bool {
+    matches!(f.overflow(), OverflowMode::Wrap | OverflowMode::WrapSm)
+}
+
 /// MPFR's value `v` (inexact when `inexact`) rounded into `f` by `from_exact`, as the raw
-/// integer; `None` where neither the kernels' tables nor this oracle can decide it: a
-/// wrapping type keeps the value's bits down to its LSB, and both carry 126 bits and a
-/// sticky bit, so a value more than 2^120 LSBs large is left out (the open finding
+/// integer; `None` where this oracle cannot decide it: a wrapping type keeps the value's
+/// bits down to its LSB, and the oracle carries 126 bits and a sticky bit, so a value more
+/// than 2^120 LSBs large is left out (the kernels refuse such entries with `TableMargin`,
 /// `nn/gelu-wrap-beyond-126-bits`). Saturating types only need the direction.
 fn round_into(f: &FixedFormat, v: &Float, inexact: bool) -> Option<i64> {
     let wraps = matches!(f.overflow(), OverflowMode::Wrap | OverflowMode::WrapSm);
@@ -642,8 +647,8 @@ fn residual(b: &mut Bytes<'_>) {
 type Tables = (Vec<i64>, Vec<i64>);
 
 thread_local! {
-    static SOFTMAX_TABLES: RefCell<HashMap<String, Tables>> = RefCell::new(HashMap::new());
-    static LAYERNORM_TABLES: RefCell<HashMap<String, Vec<i64>>> = RefCell::new(HashMap::new());
+    static SOFTMAX_TABLES: RefCell<HashMap<String, Result<Tables, NnError>>> = RefCell::new(HashMap::new());
+    static LAYERNORM_TABLES: RefCell<HashMap<String, Result<Vec<i64>, NnError>>> = RefCell::new(HashMap::new());
     static GELU_TABLES: RefCell<HashMap<String, Result<Vec<i64>, NnError>>> = RefCell::new(HashMap::new());
 }
 
@@ -737,7 +742,7 @@ fn softmax(b: &mut Bytes<'_>) {
             ..p
         }
     );
-    let (exp, invt) = SOFTMAX_TABLES.with(|c| {
+    let tables = SOFTMAX_TABLES.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() > 20_000 {
             c.clear();
@@ -746,12 +751,17 @@ fn softmax(b: &mut Bytes<'_>) {
             .or_insert_with(|| {
                 let mut e = vec![0; sm.exp_table_len()];
                 let mut i = vec![0; sm.inv_table_len()];
-                sm.load(&mut e, &mut i)
-                    .unwrap_or_else(|err| panic!("Softmax::load({p:?}): {err:?}"));
-                (e, i)
+                let loaded = sm.load(&mut e, &mut i).map(|_| ());
+                loaded.map(|()| (e, i))
             })
             .clone()
     });
+    let (exp, invt) = match tables {
+        Ok(t) => t,
+        // Refused entries: only a wrapping table type far below its entries.
+        Err(NnError::TableMargin { .. }) if wraps(&exp_table) || wraps(&inv_table) => return,
+        Err(e) => panic!("Softmax::load({p:?}): {e:?}"),
+    };
     let k = sm.with_tables(&exp, &invt).expect("table lengths");
     let mut y = vec![0i64; n];
     k.run(&x, &mut y)
@@ -934,6 +944,8 @@ fn layernorm(b: &mut Bytes<'_>) {
             let documented = match e {
                 NnError::Format { .. } => any_u64(&types),
                 NnError::TooWide { .. } | NnError::Config(_) => true,
+                // 1/D or ε refused: a wrapping type far below the value.
+                NnError::TableMargin { .. } => wraps(&p.dim_recip) || wraps(&p.epsilon_type),
                 _ => false,
             };
             assert!(documented, "LayerNorm::new({p:?}): {e:?}");
@@ -960,12 +972,16 @@ fn layernorm(b: &mut Bytes<'_>) {
         c.entry(key)
             .or_insert_with(|| {
                 let mut t = vec![0; ln.table_len()];
-                ln.load(&mut t)
-                    .unwrap_or_else(|e| panic!("LayerNorm::load({p:?}): {e:?}"));
-                t
+                let loaded = ln.load(&mut t).map(|_| ());
+                loaded.map(|()| t)
             })
             .clone()
     });
+    let table = match table {
+        Ok(t) => t,
+        Err(NnError::TableMargin { .. }) if wraps(&p.rsqrt_table) => return,
+        Err(e) => panic!("LayerNorm::load({p:?}): {e:?}"),
+    };
     let k = ln.with_table(&table).expect("table length");
     let mut y = vec![0i64; dim];
     k.run(&x, &g, &be, &mut y)

@@ -269,7 +269,12 @@ fn scale_raw(p: &AttentionParams) -> Result<i64, NnError> {
         }
         AttentionScale::InvSqrtHeadDim => {
             let hd = Exact::from_parts(false, p.head_dim as u128, 0);
-            Ok(entry_of(&p.scale_type, &unary(Unary::Rsqrt, hd).value))
+            entry_of(
+                "attention scale",
+                0,
+                &p.scale_type,
+                &unary(Unary::Rsqrt, hd).value,
+            )
         }
     }
 }

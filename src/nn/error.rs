@@ -43,9 +43,11 @@ pub enum NnError {
     },
     /// An invalid size or parameter (`what` says which and why).
     Config(&'static str),
-    /// A lookup table whose entry `index` could differ between the exactly computed value
-    /// and the platform function that the emulated kernel calls (the table type is too
-    /// fine to reproduce it without that platform's library).
+    /// A lookup table entry that cannot be proven: its value lies too close to a rounding
+    /// boundary of the table type for the precision it is decided to (or, in a wrapping
+    /// type, too far above the type's LSB for its low bits to be known), or — for the
+    /// hls4ml models — close enough that the platform function the emulated kernel calls
+    /// (glibc's `expf`) could round it differently.
     TableMargin {
         /// Which table.
         table: &'static str,
@@ -81,8 +83,9 @@ impl fmt::Display for NnError {
             NnError::Config(what) => write!(f, "invalid configuration: {what}"),
             NnError::TableMargin { table, index } => write!(
                 f,
-                "{table} table entry {index} lies too close to a rounding boundary of the table \
-                 type to be reproduced without the platform's own function: choose a coarser type"
+                "{table} table entry {index} cannot be proven in the table type (its value lies \
+                 too close to a rounding boundary, or far above a wrapping type's LSB): choose \
+                 a coarser or saturating type"
             ),
         }
     }

@@ -268,9 +268,12 @@ impl Gelu {
         } else {
             (t_hi.exact(true), t_lo.exact(true))
         };
-        let (r_lo, r_hi) = (out.from_exact(&lo), out.from_exact(&hi));
-        if r_lo == r_hi {
-            Ok(out.raw_of(r_lo) as i64)
+        // A wrapping type whose LSB lies beyond the enclosure's bits makes the cast
+        // `invalid`: those entries are refused, not guessed.
+        let (r_lo, r_hi) = (out.from_exact_with(&lo), out.from_exact_with(&hi));
+        let known = !(r_lo.status | r_hi.status).contains(Status::INVALID);
+        if r_lo.value == r_hi.value && known {
+            Ok(out.raw_of(r_lo.value) as i64)
         } else {
             Err(NnError::TableMargin {
                 table: "GELU",
@@ -370,7 +373,8 @@ fn agreed_cast(out: &FixedFormat, lo: &Exact, hi: &Exact) -> Option<i64> {
     let (a, b) = (out.from_exact_with(lo), out.from_exact_with(hi));
     let monotone = matches!(out.overflow(), OverflowMode::Sat | OverflowMode::SatSym)
         || !(a.status | b.status).contains(Status::OVERFLOW);
-    (a.value == b.value && monotone).then(|| out.raw_of(a.value) as i64)
+    let known = !(a.status | b.status).contains(Status::INVALID);
+    (a.value == b.value && monotone && known).then(|| out.raw_of(a.value) as i64)
 }
 
 /// A dyadic number sig·2^exp ≥ 0: an end of an enclosure.

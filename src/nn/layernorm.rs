@@ -223,9 +223,11 @@ impl LayerNorm {
         }
         // 1/D and the mean.
         let recip = entry_of(
+            "layer norm 1/D",
+            0,
             &p.dim_recip,
             &pown(Exact::from_i128(p.dim as i128), -1).value,
-        );
+        )?;
         if p.accum.width() + p.dim_recip.width() > 126 {
             return too_wide("layer norm sum · 1/D");
         }
@@ -250,7 +252,7 @@ impl LayerNorm {
             return too_wide("layer norm variance");
         }
         let var_q = Requant::new(f_sq + p.dim_recip.frac_bits(), p.var);
-        let eps = entry_of(&p.epsilon_type, &p.epsilon);
+        let eps = entry_of("layer norm epsilon", 0, &p.epsilon_type, &p.epsilon)?;
         // v = var + ε.
         let (f_var, f_eps) = (p.var.frac_bits(), p.epsilon_type.frac_bits());
         let v_frac = f_var.max(f_eps);
@@ -346,10 +348,12 @@ impl LayerNorm {
             2 * (j as u128 + (1u128 << (b - 2))) + 1,
             -(b as i32) + 1,
         );
-        Ok(entry_of(
+        entry_of(
+            "layer norm 1/sqrt",
+            j,
             &self.p.rsqrt_table,
             &unary(Unary::Rsqrt, centre).value,
-        ))
+        )
     }
 
     /// Fills the caller's table (length [`table_len`](Self::table_len)) and returns the

@@ -230,7 +230,12 @@ impl Softmax {
         // 2·c_j·2^F_in = 2·j·2^s + 2^s − 1.
         let twice = ((j as u128) << (s + 1)) + (1u128 << s) - 1;
         let c = Exact::from_parts(true, twice, -self.p.input.frac_bits() - 1);
-        Ok(entry_of(&self.p.exp_table, &unary(Unary::Exp, c).value))
+        entry_of(
+            "softmax exp",
+            j,
+            &self.p.exp_table,
+            &unary(Unary::Exp, c).value,
+        )
     }
 
     /// Inverse table entry j: 1/(1 + (j + ½)·2^−B_r) in the inverse table type (raw).
@@ -242,7 +247,12 @@ impl Softmax {
             (1u128 << (b + 1)) + 2 * j as u128 + 1,
             -(b as i32) - 1,
         );
-        Ok(entry_of(&self.p.inv_table, &pown(centre, -1).value))
+        entry_of(
+            "softmax inverse",
+            j,
+            &self.p.inv_table,
+            &pown(centre, -1).value,
+        )
     }
 
     /// Fills the caller's tables (lengths [`exp_table_len`](Self::exp_table_len) and

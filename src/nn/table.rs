@@ -4,10 +4,12 @@
 //!
 //! Every entry is computed by lowprec itself: the function's value at the entry's exact
 //! (dyadic) argument by [`math::unary`](crate::math::unary) or
-//! [`math::pown`](crate::math::pown), which decide it to 126 bits with a sticky bit — as
-//! exact as a value needs to be for any fixed-point cast of at most 64 bits — and then
-//! the table type's own cast ([`FixedFormat::from_exact`]). No platform `expf` is ever
-//! called, so the tables are the same on every machine and in every build.
+//! [`math::pown`](crate::math::pown), which decide it to 126 bits with a sticky bit, and
+//! then the table type's own cast ([`FixedFormat::from_exact`]). That decides every cast
+//! that saturates; a wrapping type whose LSB lies more than about 2^−124 times below an
+//! entry would need bits the value does not carry, and such an entry is refused
+//! ([`NnError::TableMargin`]) instead of guessed. No platform `expf` is ever called, so
+//! the tables are the same on every machine and in every build.
 //!
 //! A configuration's C++ header holds one `struct` named by the caller: the types as
 //! typedefs, the constants as `static const int`, and each table as a static member
@@ -21,6 +23,7 @@
 
 use core::fmt::Write;
 
+use crate::Status;
 use crate::fixed::FixedFormat;
 use crate::float::Exact;
 
@@ -28,8 +31,22 @@ use super::{NnError, check_len};
 
 /// The raw integer of an exact value rounded into a table type (its quantization and
 /// overflow modes). NaN and infinities cannot reach it: callers pass finite values.
-pub(crate) fn entry_of(fmt: &FixedFormat, x: &Exact) -> i64 {
-    fmt.raw_of(fmt.from_exact(x)) as i64
+///
+/// The value is decided to 126 bits with a sticky bit: enough for every saturating cast
+/// of at most 64 bits, but a wrapping type keeps the bits down to its LSB, and when that
+/// LSB lies so far below the value that its bits are not known the cast says so
+/// (`invalid`): the entry is then refused ([`NnError::TableMargin`]) rather than guessed.
+pub(crate) fn entry_of(
+    table: &'static str,
+    index: usize,
+    fmt: &FixedFormat,
+    x: &Exact,
+) -> Result<i64, NnError> {
+    let r = fmt.from_exact_with(x);
+    if r.status.contains(Status::INVALID) {
+        return Err(NnError::TableMargin { table, index });
+    }
+    Ok(fmt.raw_of(r.value) as i64)
 }
 
 /// Fills `out` (of length `len`) with `entry(0) … entry(len − 1)`.
