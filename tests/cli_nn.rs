@@ -313,8 +313,6 @@ mod hls;
 /// `lowprec nn gelu` gives with the same options: the emitted tables are the model's.
 #[test]
 fn hls_tables_header_compiles_and_agrees_with_nn() {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli_nn_tables");
-    std::fs::create_dir_all(&dir).unwrap();
     let codes: String = (-128..128).map(|r: i32| format!("{r}\n")).collect();
     for form in ["erf", "tanh"] {
         let opts = [
@@ -330,41 +328,15 @@ fn hls_tables_header_compiles_and_agrees_with_nn() {
             b"",
         );
         assert_eq!(header.code, 0, "{}", header.stderr);
-        std::fs::write(dir.join("cfg.h"), &header.stdout).unwrap();
-        let main = dir.join("main.cpp");
-        std::fs::write(
-            &main,
-            "#include <cstdio>\n#include \"cfg.h\"\n#include \"lowprec/nn/gelu.h\"\n\
-             int main() {\n  long long r;\n  while (std::scanf(\"%lld\", &r) == 1) {\n\
-             \x20   cfg::input_t x; x.range() = ap_uint<8>((unsigned long long)r);\n\
-             \x20   cfg::output_t y = lowprec::nn::gelu_one<cfg>(x);\n\
-             \x20   std::printf(\"%lld\\n\", (long long)y.range().to_int64() << 54 >> 54);\n  }\n}\n",
-        )
-        .unwrap();
-        let bin = dir.join(format!("gelu_{form}"));
-        let h = hls::headers();
-        let status = std::process::Command::new("g++")
-            .args(["-O1", "-std=c++17"])
-            .arg(format!("-I{}", h.ap.join("ap_types").display()))
-            .arg(format!("-I{}", h.ap.display()))
-            .arg(format!(
-                "-I{}",
-                hls::manifest_dir().join("hls/include").display()
-            ))
-            .arg(format!("-I{}", dir.display()))
-            .arg(&main)
-            .arg("-o")
-            .arg(&bin)
-            .status()
-            .expect("g++ runs");
-        assert!(status.success(), "g++ failed on the emitted header");
-        let mut child = std::process::Command::new(&bin)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        std::io::Write::write_all(&mut child.stdin.take().unwrap(), codes.as_bytes()).unwrap();
-        let csim = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+        let bin = hls::Testbench {
+            cache: "cli-nn-tables",
+            sources: &["hls/tb/nn_gelu_cli_tb.cpp", "hls/include/lowprec/nn/gelu.h"],
+            generated: &[("cfg.h", &header.stdout)],
+            includes: &[],
+            flags: &["-O1", "-std=c++17"],
+        }
+        .build();
+        let csim = hls::run_program(&bin, codes.clone());
         let model = lowprec(&[&["nn", "gelu"][..], &opts].concat(), codes.as_bytes());
         assert_eq!(model.code, 0, "{}", model.stderr);
         assert_eq!(csim.lines().count(), 256);

@@ -11,123 +11,35 @@
 //! and assert the bounds that the module docs derive.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+
+#[path = "hls/mod.rs"]
+mod hls;
 
 use lowprec::fixed::FixedFormat;
 use lowprec::nn::{Softmax, SoftmaxParams};
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The vivado template directory H (`-I$H/ap_types -I$H`).
-fn headers() -> &'static PathBuf {
-    static H: OnceLock<PathBuf> = OnceLock::new();
-    H.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(root().join("hls/fetch-headers.sh"))
-            .current_dir(root())
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cannot run bash hls/fetch-headers.sh");
-        assert!(out.status.success(), "hls/fetch-headers.sh failed");
-        let first = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        let h = PathBuf::from(first);
-        assert!(
-            h.join("ap_types/ap_fixed.h").exists(),
-            "ap_fixed.h not found under {}",
-            h.display()
-        );
-        h
-    })
-}
-
-/// FNV-1a, 64 bits: a cache key.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for p in parts {
-        for &b in p.iter().chain(&[0xFFu8]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01B3);
-        }
-    }
-    h
-}
-
 /// Compiles testbench `tb` (in hls/tb) with kernel header `kernel` and the generated
 /// configurations `cfgs` (written as `cfg_name`), once per hash.
 fn testbench(tb: &str, kernel: &str, cfg_name: &str, cfgs: &str) -> PathBuf {
-    let h = headers();
-    let src = root().join("hls/tb").join(tb);
-    let header = root().join("hls/include/lowprec/nn").join(kernel);
-    let flags = ["-O1", "-std=c++17"];
-    let key = fnv1a(&[
-        &std::fs::read(&src).expect("testbench source"),
-        &std::fs::read(&header).expect("kernel header"),
-        cfgs.as_bytes(),
-        flags.join(" ").as_bytes(),
-        h.to_string_lossy().as_bytes(),
-    ]);
-    let dir = root().join("target/nn-act-hls").join(format!("{key:016x}"));
-    let bin = dir.join("tb");
-    if bin.exists() {
-        return bin;
+    let src = format!("hls/tb/{tb}");
+    let header = format!("hls/include/lowprec/nn/{kernel}");
+    hls::Testbench {
+        cache: "nn-act-hls",
+        sources: &[&src, &header],
+        generated: &[(cfg_name, cfgs)],
+        includes: &[],
+        flags: &["-O1", "-std=c++17"],
     }
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(cfg_name), cfgs).unwrap();
-    let tmp = dir.join(format!("tb.tmp{}", std::process::id()));
-    let t0 = std::time::Instant::now();
-    let out = Command::new("g++")
-        .args(flags)
-        .arg(format!("-I{}", h.join("ap_types").display()))
-        .arg(format!("-I{}", h.display()))
-        .arg(format!("-I{}", root().join("hls/include").display()))
-        .arg(format!("-I{}", dir.display()))
-        .arg(&src)
-        .arg("-o")
-        .arg(&tmp)
-        .output()
-        .expect("cannot run g++ (scripts/setup-oracles.sh installs it)");
-    assert!(
-        out.status.success(),
-        "g++ failed on hls/tb/{tb}:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::rename(&tmp, &bin).unwrap();
-    eprintln!("compiled {tb} in {:.1} s", t0.elapsed().as_secs_f64());
-    bin
+    .build()
 }
 
 /// Runs a testbench on `input`; returns its output lines.
 fn run_tb(bin: &Path, input: String) -> Vec<String> {
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("run the testbench");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    writer.join().unwrap();
-    assert!(child.wait().unwrap().success(), "{} failed", bin.display());
-    out.lines().map(String::from).collect()
+    hls::run_program(bin, input)
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 fn parse_row(line: &str) -> Vec<i64> {

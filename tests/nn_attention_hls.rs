@@ -22,9 +22,6 @@
 mod hls;
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use hls::Rng;
 use lowprec::FloatFormat;
@@ -45,80 +42,6 @@ const SOURCES: [&str; 6] = [
     "hls/include/lowprec/nn/types.h",
     "hls/include/lowprec/lmul.h",
 ];
-
-fn root() -> PathBuf {
-    hls::manifest_dir()
-}
-
-/// Compiles the testbench with the generated configurations `cfgs`, once per hash.
-fn testbench(cfgs: &str) -> PathBuf {
-    let h = hls::headers();
-    let mut key = 0xcbf2_9ce4_8422_2325u64;
-    for s in SOURCES {
-        let text = std::fs::read(root().join(s)).unwrap_or_else(|e| panic!("{s}: {e}"));
-        key = hls::fnv(&text, key);
-    }
-    key = hls::fnv(cfgs.as_bytes(), key);
-    key = hls::fnv(FLAGS.join(" ").as_bytes(), key);
-    key = hls::fnv(h.ap.to_string_lossy().as_bytes(), key);
-    let dir = root()
-        .join("target/nn-attention-hls")
-        .join(format!("{key:016x}"));
-    let bin = dir.join("tb");
-    if bin.exists() {
-        return bin;
-    }
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("nn_attention_cfgs.h"), cfgs).unwrap();
-    let tmp = dir.join(format!("tb.tmp{}", std::process::id()));
-    let t0 = std::time::Instant::now();
-    let out = Command::new("g++")
-        .args(FLAGS)
-        .arg(format!("-I{}", h.ap.join("ap_types").display()))
-        .arg(format!("-I{}", h.ap.display()))
-        .arg(format!("-I{}", root().join("hls/include").display()))
-        .arg(format!("-I{}", dir.display()))
-        .arg(root().join(SOURCES[0]))
-        .arg("-o")
-        .arg(&tmp)
-        .output()
-        .expect("cannot run g++ (scripts/setup-oracles.sh installs it)");
-    assert!(
-        out.status.success(),
-        "g++ failed on {}:\n{}",
-        SOURCES[0],
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::rename(&tmp, &bin).unwrap();
-    eprintln!(
-        "compiled nn_attention_tb in {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
-    bin
-}
-
-fn run_tb(bin: &Path, input: String) -> String {
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("run the testbench");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    writer.join().unwrap();
-    assert!(child.wait().unwrap().success(), "nn_attention_tb failed");
-    out
-}
 
 fn t(s: &str) -> FixedFormat {
     s.parse().unwrap_or_else(|e| panic!("{s}: {e:?}"))
@@ -424,7 +347,14 @@ fn attention_bit_exact_in_csim() {
     }
     header.push_str(&list);
     header.push('\n');
-    let bin = testbench(&header);
+    let bin = hls::Testbench {
+        cache: "nn-attention-hls",
+        sources: &SOURCES,
+        generated: &[("nn_attention_cfgs.h", &header)],
+        includes: &[],
+        flags: &FLAGS,
+    }
+    .build();
     let mut rng = Rng(0xA77E_0001);
     let mut input = String::new();
     let mut expected: Vec<(usize, Vec<i64>)> = Vec::new();
@@ -467,7 +397,7 @@ fn attention_bit_exact_in_csim() {
     }
     eprintln!("golden model: {:.1} s", t0.elapsed().as_secs_f64());
     let t0 = std::time::Instant::now();
-    let out = run_tb(&bin, input);
+    let out = hls::run_program(&bin, input);
     eprintln!("attention csim: {:.1} s", t0.elapsed().as_secs_f64());
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), expected.len(), "sequences returned");

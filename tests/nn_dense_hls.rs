@@ -19,9 +19,7 @@
 #[path = "hls/mod.rs"]
 mod hls;
 
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use hls::Rng;
@@ -36,70 +34,24 @@ const SOURCES: [&str; 4] = [
     "hls/include/lowprec/nn/types.h",
 ];
 
-fn root() -> PathBuf {
-    hls::manifest_dir()
-}
-
 /// The compiled testbench (built once per source hash).
 fn testbench() -> &'static PathBuf {
     static TB: OnceLock<PathBuf> = OnceLock::new();
     TB.get_or_init(|| {
-        let h = hls::headers();
-        let mut key = 0xcbf2_9ce4_8422_2325u64;
-        for s in SOURCES {
-            let text = std::fs::read(root().join(s)).unwrap_or_else(|e| panic!("{s}: {e}"));
-            key = hls::fnv(&text, key);
+        hls::Testbench {
+            cache: "nn-hls",
+            sources: &SOURCES,
+            generated: &[],
+            includes: &[],
+            flags: &FLAGS,
         }
-        key = hls::fnv(FLAGS.join(" ").as_bytes(), key);
-        key = hls::fnv(h.ap.to_string_lossy().as_bytes(), key);
-        let dir = root().join("target/nn-hls");
-        std::fs::create_dir_all(&dir).unwrap();
-        let bin = dir.join(format!("nn_dense_tb-{key:016x}"));
-        if bin.exists() {
-            return bin;
-        }
-        let tmp = dir.join(format!("nn_dense_tb-{key:016x}.tmp{}", std::process::id()));
-        let out = Command::new("g++")
-            .args(FLAGS)
-            .arg(format!("-I{}", h.ap.join("ap_types").display()))
-            .arg(format!("-I{}", h.ap.display()))
-            .arg(format!("-I{}", root().join("hls/include").display()))
-            .arg(root().join(SOURCES[0]))
-            .arg("-o")
-            .arg(&tmp)
-            .output()
-            .expect("cannot run g++ (scripts/setup-oracles.sh installs it)");
-        assert!(
-            out.status.success(),
-            "g++ failed on {}:\n{}",
-            SOURCES[0],
-            String::from_utf8_lossy(&out.stderr)
-        );
-        std::fs::rename(&tmp, &bin).unwrap();
-        bin
+        .build()
     })
 }
 
 /// Runs the testbench on `input`; returns its standard output.
 fn run_tb(input: String) -> String {
-    let mut child = Command::new(testbench())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run the testbench");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    assert!(
-        out.status.success(),
-        "nn_dense_tb failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    hls::run_program(testbench(), input)
 }
 
 enum Config {

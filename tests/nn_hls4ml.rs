@@ -11,10 +11,10 @@
 //! rows). Zero mismatches allowed.
 
 use std::fmt::Write as _;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
+
+#[path = "hls/mod.rs"]
+mod hls;
 
 use lowprec::fixed::FixedFormat;
 use lowprec::nn::NnError;
@@ -24,123 +24,36 @@ use lowprec::nn::hls4ml::{
 
 const VECTORS: usize = 10_000;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// Compiles `hls/tb/hls4ml/<name>_tb.cpp` with the generated configurations against
+/// hls4ml's own `nnet_utils` (cached).
+fn build(name: &str, configs: &str) -> PathBuf {
+    let h = hls::headers();
+    assert!(
+        h.ap.join("nnet_utils/nnet_dense.h").exists(),
+        "no nnet_utils under {} (hls/fetch-headers.sh extracts it)",
+        h.ap.display()
+    );
+    let src = format!("hls/tb/hls4ml/{name}_tb.cpp");
+    hls::Testbench {
+        cache: "nn-hls4ml",
+        sources: &[&src, "hls/tb/hls4ml/common.h"],
+        generated: &[("configs.h", configs)],
+        includes: &["hls/tb/hls4ml"],
+        flags: &["-std=c++14", "-O2", "-w", "-DLP_CONFIG_FILE=\"configs.h\""],
+    }
+    .build()
+}
+
+/// Runs a testbench on a whole command stream (then `Q`) and returns its output lines.
+fn run(bin: &Path, input: String) -> Vec<String> {
+    hls::run_program(bin, input + "Q\n")
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 fn t(s: &str) -> FixedFormat {
     s.parse().unwrap_or_else(|e| panic!("{s}: {e:?}"))
-}
-
-/// The vivado template directory H (`-I$H -I$H/ap_types`; `$H/nnet_utils`).
-fn headers() -> &'static PathBuf {
-    static H: OnceLock<PathBuf> = OnceLock::new();
-    H.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(root().join("hls/fetch-headers.sh"))
-            .stderr(Stdio::inherit())
-            .output()
-            .expect("cannot run bash hls/fetch-headers.sh (needs bash, pip and unzip)");
-        assert!(out.status.success(), "hls/fetch-headers.sh failed");
-        let h = PathBuf::from(
-            String::from_utf8(out.stdout)
-                .unwrap()
-                .lines()
-                .next()
-                .expect("fetch-headers.sh printed nothing")
-                .trim(),
-        );
-        assert!(
-            h.join("nnet_utils/nnet_dense.h").exists(),
-            "no nnet_utils under {}",
-            h.display()
-        );
-        h
-    })
-}
-
-/// FNV-1a, 64 bits: a cache key.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for p in parts {
-        for &b in p.iter().chain(&[0xFFu8]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01B3);
-        }
-    }
-    h
-}
-
-/// Compiles `hls/tb/hls4ml/<name>_tb.cpp` with the generated configurations (cached).
-fn build(name: &str, configs: &str) -> PathBuf {
-    let h = headers();
-    let tbdir = root().join("hls/tb/hls4ml");
-    let src = tbdir.join(format!("{name}_tb.cpp"));
-    let flags = ["-std=c++14", "-O2", "-w"];
-    let key = fnv1a(&[
-        &std::fs::read(&src).unwrap(),
-        &std::fs::read(tbdir.join("common.h")).unwrap(),
-        configs.as_bytes(),
-        flags.join(" ").as_bytes(),
-        h.to_string_lossy().as_bytes(),
-    ]);
-    let dir = root().join("target/nn-hls4ml");
-    std::fs::create_dir_all(&dir).unwrap();
-    let bin = dir.join(format!("{name}_tb-{key:016x}"));
-    if bin.exists() {
-        return bin;
-    }
-    let inc = dir.join(format!("{name}_configs-{key:016x}.h"));
-    std::fs::write(&inc, configs).unwrap();
-    let tmp = dir.join(format!("{name}_tb-{key:016x}.tmp{}", std::process::id()));
-    let out = Command::new("g++")
-        .args(flags)
-        .arg(format!("-I{}", h.display()))
-        .arg(format!("-I{}", h.join("ap_types").display()))
-        .arg(format!("-I{}", tbdir.display()))
-        .arg(format!("-DLP_CONFIG_FILE=\"{}\"", inc.display()))
-        .arg(&src)
-        .arg("-o")
-        .arg(&tmp)
-        .output()
-        .expect("cannot run g++ (scripts/setup-oracles.sh installs it)");
-    assert!(
-        out.status.success(),
-        "g++ failed on {}:\n{}",
-        src.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::rename(&tmp, &bin).unwrap();
-    bin
-}
-
-/// Runs a testbench on a whole command stream and returns its output lines.
-fn run(bin: &Path, input: String) -> Vec<String> {
-    let mut child = Command::new(bin)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("cannot run the testbench");
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || {
-        stdin.write_all(input.as_bytes()).unwrap();
-        stdin.write_all(b"Q\n").unwrap();
-    });
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    writer.join().unwrap();
-    let status = child.wait().unwrap();
-    assert!(
-        status.success(),
-        "testbench {} failed: {status}",
-        bin.display()
-    );
-    out.lines().map(str::to_string).collect()
 }
 
 /// SplitMix64.

@@ -321,3 +321,112 @@ pub fn random_int_bits(rng: &mut Rng, w: u32) -> i32 {
         _ => rng.range(-(w as i64) / 2, 2 * w as i64),
     }) as i32
 }
+
+/// A C-simulation testbench: a C++ program compiled by g++ against the real `ap_types`
+/// headers, the repository's `hls/include` and headers the test generates (written next to
+/// the binary, which is on the include path), cached under `target/<cache>/` by a hash of
+/// every source, generated header, flag and the header directory.
+pub struct Testbench<'a> {
+    /// The cache directory under `target/`.
+    pub cache: &'a str,
+    /// The testbench source (compiled) and then every header it reads from the repository
+    /// (hashed), relative to the repository.
+    pub sources: &'a [&'a str],
+    /// Generated headers: (file name, text).
+    pub generated: &'a [(&'a str, &'a str)],
+    /// More include directories, relative to the repository.
+    pub includes: &'a [&'a str],
+    /// Compiler flags.
+    pub flags: &'a [&'a str],
+}
+
+impl Testbench<'_> {
+    /// The binary, compiled once per hash (the test fails if g++ or a header is missing).
+    pub fn build(&self) -> PathBuf {
+        let h = headers();
+        let root = manifest_dir();
+        let mut key = 0xcbf2_9ce4_8422_2325u64;
+        for s in self.sources {
+            let text = std::fs::read(root.join(s)).unwrap_or_else(|e| panic!("{s}: {e}"));
+            key = fnv(&text, key);
+        }
+        for (name, text) in self.generated {
+            key = fnv(name.as_bytes(), key);
+            key = fnv(text.as_bytes(), key);
+        }
+        key = fnv(self.includes.join(" ").as_bytes(), key);
+        key = fnv(self.flags.join(" ").as_bytes(), key);
+        key = fnv(h.ap.to_string_lossy().as_bytes(), key);
+        let dir = root
+            .join("target")
+            .join(self.cache)
+            .join(format!("{key:016x}"));
+        let bin = dir.join("tb");
+        if bin.exists() {
+            return bin;
+        }
+        std::fs::create_dir_all(&dir).expect("cache dir");
+        for (name, text) in self.generated {
+            std::fs::write(dir.join(name), text).expect("write a generated header");
+        }
+        let tmp = dir.join(format!("tb.tmp{}", std::process::id()));
+        let t0 = std::time::Instant::now();
+        let mut cmd = Command::new("g++");
+        cmd.args(self.flags)
+            .arg(format!("-I{}", h.ap.join("ap_types").display()))
+            .arg(format!("-I{}", h.ap.display()))
+            .arg(format!("-I{}", root.join("hls/include").display()))
+            .arg(format!("-I{}", dir.display()));
+        for inc in self.includes {
+            cmd.arg(format!("-I{}", root.join(inc).display()));
+        }
+        let out = cmd
+            .arg(root.join(self.sources[0]))
+            .arg("-o")
+            .arg(&tmp)
+            .output()
+            .expect("cannot run g++ (scripts/setup-oracles.sh installs it)");
+        assert!(
+            out.status.success(),
+            "g++ failed on {}:\n{}",
+            self.sources[0],
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::rename(&tmp, &bin).expect("rename the binary");
+        eprintln!(
+            "compiled {} in {:.1} s",
+            self.sources[0],
+            t0.elapsed().as_secs_f64()
+        );
+        bin
+    }
+}
+
+/// Runs a program with `input` on its standard input (written from another thread, so
+/// that a large input cannot deadlock against the output) and returns its standard output;
+/// the test fails if the program does.
+pub fn run_program(bin: &Path, input: String) -> String {
+    use std::io::{Read, Write};
+    let mut child = Command::new(bin)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        // The program may stop reading early; its status says why.
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read the program's output");
+    writer.join().expect("writer thread");
+    let status = child.wait().expect("wait for the program");
+    assert!(status.success(), "{} failed: {status}", bin.display());
+    out
+}
