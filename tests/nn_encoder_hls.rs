@@ -18,7 +18,7 @@ mod hls;
 
 use std::fmt::Write as _;
 
-use hls::Rng;
+use hls::{Rng, push_line, sequence, weights};
 use lowprec::fixed::FixedFormat;
 use lowprec::nn::{
     AttentionParams, AttentionScale, AttentionWeights, DenseParams, Encoder, EncoderParams,
@@ -27,8 +27,9 @@ use lowprec::nn::{
 };
 
 const FLAGS: [&str; 3] = ["-O1", "-std=c++17", "-w"];
-const SOURCES: [&str; 10] = [
+const SOURCES: [&str; 11] = [
     "hls/tb/nn_encoder_tb.cpp",
+    "hls/tb/nn_io.h",
     "hls/include/lowprec/nn/encoder.h",
     "hls/include/lowprec/nn/attention.h",
     "hls/include/lowprec/nn/gelu.h",
@@ -166,72 +167,6 @@ fn configs() -> Vec<(&'static str, Encoder, usize)> {
     ]
 }
 
-/// A raw value of `f` with at most `mag` magnitude bits, or an extreme.
-fn raw(f: &FixedFormat, mag: u32, rng: &mut Rng) -> i64 {
-    let (lo, hi) = (f.min_raw() as i64, f.max_raw() as i64);
-    match rng.below(16) {
-        0 => [lo, hi, 0, 1, -1][rng.below(5) as usize].clamp(lo, hi),
-        _ => {
-            let m = (rng.next() >> (64 - mag.clamp(1, 63))) as i64;
-            let v = if f.is_signed() && rng.below(2) == 0 {
-                -m
-            } else {
-                m
-            };
-            v.clamp(lo, hi)
-        }
-    }
-}
-
-/// Weights of `f`: realistic (a few magnitude bits per row) or full range.
-fn weights(f: &FixedFormat, n: usize, full: bool, rng: &mut Rng) -> Vec<i64> {
-    let w = f.width();
-    let mut mag = w;
-    (0..n)
-        .map(|i| {
-            if i % 16 == 0 {
-                mag = if full {
-                    w
-                } else {
-                    1 + rng.below(u64::from(w - 1)) as u32
-                };
-            }
-            raw(f, mag, rng)
-        })
-        .collect()
-}
-
-/// One input sequence of `seq` × `d` values of `f`.
-fn sequence(f: &FixedFormat, seq: usize, d: usize, rng: &mut Rng) -> Vec<i64> {
-    let w = f.width();
-    match rng.below(6) {
-        0 => (0..seq * d).map(|_| raw(f, w, rng)).collect(),
-        1 => {
-            // A few distinct tokens repeated: equal scores, softmax ties.
-            let toks: Vec<Vec<i64>> = (0..3)
-                .map(|_| {
-                    let m = 1 + rng.below(u64::from(w)) as u32;
-                    (0..d).map(|_| raw(f, m, rng)).collect()
-                })
-                .collect();
-            (0..seq)
-                .flat_map(|_| toks[rng.below(3) as usize].clone())
-                .collect()
-        }
-        _ => {
-            let m = 1 + rng.below(u64::from(w)) as u32;
-            (0..seq * d).map(|_| raw(f, m, rng)).collect()
-        }
-    }
-}
-
-fn push_line(s: &mut String, v: &[i64]) {
-    for (i, x) in v.iter().enumerate() {
-        let _ = write!(s, "{}{x}", if i == 0 { "" } else { " " });
-    }
-    s.push('\n');
-}
-
 /// γ around 1 (an eighth negative), β around 0.
 fn scale_bias(g: &FixedFormat, b: &FixedFormat, d: usize, rng: &mut Rng) -> (Vec<i64>, Vec<i64>) {
     let one = 1i64 << g.frac_bits();
@@ -263,7 +198,7 @@ fn encoder_bit_exact_in_csim() {
         cache: "nn-encoder-hls",
         sources: &SOURCES,
         generated: &[("nn_encoder_cfgs.h", &header)],
-        includes: &[],
+        includes: &["hls/tb"],
         flags: &FLAGS,
     }
     .build();

@@ -15,46 +15,11 @@
 #include <vector>
 
 #include "nn_attention_cfgs.h"
+#include "nn_io.h"
 #include "lowprec/nn/attention.h"
 
-static std::vector<char> in_buf;
-static const char* in_p;
-
-static bool read_all() {
-    char chunk[1 << 16];
-    size_t n;
-    while ((n = std::fread(chunk, 1, sizeof chunk, stdin)) > 0) in_buf.insert(in_buf.end(), chunk, chunk + n);
-    in_buf.push_back(0);
-    in_p = in_buf.data();
-    return true;
-}
-
-static bool num(long long& v) {
-    char* end;
-    v = std::strtoll(in_p, &end, 10);
-    if (end == in_p) return false;
-    in_p = end;
-    return true;
-}
-
-template <class T>
-void set_raw(T& v, long long r) {
-    ap_uint<T::width> b = (unsigned long long)r;
-    v.range() = b;
-}
-
-template <class T>
-bool read_into(std::vector<T>& v, size_t n) {
-    v.resize(n);
-    for (size_t i = 0; i < n; i++) {
-        long long r;
-        if (!num(r)) return false;
-        set_raw(v[i], r);
-    }
-    return true;
-}
-
-static std::vector<char> out_buf;
+using nn_io::num;
+using nn_io::read_into;
 
 template <class C>
 bool run(long n) {
@@ -76,19 +41,13 @@ bool run(long n) {
         if (!read_into(x, S * D)) return false;
         lowprec::nn::attention<C>(x.data(), y.data(), wq.data(), bq.data(), wk.data(), bk.data(),
                                   wv.data(), bv.data(), wo.data(), bo.data());
-        for (int i = 0; i < S * D; i++) {
-            char tmp[24];
-            int len = std::snprintf(tmp, sizeof tmp, i ? " %lld" : "%lld",
-                                    (long long)lowprec::nn::softmax_detail::raw(y[i]).to_int64());
-            out_buf.insert(out_buf.end(), tmp, tmp + len);
-        }
-        out_buf.push_back('\n');
+        nn_io::emit_row(y.data(), S * D);
     }
     return true;
 }
 
 int main() {
-    read_all();
+    nn_io::read_all();
     long long k, n;
     while (num(k) && num(n)) {
         bool ok = false;
@@ -108,6 +67,6 @@ int main() {
             return 3;
         }
     }
-    std::fwrite(out_buf.data(), 1, out_buf.size(), stdout);
+    nn_io::flush();
     return 0;
 }

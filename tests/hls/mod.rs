@@ -430,3 +430,75 @@ pub fn run_program(bin: &Path, input: String) -> String {
     assert!(status.success(), "{} failed: {status}", bin.display());
     out
 }
+
+// Random vectors for the nn testbenches: realistic magnitudes, full ranges and extremes.
+
+/// A raw value of `f` with at most `mag` magnitude bits, or an extreme.
+pub fn raw_mag(f: &lowprec::fixed::FixedFormat, mag: u32, rng: &mut Rng) -> i64 {
+    let (lo, hi) = (f.min_raw() as i64, f.max_raw() as i64);
+    match rng.below(16) {
+        0 => [lo, hi, 0, 1, -1][rng.below(5) as usize].clamp(lo, hi),
+        _ => {
+            let m = (rng.next() >> (64 - mag.clamp(1, 63))) as i64;
+            let v = if f.is_signed() && rng.below(2) == 0 {
+                -m
+            } else {
+                m
+            };
+            v.clamp(lo, hi)
+        }
+    }
+}
+
+/// Weights of `f`: realistic (a few magnitude bits per row) or full range.
+pub fn weights(f: &lowprec::fixed::FixedFormat, n: usize, full: bool, rng: &mut Rng) -> Vec<i64> {
+    let w = f.width();
+    let mut mag = w;
+    (0..n)
+        .map(|i| {
+            if i % 16 == 0 {
+                mag = if full {
+                    w
+                } else {
+                    1 + rng.below(u64::from(w - 1)) as u32
+                };
+            }
+            raw_mag(f, mag, rng)
+        })
+        .collect()
+}
+
+/// One input sequence of `seq` × `d` values of `f`.
+pub fn sequence(f: &lowprec::fixed::FixedFormat, seq: usize, d: usize, rng: &mut Rng) -> Vec<i64> {
+    let w = f.width();
+    match rng.below(6) {
+        0 => (0..seq * d).map(|_| raw_mag(f, w, rng)).collect(),
+        1 => {
+            // A few distinct tokens repeated: equal scores, softmax ties.
+            let toks: Vec<Vec<i64>> = (0..3)
+                .map(|_| {
+                    let m = 1 + rng.below(u64::from(w)) as u32;
+                    (0..d).map(|_| raw_mag(f, m, rng)).collect()
+                })
+                .collect();
+            (0..seq)
+                .flat_map(|_| toks[rng.below(3) as usize].clone())
+                .collect()
+        }
+        _ => {
+            let m = 1 + rng.below(u64::from(w)) as u32;
+            (0..seq * d).map(|_| raw_mag(f, m, rng)).collect()
+        }
+    }
+}
+
+/// Appends the raw integers `v` as one line, separated by spaces.
+pub fn push_line(s: &mut String, v: &[i64]) {
+    for (i, x) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&x.to_string());
+    }
+    s.push('\n');
+}
