@@ -370,3 +370,27 @@ fn gelu_by_hand() {
     );
     fails(&opts, "\n", 1, "expected 1 raw values, got 0");
 }
+
+/// README's example: in hls4ml's stable softmax at the converter defaults, x_max − x is
+/// held in `inp_norm_t` = ap_ufixed<15,5> (values below 32), so 27 − (−5) = 32 wraps to 0
+/// and both inputs read e^0: 1/2 each (32768 · 2^-16).
+#[test]
+fn hls4ml_stable_softmax_wraps_a_spread_of_32() {
+    let args = [
+        "nn",
+        "softmax",
+        "--n",
+        "2",
+        "--in",
+        "ap_fixed<16,6>",
+        "--out",
+        U16_0,
+        "--compat",
+        "hls4ml",
+    ];
+    check(
+        &args,
+        "27648 -5120\n27648 -4096\n",
+        &["32768 32768", "65535 0"],
+    );
+}
