@@ -94,6 +94,11 @@ fn khot_projection_matches_brute_force_for_every_code_up_to_12_bits() {
 
 #[test]
 fn csd_weight_is_the_fewest_signed_powers_and_has_no_adjacent_digits() {
+    // The extremes of i128: 2^127 − 1 and −(2^127 − 1) need two digits, −2^127 one.
+    assert_eq!(weight(i128::MAX, KHot::Csd), 2);
+    assert_eq!(weight(i128::MIN + 1, KHot::Csd), 2);
+    assert_eq!(weight(i128::MIN, KHot::Csd), 1);
+    assert_eq!(weight(i128::MAX, KHot::Binary), 127);
     let levels = signed_power_sums(8, 15, 1 << 15);
     for r in -(1i128 << 12)..=(1i128 << 12) {
         let w = weight(r, KHot::Csd);
