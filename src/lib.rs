@@ -71,6 +71,7 @@ pub mod interval;
 pub mod lmul;
 pub mod math;
 pub mod nn;
+pub mod qat;
 pub mod rounding;
 // The exact building blocks that every part shares: the 256-bit integer and the split
 // of a value at its last kept bit (with `rounding::round_increment`, the one rounding
