@@ -4,8 +4,12 @@
 //! | file | holds |
 //! |---|---|
 //! | `mod.rs` | [`Layout`] (per tensor or per channel), [`QatError`] |
+//! | `qfx.rs` | [`Qfx`]: W-bit fixed point with a trainable binary point per group, exact forward, gradients, PTQ initialisation |
 
 use core::fmt;
+
+mod qfx;
+pub use qfx::{Qfx, QfxParams};
 
 /// How a quantizer's parameters map onto a flat tensor of `len` elements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +99,10 @@ impl fmt::Display for QatError {
                 got,
             } => write!(f, "{what}: expected {expected} values, got {got}"),
             QatError::Layout { len, channels } => {
-                write!(f, "{channels} channels do not divide a tensor of {len} elements")
+                write!(
+                    f,
+                    "{channels} channels do not divide a tensor of {len} elements"
+                )
             }
             QatError::Param(what) => write!(f, "invalid parameter: {what}"),
         }
