@@ -69,11 +69,16 @@ impl QfxParams {
 /// NaN and ±∞ are cast as the headers read those doubles (`ap_fixed` reads them as huge
 /// numbers with their sign bit, `ac_fixed` overflows).
 ///
-/// A slice kernel does the cast with integer arithmetic on the `f32` bits for the
-/// overflow modes `SAT`, `SAT_ZERO`, `SAT_SYM` and `WRAP` with N = 0 and every
-/// quantization mode (finite inputs; `ac_fixed` only for |F| ≤ 256, where the header's
-/// `double` scaling is exact); everything else goes through the scalar cast. The tests
-/// prove the kernel equal to the scalar cast.
+/// Two kernels replace the scalar cast where they are exact. For contiguous groups
+/// (per tensor, channel-major) with `SAT`, `SAT_SYM` or `SAT_ZERO`, W ≤ 22 and
+/// −20 ≤ F ≤ 100, a vectorizable `f32` kernel scales by 2^F (exact), rounds with the
+/// 1.5·2^23 trick plus a ±1 correction per quantization mode, clamps and scales back;
+/// elements it cannot take (NaN, ±∞, 0 < |x| < 2^−100) are redone by the scalar path.
+/// Otherwise an integer kernel on the `f32` bits handles `SAT`, `SAT_ZERO`, `SAT_SYM` and
+/// `WRAP` with N = 0 for every quantization mode (finite inputs; `ac_fixed` only for
+/// |F| ≤ 256, where the header's `double` scaling is exact); the rest (`WRAP` with N > 0,
+/// `WRAP_SM`, non-finite inputs) goes through [`FixedFormat::from_f32_with`]. The tests
+/// prove both kernels equal to the scalar cast.
 ///
 /// ## Backward (g = ∂L/∂y, per element)
 /// | region | ∂L/∂x | contribution to ∂L/∂F |
@@ -298,6 +303,267 @@ impl Kern {
     }
 }
 
+/// The vectorizable `f32` kernel of one contiguous group: `SAT`, `SAT_SYM` and `SAT_ZERO`
+/// with W ≤ 22 and −20 ≤ F ≤ 100. With t = x·2^F (exact: |x| ≥ 2^−100 or x = 0, so t is
+/// a normal `f32` or 0; ±∞ saturates), clamped to [min − 1, max + 1] (|t| ≤ 2^22, which
+/// the clamp keeps on the same side of the range), RNE(t) = (t + 1.5·2^23) − 1.5·2^23 and
+/// the residual d = t − RNE(t) (exact) give every quantization mode by a ±1 correction;
+/// the code, clamped (or zeroed), times 2^−F is exact. Elements outside those bounds (NaN,
+/// ±∞, |x| < 2^−100) are redone by the scalar kernel.
+#[derive(Clone, Copy, Debug)]
+struct FloatKern {
+    scale: f32,
+    inv: f32,
+    /// Bounds of t before rounding.
+    tlo: f32,
+    thi: f32,
+    /// The range of codes that are not an overflow.
+    lo: f32,
+    hi: f32,
+    /// The saturated codes below and above.
+    slo: f32,
+    shi: f32,
+    zero: bool,
+}
+
+const TINY: f32 = f32::from_bits((127 - 100) << 23); // 2^-100
+
+impl FloatKern {
+    fn new(k: &Kern) -> Option<FloatKern> {
+        let sat = matches!(
+            k.over,
+            OverflowMode::Sat | OverflowMode::SatSym | OverflowMode::SatZero
+        );
+        if !sat || k.w > 22 || !(-20..=100).contains(&k.f) {
+            return None;
+        }
+        let pow = |e: i32| f32::from_bits(((127 + e) as u32) << 23);
+        let sym = k.over == OverflowMode::SatSym && k.signed;
+        let lo = if sym { k.min + 1 } else { k.min } as f32;
+        let slo = if sym && k.w > 1 { k.min + 1 } else { k.min } as f32;
+        Some(FloatKern {
+            scale: pow(k.f),
+            inv: pow(-k.f),
+            tlo: k.min as f32 - 1.0,
+            thi: k.max as f32 + 1.0,
+            lo,
+            hi: k.max as f32,
+            slo,
+            shi: k.max as f32,
+            zero: k.over == OverflowMode::SatZero,
+        })
+    }
+
+    /// Whether x is left to the scalar kernel.
+    #[inline(always)]
+    fn odd(x: f32) -> bool {
+        let a = x.abs();
+        !((TINY..=f32::MAX).contains(&a) || a == 0.0)
+    }
+
+    /// The rounded code of x·2^F (clamped to [min − 1, max + 1]).
+    #[inline(always)]
+    fn code<const Q: u8>(&self, x: f32) -> f32 {
+        const C: f32 = 12_582_912.0;
+        let t = (x * self.scale).max(self.tlo).min(self.thi);
+        let r = (t + C) - C;
+        let d = t - r;
+        let one = |c: bool| if c { 1.0f32 } else { 0.0 };
+        r + match Q {
+            0 => -one(d < 0.0),
+            1 => one(d > 0.0 && t < 0.0) - one(d < 0.0 && t > 0.0),
+            2 => one(d == 0.5),
+            3 => one(d == 0.5 && t < 0.0) - one(d == -0.5 && t > 0.0),
+            4 => -one(d == -0.5),
+            5 => one(d == 0.5 && t > 0.0) - one(d == -0.5 && t < 0.0),
+            6 => 0.0,
+            _ => one(d == 0.5) - one(d == -0.5),
+        }
+    }
+
+    /// Forward and backward of a chunk (`acc` gets the chunk's ∂L/∂F sum);
+    /// whether some element needs the scalar kernel (then the outputs are partial).
+    #[inline(always)]
+    fn chunk_fb<const Q: u8, const Z: bool>(
+        &self,
+        xs: &[f32],
+        gs: &[f32],
+        ys: &mut [f32],
+        gxs: &mut [f32],
+        acc: &mut f64,
+    ) -> bool {
+        let mut bad = false;
+        // Four partial sums (in element order within each), added at the end of the chunk.
+        let mut part = [0.0f64; 4];
+        for (j, (((yo, gxo), &x), &g)) in ys
+            .iter_mut()
+            .zip(gxs.iter_mut())
+            .zip(xs)
+            .zip(gs)
+            .enumerate()
+        {
+            bad |= Self::odd(x);
+            let r = self.code::<Q>(x);
+            let inside = r >= self.lo && r <= self.hi;
+            let c = if Z {
+                if inside { r } else { 0.0 }
+            } else {
+                r.max(self.slo).min(self.shi)
+            };
+            let y = c * self.inv + 0.0;
+            *yo = y;
+            *gxo = if inside { g } else { 0.0 };
+            // In range −ln2·(y − x); saturated −ln2·y; SAT_ZERO overflow 0 (y = 0 there).
+            let e = f64::from(y) - if inside { f64::from(x) } else { 0.0 };
+            part[j & 3] += f64::from(g) * (-LN2 * e);
+        }
+        *acc += (part[0] + part[1]) + (part[2] + part[3]);
+        bad
+    }
+
+    /// y for a chunk; whether some element needs the scalar kernel.
+    #[inline(always)]
+    fn chunk<const Q: u8, const Z: bool>(&self, xs: &[f32], ys: &mut [f32]) -> bool {
+        let mut bad = false;
+        for (yo, &x) in ys.iter_mut().zip(xs) {
+            bad |= Self::odd(x);
+            let r = self.code::<Q>(x);
+            let c = if Z {
+                if r < self.lo || r > self.hi { 0.0 } else { r }
+            } else {
+                // slo ≤ lo, and every r < lo saturates to slo.
+                r.max(self.slo).min(self.shi)
+            };
+            // + 0.0 turns a −0 code into +0, as the cast gives.
+            *yo = c * self.inv + 0.0;
+        }
+        bad
+    }
+
+    #[cfg(test)]
+    fn chunk_any<const Q: u8>(&self, xs: &[f32], ys: &mut [f32]) -> bool {
+        if self.zero {
+            self.chunk::<Q, true>(xs, ys)
+        } else {
+            self.chunk::<Q, false>(xs, ys)
+        }
+    }
+
+    /// y for a contiguous group, the odd elements by the scalar kernel.
+    fn run(&self, k: &Kern, xs: &[f32], ys: &mut [f32]) {
+        match k.quant {
+            Quantization::Trn => self.run_q::<0>(k, xs, ys),
+            Quantization::TrnZero => self.run_q::<1>(k, xs, ys),
+            Quantization::Rnd => self.run_q::<2>(k, xs, ys),
+            Quantization::RndZero => self.run_q::<3>(k, xs, ys),
+            Quantization::RndMinInf => self.run_q::<4>(k, xs, ys),
+            Quantization::RndInf => self.run_q::<5>(k, xs, ys),
+            Quantization::RndConv => self.run_q::<6>(k, xs, ys),
+            Quantization::RndConvOdd => self.run_q::<7>(k, xs, ys),
+        }
+    }
+
+    fn run_q<const Q: u8>(&self, k: &Kern, xs: &[f32], ys: &mut [f32]) {
+        for (xc, yc) in xs.chunks(64).zip(ys.chunks_mut(64)) {
+            let bad = if self.zero {
+                self.chunk::<Q, true>(xc, yc)
+            } else {
+                self.chunk::<Q, false>(xc, yc)
+            };
+            if bad {
+                for (yo, &x) in yc.iter_mut().zip(xc) {
+                    *yo = k.cast(x).0;
+                }
+            }
+        }
+    }
+
+    /// Forward and backward of a contiguous group; the ∂L/∂F sum.
+    fn run_fb(
+        &self,
+        k: &Kern,
+        xs: &[f32],
+        gs: &[f32],
+        ys: Option<&mut [f32]>,
+        gxs: &mut [f32],
+    ) -> f64 {
+        match (k.quant, self.zero) {
+            (Quantization::Trn, false) => self.run_fb_q::<0, false>(k, xs, gs, ys, gxs),
+            (Quantization::TrnZero, false) => self.run_fb_q::<1, false>(k, xs, gs, ys, gxs),
+            (Quantization::Rnd, false) => self.run_fb_q::<2, false>(k, xs, gs, ys, gxs),
+            (Quantization::RndZero, false) => self.run_fb_q::<3, false>(k, xs, gs, ys, gxs),
+            (Quantization::RndMinInf, false) => self.run_fb_q::<4, false>(k, xs, gs, ys, gxs),
+            (Quantization::RndInf, false) => self.run_fb_q::<5, false>(k, xs, gs, ys, gxs),
+            (Quantization::RndConv, false) => self.run_fb_q::<6, false>(k, xs, gs, ys, gxs),
+            (Quantization::RndConvOdd, false) => self.run_fb_q::<7, false>(k, xs, gs, ys, gxs),
+            (Quantization::Trn, true) => self.run_fb_q::<0, true>(k, xs, gs, ys, gxs),
+            (Quantization::TrnZero, true) => self.run_fb_q::<1, true>(k, xs, gs, ys, gxs),
+            (Quantization::Rnd, true) => self.run_fb_q::<2, true>(k, xs, gs, ys, gxs),
+            (Quantization::RndZero, true) => self.run_fb_q::<3, true>(k, xs, gs, ys, gxs),
+            (Quantization::RndMinInf, true) => self.run_fb_q::<4, true>(k, xs, gs, ys, gxs),
+            (Quantization::RndInf, true) => self.run_fb_q::<5, true>(k, xs, gs, ys, gxs),
+            (Quantization::RndConv, true) => self.run_fb_q::<6, true>(k, xs, gs, ys, gxs),
+            (Quantization::RndConvOdd, true) => self.run_fb_q::<7, true>(k, xs, gs, ys, gxs),
+        }
+    }
+
+    fn run_fb_q<const Q: u8, const Z: bool>(
+        &self,
+        k: &Kern,
+        xs: &[f32],
+        gs: &[f32],
+        mut ys: Option<&mut [f32]>,
+        gxs: &mut [f32],
+    ) -> f64 {
+        let mut acc = 0.0f64;
+        let mut buf = [0.0f32; 64];
+        for (c, ((xc, gc), gxc)) in xs
+            .chunks(64)
+            .zip(gs.chunks(64))
+            .zip(gxs.chunks_mut(64))
+            .enumerate()
+        {
+            let yc = match ys.as_deref_mut() {
+                Some(y) => &mut y[c * 64..c * 64 + xc.len()],
+                None => &mut buf[..xc.len()],
+            };
+            let before = acc;
+            if self.chunk_fb::<Q, Z>(xc, gc, yc, gxc, &mut acc) {
+                acc = before;
+                for (((yo, gxo), &x), &g) in yc.iter_mut().zip(gxc.iter_mut()).zip(xc).zip(gc) {
+                    let (y, gx, d) = scalar_fb(k, x, g);
+                    *yo = y;
+                    *gxo = gx;
+                    acc += d;
+                }
+            }
+        }
+        acc
+    }
+
+    /// [`run`](Self::run) in place.
+    fn run_in_place(&self, k: &Kern, xs: &mut [f32]) {
+        let mut buf = [0.0f32; 64];
+        for c in xs.chunks_mut(64) {
+            let b = &mut buf[..c.len()];
+            b.copy_from_slice(c);
+            self.run(k, b, c);
+        }
+    }
+}
+
+/// One element's y, ∂L/∂x and ∂L/∂F contribution by the scalar kernel.
+#[inline(always)]
+fn scalar_fb(k: &Kern, x: f32, gy: f32) -> (f32, f32, f64) {
+    let (y, region) = k.cast(x);
+    let gd = f64::from(gy);
+    match region {
+        Region::Pass(err) => (y, gy, gd * (-LN2 * err)),
+        Region::Sat(v) => (y, 0.0, gd * (-LN2 * v)),
+        Region::Dead => (y, 0.0, 0.0),
+    }
+}
+
 /// The elements of group `g` of a checked layout: (start, step, count).
 #[inline(always)]
 fn span(layout: Layout, g: usize, len: usize) -> (usize, usize, usize) {
@@ -439,8 +705,13 @@ impl Qfx {
             let k = self.kern(l)?;
             let (start, step, n) = span(self.p.layout, g, len);
             if step == 1 {
-                for (yo, &xi) in y[start..start + n].iter_mut().zip(&x[start..start + n]) {
-                    *yo = k.cast(xi).0;
+                let (xs, ys) = (&x[start..start + n], &mut y[start..start + n]);
+                if let Some(fk) = FloatKern::new(&k) {
+                    fk.run(&k, xs, ys);
+                } else {
+                    for (yo, &xi) in ys.iter_mut().zip(xs) {
+                        *yo = k.cast(xi).0;
+                    }
                 }
             } else {
                 for i in (start..len).step_by(step) {
@@ -467,6 +738,10 @@ impl Qfx {
         for (g, &l) in frac.iter().enumerate() {
             let k = self.kern(l)?;
             let (start, step, n) = span(self.p.layout, g, len);
+            if let (1, Some(fk)) = (step, FloatKern::new(&k)) {
+                fk.run_in_place(&k, &mut x[start..start + n]);
+                continue;
+            }
             for i in (start..len).step_by(step).take(n) {
                 x[i] = k.cast(x[i]).0;
             }
@@ -540,26 +815,24 @@ impl Qfx {
         for (g, &l) in frac.iter().enumerate() {
             let k = self.kern(l)?;
             let (start, step, n) = span(self.p.layout, g, len);
-            let mut acc = 0.0f64;
-            for i in (start..len).step_by(step).take(n) {
-                let (yi, region) = k.cast(x[i]);
-                if let Some(y) = y.as_deref_mut() {
-                    y[i] = yi;
-                }
-                let gy = grad_y[i];
-                let gd = f64::from(gy);
-                match region {
-                    Region::Pass(err) => {
-                        grad_x[i] = gy;
-                        acc += gd * (-LN2 * err);
+            let fk = if step == 1 { FloatKern::new(&k) } else { None };
+            let acc = if let Some(fk) = fk {
+                let r = start..start + n;
+                let ys = y.as_deref_mut().map(|y| &mut y[r.clone()]);
+                fk.run_fb(&k, &x[r.clone()], &grad_y[r.clone()], ys, &mut grad_x[r])
+            } else {
+                let mut acc = 0.0f64;
+                for i in (start..len).step_by(step).take(n) {
+                    let (yi, gx, d) = scalar_fb(&k, x[i], grad_y[i]);
+                    if let Some(y) = y.as_deref_mut() {
+                        y[i] = yi;
                     }
-                    Region::Sat(v) => {
-                        grad_x[i] = 0.0;
-                        acc += gd * (-LN2 * v);
-                    }
-                    Region::Dead => grad_x[i] = 0.0,
+                    grad_x[i] = gx;
+                    acc += d;
                 }
-            }
+                acc
+            };
+            let mut acc = acc;
             if self.p.grad_scale {
                 acc *= self.grad_scale_for(n);
             }
@@ -765,6 +1038,86 @@ mod tests {
             }
         }
         assert_eq!(n, 4 * 8 * 800);
+        // The f32 kernel, chunk by chunk without scalar redo, for every mode and the
+        // signedness, W and F at its bounds.
+        let mut m = 0;
+        for o in [
+            OverflowMode::Sat,
+            OverflowMode::SatZero,
+            OverflowMode::SatSym,
+        ] {
+            for q in Quantization::ALL {
+                for (w, signed, f) in [
+                    (1, true, 0),
+                    (1, false, -20),
+                    (5, true, 100),
+                    (22, false, 3),
+                    (22, true, -20),
+                    (7, true, 4),
+                ] {
+                    let p = QfxParams {
+                        family: Family::AcFixed,
+                        quantization: q,
+                        overflow: o,
+                        signed,
+                        ..QfxParams::ap_fixed(w, Layout::PerTensor)
+                    };
+                    let fmt = Qfx::new(p).unwrap().format(f as f32).unwrap();
+                    let k = Kern::new(fmt);
+                    let fk = FloatKern::new(&k).unwrap();
+                    let lsb = 2f64.powi(-f);
+                    let mut xs = [0.0f32; 64];
+                    let mut ys = [0.0f32; 64];
+                    for base in -70i64..70 {
+                        let c = (base as f64 * 0.5
+                            + if base % 2 == 0 {
+                                0.0
+                            } else {
+                                (k.max as f64 - 40.0).max(0.0)
+                            })
+                            * lsb;
+                        for (j, x) in xs.iter_mut().enumerate() {
+                            let v = c as f32;
+                            let d = j as i32 - 32;
+                            *x = f32::from_bits((v.to_bits() as i32 + d) as u32);
+                            if j == 63 {
+                                *x = -0.0;
+                            }
+                            if j == 62 {
+                                *x = f32::MAX;
+                            }
+                            if j == 61 {
+                                *x = -f32::MAX;
+                            }
+                        }
+                        let bad = match q {
+                            Quantization::Trn => fk.chunk_any::<0>(&xs, &mut ys),
+                            Quantization::TrnZero => fk.chunk_any::<1>(&xs, &mut ys),
+                            Quantization::Rnd => fk.chunk_any::<2>(&xs, &mut ys),
+                            Quantization::RndZero => fk.chunk_any::<3>(&xs, &mut ys),
+                            Quantization::RndMinInf => fk.chunk_any::<4>(&xs, &mut ys),
+                            Quantization::RndInf => fk.chunk_any::<5>(&xs, &mut ys),
+                            Quantization::RndConv => fk.chunk_any::<6>(&xs, &mut ys),
+                            Quantization::RndConvOdd => fk.chunk_any::<7>(&xs, &mut ys),
+                        };
+                        for (x, y) in xs.iter().zip(&ys) {
+                            let a = x.abs();
+                            if !(a >= TINY || a == 0.0) || !x.is_finite() {
+                                assert!(bad);
+                                continue;
+                            }
+                            assert_eq!(
+                                y.to_bits(),
+                                fmt.to_f32(fmt.from_f32(*x)).to_bits(),
+                                "{fmt} {x:e}"
+                            );
+                            m += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(m > 100_000, "{m}");
         let p = QfxParams {
             overflow: OverflowMode::WrapSm,
             ..QfxParams::ap_fixed(6, Layout::PerTensor)
