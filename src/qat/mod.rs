@@ -4,6 +4,7 @@
 //! | file | holds |
 //! |---|---|
 //! | `mod.rs` | [`Layout`] (per tensor or per channel), [`QatError`] |
+//! | `qfx.rs` | [`Qfx`]: W-bit fixed point with a trainable binary point per group, exact forward, gradients, PTQ initialisation |
 //! | `khot.rs` | K-hot (multiplier-free) projection ([`KHot`], [`project_raw`], [`khot_project`], [`khot_backward`]) and the shift-add form ([`terms`]) |
 //! | `lsq.rs` | the LSQ baseline ([`Lsq`]: learned step size, Esser et al. 2020) |
 //! | `pact.rs` | the PACT baseline ([`Pact`]: learned clipping level, Choi et al. 2018) |
@@ -13,6 +14,7 @@ use core::fmt;
 mod khot;
 mod lsq;
 mod pact;
+mod qfx;
 
 pub use khot::{
     KHot, MAX_TERMS, Term, Terms, backward as khot_backward, project as khot_project, project_raw,
@@ -20,6 +22,7 @@ pub use khot::{
 };
 pub use lsq::Lsq;
 pub use pact::Pact;
+pub use qfx::{Qfx, QfxParams};
 
 /// How a quantizer's parameters map onto a flat tensor of `len` elements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
