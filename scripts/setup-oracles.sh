@@ -4,7 +4,8 @@
 #     SoftFloat is built by `softfloat-wrapper`) and g++,
 #   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
 #   - a Python virtual environment with the peer libraries used as oracles
-#     (ml_dtypes, pychop) under target/oracle-venv.
+#     (ml_dtypes, pychop) under target/oracle-venv,
+#   - the ap_types headers and the digits data set (from their PyPI wheels).
 # Prints the Python interpreter path on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,4 +41,6 @@ if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; the
 fi
 # The ap_types/ac_types headers of the hls4ml wheel, for the C-simulation oracle.
 bash hls/fetch-headers.sh >&2
+# The handwritten digits data set of the QAT experiment (examples/qfx_digits).
+bash scripts/fetch-digits.sh >&2
 echo "$PWD/$VENV/bin/python"
