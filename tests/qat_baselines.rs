@@ -563,3 +563,20 @@ fn pact_rounding_is_that_of_the_exact_quotient() {
         assert_eq!(y[0], want, "bits={bits} x={x:e} a={a:e}");
     }
 }
+
+/// A zero result is +0, as a fixed-point zero code reads: unsigned LSQ clips v ≤ 0 to
+/// −Q_N·s with Q_N = 0, and a small negative v rounds to zero (found by fuzzing).
+#[test]
+fn lsq_zero_results_are_positive_zero() {
+    for signed in [false, true] {
+        let q = Lsq::new(4, signed, Layout::PerTensor).unwrap();
+        let v = [0.0f32, -0.0, -0.1, 0.1, -1.0e-30];
+        let mut y = [1.0f32; 5];
+        q.forward(&v, &[2.0], &mut y).unwrap();
+        for (vi, yi) in v.iter().zip(&y) {
+            if *yi == 0.0 {
+                assert_eq!(yi.to_bits(), 0, "LSQ({vi:e}) gave -0 (signed {signed})");
+            }
+        }
+    }
+}

@@ -67,7 +67,8 @@ pub(super) fn check_positive(p: &[f32], what: &'static str) -> Result<(), QatErr
 /// | r ≥ Q_P | Q_P·s | 0 | Q_P |
 /// | v NaN | Q_P·s (sign bit clear) or −Q_N·s (set) | 0 | 0 |
 ///
-/// ⌊·⌉ rounds to nearest, **ties to even**. The boundaries belong to the clipped regions,
+/// ⌊·⌉ rounds to nearest, **ties to even**. A zero result is +0, as the zero code of a
+/// fixed-point format reads. The boundaries belong to the clipped regions,
 /// as in the paper's equation for ∂v̂/∂s (both formulas agree there for v̂). A NaN is read
 /// as the ap_fixed cast reads it, a huge number of its sign (so it saturates), with zero
 /// gradients; ±∞ are ordinary clipped values. ∂L/∂s is the sum over the group of
@@ -249,7 +250,8 @@ impl Lsq {
                 Region::Below | Region::Nan { negative: true } => -qn,
                 Region::Above | Region::Nan { negative: false } => qp,
             };
-            *o = (q * f64::from(si)) as f32;
+            // + 0.0 turns a −0 (from −Q_N = −0 or a small negative v) into +0.
+            *o = (q * f64::from(si)) as f32 + 0.0;
         }
         Ok(())
     }
