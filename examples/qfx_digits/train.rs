@@ -755,20 +755,30 @@ fn khot_param_backward(q: &Qfx, f: f32, x: &[f32], y: &[f32], gy: &[f32]) -> (Ve
     (gx, gf as f32)
 }
 
-/// Fake-quantized forward and straight-through backward of one batch; the gradients of
-/// the 8 parameter tensors and of the 13 latent binary points.
-fn qat_step(
-    quant: &Quant,
-    net: &Folded,
-    f: &[f32; 13],
-    khot: bool,
-    x: &[f32],
-    labels: &[u8],
-) -> (Vec<Vec<f32>>, [f32; 13]) {
-    let b = labels.len();
+/// The fake-quantized forward pass of a batch, with what the backward pass needs.
+struct Fwd {
+    /// The quantized parameters W1 … b3.
+    pq: Vec<Vec<f32>>,
+    xq: Vec<f32>,
+    acc1: Vec<f32>,
+    t1: Vec<f32>,
+    u1: Vec<f32>,
+    a1: Vec<f32>,
+    acc2: Vec<f32>,
+    t2: Vec<f32>,
+    u2: Vec<f32>,
+    v: Vec<f32>,
+    r: Vec<f32>,
+    zz: Vec<f32>,
+    /// The quantized logits.
+    z: Vec<f32>,
+}
+
+/// The fake-quantized forward pass of a batch x (b×64): every tensor through its
+/// quantizer (`Qfx::forward`, and the K-hot projection for W1..W3 when `khot`).
+fn fake_forward(quant: &Quant, net: &Folded, f: &[f32; 13], khot: bool, x: &[f32]) -> Fwd {
+    let b = x.len() / N_IN;
     let q = &quant.q;
-    let mut gf = [0.0f32; 13];
-    // Parameters.
     let pq: Vec<Vec<f32>> = (0..8)
         .map(|t| {
             let is_w = matches!(t, W1 | W2 | W3);
@@ -803,6 +813,78 @@ fn qat_step(
         *zv += pq[B3][i % N_OUT];
     }
     let z = fwd(QZ, &zz);
+    Fwd {
+        pq,
+        xq,
+        acc1,
+        t1,
+        u1,
+        a1,
+        acc2,
+        t2,
+        u2,
+        v,
+        r,
+        zz,
+        z,
+    }
+}
+
+/// The number of images of `data` whose fake-quantized logits (the training forward pass)
+/// differ from the exact model's in any bit.
+pub fn fake_vs_exact(
+    quant: &Quant,
+    net: &Folded,
+    f: &[f32; 13],
+    khot: bool,
+    m: &FixedModel,
+    data: &[Sample],
+) -> usize {
+    let idx: Vec<usize> = (0..data.len()).collect();
+    let (x, _) = batch(data, &idx);
+    let fw = fake_forward(quant, net, f, khot, &x);
+    let lsb = (-f64::from(m.z.frac_bits())).exp2();
+    data.iter()
+        .enumerate()
+        .filter(|&(i, s)| {
+            let exact = m.logits(&s.pixels);
+            let fake = &fw.z[i * N_OUT..(i + 1) * N_OUT];
+            exact
+                .iter()
+                .zip(fake)
+                .any(|(&e, &z)| e as f64 * lsb != f64::from(z))
+        })
+        .count()
+}
+
+/// Fake-quantized forward and straight-through backward of one batch; the gradients of
+/// the 8 parameter tensors and of the 13 latent binary points.
+fn qat_step(
+    quant: &Quant,
+    net: &Folded,
+    f: &[f32; 13],
+    khot: bool,
+    x: &[f32],
+    labels: &[u8],
+) -> (Vec<Vec<f32>>, [f32; 13]) {
+    let b = labels.len();
+    let q = &quant.q;
+    let mut gf = [0.0f32; 13];
+    let Fwd {
+        pq,
+        xq,
+        acc1,
+        t1,
+        u1,
+        a1,
+        acc2,
+        t2,
+        u2,
+        v,
+        r,
+        zz,
+        z,
+    } = fake_forward(quant, net, f, khot, x);
     let (_, dz, _) = softmax_ce(&z, labels);
 
     // Backward through an activation quantizer.
