@@ -57,7 +57,7 @@
 //! The fake-quantized training forward pass applies the same `ap_fixed` casts as the exact
 //! inference and differs from it only in its `f32` sums and products; the output counts, for
 //! each kept model, the training images on which its logits differ from the exact ones in any
-//! bit (0 in every run so far).
+//! bit (0 for every kept model at every width).
 //!
 //! ## Output
 //! For each W, the test accuracies and the learned `ap_fixed<W,I,Q,O>` type of every tensor;
