@@ -32,7 +32,7 @@
 //! A1, W2, s2, b2, A2, R, W3, b3 of width W and the logits Z of 16 bits; all
 //! `AP_RND_CONV`/`AP_SAT`, activations unsigned. Every accuracy of a quantized model is that
 //! of the exact fixed-point inference (`FixedModel::predict`: integer arithmetic, one cast
-//! per typed value, bit-identical with the emitted HLS header), not of a float simulation.
+//! per typed value; the golden model of the HLS kernel), not of a float simulation.
 //!
 //! - **PTQ**: the folded float weights, binary points from statistics (`Qfx::init_frac_max_abs`:
 //!   the largest F at which max |x| still fits) — weights, scales and biases from their own
