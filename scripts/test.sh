@@ -29,5 +29,8 @@ if [ -f fuzz/Cargo.toml ]; then
     (cd fuzz && cargo check --quiet --bins)
 fi
 
+step "QFX digits experiment (its models are checked against C simulation by tests/qfx_digits_hls.rs)"
+cargo run --release --quiet --example qfx_digits -- --emit target/qfx-digits
+
 step "tests"
 cargo test --all-features

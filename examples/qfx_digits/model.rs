@@ -132,6 +132,17 @@ impl ExactType {
             signed,
         }
     }
+    /// The same value range with at least frac − F_to + 1 bits, F_to the fraction bits of
+    /// the cast target: the ap_types headers read the source bit F − F_to − 1 when they
+    /// round, and assert (in C simulation) when it lies beyond the source's width. Extra
+    /// high bits change no value.
+    fn reaching(self, to: &FixedFormat) -> ExactType {
+        let need = i64::from(self.frac) - i64::from(to.frac_bits()) + 1;
+        ExactType {
+            width: self.width.max(need.clamp(1, i64::from(u32::MAX)) as u32),
+            ..self
+        }
+    }
     /// The C++ spelling (plain ap_fixed: truncation and wrap never happen, the value fits).
     pub fn cpp(&self) -> String {
         let u = if self.signed { "" } else { "u" };
@@ -171,16 +182,19 @@ impl FixedModel {
     /// The exact intermediate types, computed from the operand types and dimensions:
     /// a product of W_a- and W_b-bit values takes W_a + W_b bits (fraction bits add), a
     /// sum of n of them ⌈log2 n⌉ more, and a sum of two aligned values the larger fraction
-    /// count plus the larger integer part plus one carry bit.
+    /// count plus the larger integer part plus one carry bit; a value cast to a type of F_to
+    /// fraction bits has at least F − F_to + 1 bits (see `ExactType::reaching`).
     pub fn exact_types(&self) -> ExactTypes {
         let t = ExactType::of;
         let acc1 = ExactType::mul(t(&self.w1.ty), t(&self.input)).sum_of(self.n_in);
-        let t1 = ExactType::add(ExactType::mul(t(&self.s1.ty), acc1), t(&self.b1.ty));
+        let t1 =
+            ExactType::add(ExactType::mul(t(&self.s1.ty), acc1), t(&self.b1.ty)).reaching(&self.a1);
         let acc2 = ExactType::mul(t(&self.w2.ty), t(&self.a1)).sum_of(self.n_hid);
-        let t2 = ExactType::add(ExactType::mul(t(&self.s2.ty), acc2), t(&self.b2.ty));
-        let res = ExactType::add(t(&self.a1), t(&self.a2));
+        let t2 =
+            ExactType::add(ExactType::mul(t(&self.s2.ty), acc2), t(&self.b2.ty)).reaching(&self.a2);
+        let res = ExactType::add(t(&self.a1), t(&self.a2)).reaching(&self.r);
         let acc3 = ExactType::mul(t(&self.w3.ty), t(&self.r)).sum_of(self.n_hid);
-        let t3 = ExactType::add(acc3, t(&self.b3.ty));
+        let t3 = ExactType::add(acc3, t(&self.b3.ty)).reaching(&self.z);
         ExactTypes {
             acc1,
             t1,
@@ -512,7 +526,9 @@ impl FixedModel {
              \x20 // a product of Wa- and Wb-bit operands takes Wa+Wb bits (fraction bits add), a\n\
              \x20 // sum of n products ceil(log2 n) bits more, and a sum of two aligned values the\n\
              \x20 // larger fraction count plus the larger integer part (one more for an unsigned\n\
-             \x20 // operand of a signed sum) plus one carry bit."
+             \x20 // operand of a signed sum) plus one carry bit. A value cast to a narrower type\n\
+             \x20 // of F' fraction bits has at least F - F' + 1 bits, so that ap_fixed's rounding\n\
+             \x20 // reads no bit beyond the source's width."
         );
         for (t, x, what) in [
             ("acc1_t", e.acc1, "W1 . x"),
