@@ -1,5 +1,5 @@
-//! The handwritten digits data: reading `digits.csv`, the fixed train/validation/test split,
-//! and the test set file the HLS testbench reads.
+//! The handwritten digits data: reading `digits.csv`, the train/validation/test split (the
+//! fixed one, or a seeded one for `--splits`), and the test set file the HLS testbench reads.
 //!
 //! `digits.csv` (written by `scripts/fetch-digits.sh`) holds 1,797 images, one a line: 64
 //! pixel values 0..=16 of an 8×8 image (row-major), then the label 0..=9, comma-separated.
@@ -93,12 +93,16 @@ pub fn below(rng: &mut SplitMix64, n: usize) -> usize {
     (rng.next_u64() % n as u64) as usize
 }
 
-/// The fixed split: a Fisher–Yates shuffle with [`SPLIT_SEED`], then the first 360 images
-/// are the test set, the next 10 % of the rest (rounded) the validation set, the remainder
-/// the training set.
+/// The fixed split: [`split_seeded`] with [`SPLIT_SEED`].
 pub fn split(all: &[Sample]) -> Split {
+    split_seeded(all, SPLIT_SEED)
+}
+
+/// A split: a Fisher–Yates shuffle with `seed`, then the first 360 images are the test set,
+/// the next 10 % of the rest (rounded) the validation set, the remainder the training set.
+pub fn split_seeded(all: &[Sample], seed: u64) -> Split {
     let mut idx: Vec<usize> = (0..all.len()).collect();
-    let mut rng = SplitMix64::new(SPLIT_SEED);
+    let mut rng = SplitMix64::new(seed);
     for i in (1..idx.len()).rev() {
         idx.swap(i, below(&mut rng, i + 1));
     }
