@@ -330,7 +330,7 @@ struct FloatKern {
     modw: f32,
     invw: f32,
     /// The bits of 2^(W + 22): under `WRAP`, |t| beyond it goes to the scalar kernel.
-    tbig: u32,
+    tbig: i32,
 }
 
 /// The constants of one group in the `f32` kernel.
@@ -456,16 +456,17 @@ impl FloatKern {
             over,
             modw: pow(k.w as i32),
             invw: pow(-(k.w as i32)),
-            tbig: pow(k.w as i32 + 22).to_bits(),
+            tbig: pow(k.w as i32 + 22).to_bits() as i32,
         })
     }
 
     /// Whether x is left to the scalar kernel.
     #[inline(always)]
     fn odd(x: f32) -> bool {
-        // On the bits: |x| in (0, 2^−100) or ≥ ∞ (NaN included).
-        let a = x.to_bits() & 0x7FFF_FFFF;
-        a >= 0x7F80_0000 || a.wrapping_sub(1) < TINY.to_bits() - 1
+        // On the bits, as signed integers (which SSE2 compares): |x| in (0, 2^−100) or
+        // ≥ ∞ (NaN included); `|` rather than `||`, so that no branch is taken.
+        let a = (x.to_bits() & 0x7FFF_FFFF) as i32;
+        (a >= 0x7F80_0000) | ((a != 0) & (a < TINY.to_bits() as i32))
     }
 
     /// The rounded code of t (|t| ≤ 2^22), the sign for the modes that need it from s.
@@ -477,11 +478,11 @@ impl FloatKern {
         let one = |c: bool| if c { 1.0f32 } else { 0.0 };
         r + match Q {
             0 => -one(d < 0.0),
-            1 => one(d > 0.0 && s < 0.0) - one(d < 0.0 && s > 0.0),
+            1 => one((d > 0.0) & (s < 0.0)) - one((d < 0.0) & (s > 0.0)),
             2 => one(d == 0.5),
-            3 => one(d == 0.5 && s < 0.0) - one(d == -0.5 && s > 0.0),
+            3 => one((d == 0.5) & (s < 0.0)) - one((d == -0.5) & (s > 0.0)),
             4 => -one(d == -0.5),
-            5 => one(d == 0.5 && s > 0.0) - one(d == -0.5 && s < 0.0),
+            5 => one((d == 0.5) & (s > 0.0)) - one((d == -0.5) & (s < 0.0)),
             6 => 0.0,
             _ => one(d == 0.5) - one(d == -0.5),
         }
@@ -499,7 +500,7 @@ impl FloatKern {
             let q = Self::round::<Q>(tr, t);
             let c =
                 q + if q < l.lo { self.modw } else { 0.0 } - if q > l.hi { self.modw } else { 0.0 };
-            let bad = Self::odd(x) | (t.to_bits() & 0x7FFF_FFFF >= self.tbig);
+            let bad = Self::odd(x) | ((t.to_bits() & 0x7FFF_FFFF) as i32 >= self.tbig);
             // + 0.0 turns a −0 code into +0, as the cast gives.
             (c * l.inv + 0.0, true, (q, tr), bad)
         } else {
@@ -507,7 +508,7 @@ impl FloatKern {
             let tc = if t < l.tlo { l.tlo } else { t };
             let tc = if tc > l.thi { l.thi } else { tc };
             let r = Self::round::<Q>(tc, tc);
-            let inside = r >= l.lo && r <= l.hi;
+            let inside = (r >= l.lo) & (r <= l.hi);
             let c = if O == 1 {
                 if inside { r } else { 0.0 }
             } else {
