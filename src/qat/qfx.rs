@@ -69,11 +69,13 @@ impl QfxParams {
 /// NaN and ±∞ are cast as the headers read those doubles (`ap_fixed` reads them as huge
 /// numbers with their sign bit, `ac_fixed` overflows).
 ///
-/// Two kernels replace the scalar cast where they are exact. For contiguous groups
-/// (per tensor, channel-major) with `SAT`, `SAT_SYM` or `SAT_ZERO`, W ≤ 22 and
-/// −20 ≤ F ≤ 100, a vectorizable `f32` kernel scales by 2^F (exact), rounds with the
-/// 1.5·2^23 trick plus a ±1 correction per quantization mode, clamps and scales back;
-/// elements it cannot take (NaN, ±∞, 0 < |x| < 2^−100) are redone by the scalar path.
+/// Two kernels replace the scalar cast where they are exact. With `SAT`, `SAT_SYM`,
+/// `SAT_ZERO` or `WRAP` with N = 0, W ≤ 22 and −20 ≤ F ≤ 100, per tensor, channel-major, or
+/// channel-last with at most 64 channels, a vectorizable `f32` kernel scales by 2^F
+/// (exact), reduces modulo 2^W (`WRAP`), rounds with the 1.5·2^23 trick plus a ±1
+/// correction per quantization mode, clamps, zeroes or wraps, and scales back; elements it
+/// cannot take (NaN, ±∞, 0 < |x| < 2^−100, and under `WRAP` |x|·2^F ≥ 2^(W+22)) are redone
+/// by the scalar path.
 /// Otherwise an integer kernel on the `f32` bits handles `SAT`, `SAT_ZERO`, `SAT_SYM` and
 /// `WRAP` with N = 0 for every quantization mode (finite inputs; `ac_fixed` only for
 /// |F| ≤ 256, where the header's `double` scaling is exact); the rest (`WRAP` with N > 0,
@@ -303,18 +305,40 @@ impl Kern {
     }
 }
 
-/// The vectorizable `f32` kernel of one contiguous group: `SAT`, `SAT_SYM` and `SAT_ZERO`
-/// with W ≤ 22 and −20 ≤ F ≤ 100. With t = x·2^F (exact: |x| ≥ 2^−100 or x = 0, so t is
-/// a normal `f32` or 0; ±∞ saturates), clamped to [min − 1, max + 1] (|t| ≤ 2^22, which
-/// the clamp keeps on the same side of the range), RNE(t) = (t + 1.5·2^23) − 1.5·2^23 and
-/// the residual d = t − RNE(t) (exact) give every quantization mode by a ±1 correction;
-/// the code, clamped (or zeroed), times 2^−F is exact. Elements outside those bounds (NaN,
-/// ±∞, |x| < 2^−100) are redone by the scalar kernel.
+/// The vectorizable `f32` kernel: `SAT`, `SAT_SYM`, `SAT_ZERO` and `WRAP` with N = 0, with
+/// W ≤ 22 and −20 ≤ F ≤ 100, over contiguous runs of elements whose groups repeat every
+/// `period` elements (one group: per tensor or channel-major; the channels of a
+/// channel-last tensor with at most [`LANES`] channels).
+///
+/// With t = x·2^F (exact: |x| ≥ 2^−100 or x = 0, so t is a normal `f32` or 0), the
+/// saturating modes clamp t to [min − 1, max + 1] (|t| ≤ 2^22, which the clamp keeps on the
+/// same side of the range); `WRAP` instead subtracts k·2^W, k = RNE(t·2^−W) (so the reduced
+/// t′ lies in [−2^(W−1), 2^(W−1)]; the subtraction is exact, and q − t = q′ − t′ for the
+/// rounded codes since k·2^W is an even integer; |t| ≥ 2^(W+22), where the trick would not
+/// give k exactly, is left to the scalar kernel). Then RNE(t) = (t + 1.5·2^23) − 1.5·2^23 and
+/// the residual d = t − RNE(t) (exact) give every quantization mode by a ±1 correction
+/// (the sign taken from the unreduced t); the code, clamped, zeroed or wrapped once by
+/// ±2^W into [min, max], times 2^−F is exact. Elements outside those bounds (NaN, ±∞,
+/// 0 < |x| < 2^−100, and under `WRAP` an x·2^F beyond the `f32` range) are redone by the
+/// scalar kernel.
 #[derive(Clone, Copy, Debug)]
 struct FloatKern {
+    lane: Lane,
+    /// 0: saturate, 1: zero on overflow, 2: wrap.
+    over: u8,
+    /// 2^W and 2^−W.
+    modw: f32,
+    invw: f32,
+    /// The bits of 2^(W + 22): under `WRAP`, |t| beyond it goes to the scalar kernel.
+    tbig: i32,
+}
+
+/// The constants of one group in the `f32` kernel.
+#[derive(Clone, Copy, Debug)]
+struct Lane {
     scale: f32,
     inv: f32,
-    /// Bounds of t before rounding.
+    /// Bounds of t before rounding (saturating modes).
     tlo: f32,
     thi: f32,
     /// The range of codes that are not an overflow.
@@ -323,18 +347,95 @@ struct FloatKern {
     /// The saturated codes below and above.
     slo: f32,
     shi: f32,
-    zero: bool,
+}
+
+/// The widest channel-last period the `f32` kernel takes (its chunk length).
+const LANES: usize = 64;
+
+/// Where element j of a chunk takes its group's constants.
+trait Lanes {
+    fn lane(&self, j: usize) -> Lane;
+}
+
+impl Lanes for Lane {
+    #[inline(always)]
+    fn lane(&self, _: usize) -> Lane {
+        *self
+    }
+}
+
+/// One group per lane (channel-last: lane j holds channel j mod C).
+#[derive(Clone, Copy, Debug)]
+struct PerLane {
+    scale: [f32; LANES],
+    inv: [f32; LANES],
+    tlo: [f32; LANES],
+    thi: [f32; LANES],
+    lo: [f32; LANES],
+    hi: [f32; LANES],
+    slo: [f32; LANES],
+    shi: [f32; LANES],
+}
+
+impl PerLane {
+    fn new(lanes: &[Lane]) -> PerLane {
+        let mut p = PerLane {
+            scale: [0.0; LANES],
+            inv: [0.0; LANES],
+            tlo: [0.0; LANES],
+            thi: [0.0; LANES],
+            lo: [0.0; LANES],
+            hi: [0.0; LANES],
+            slo: [0.0; LANES],
+            shi: [0.0; LANES],
+        };
+        for j in 0..LANES {
+            let l = lanes[j % lanes.len()];
+            p.scale[j] = l.scale;
+            p.inv[j] = l.inv;
+            p.tlo[j] = l.tlo;
+            p.thi[j] = l.thi;
+            p.lo[j] = l.lo;
+            p.hi[j] = l.hi;
+            p.slo[j] = l.slo;
+            p.shi[j] = l.shi;
+        }
+        p
+    }
+}
+
+impl Lanes for PerLane {
+    #[inline(always)]
+    fn lane(&self, j: usize) -> Lane {
+        Lane {
+            scale: self.scale[j],
+            inv: self.inv[j],
+            tlo: self.tlo[j],
+            thi: self.thi[j],
+            lo: self.lo[j],
+            hi: self.hi[j],
+            slo: self.slo[j],
+            shi: self.shi[j],
+        }
+    }
 }
 
 const TINY: f32 = f32::from_bits((127 - 100) << 23); // 2^-100
 
+/// One element by the `f32` kernel: y, whether ∂L/∂x = g, the ∂L/∂F error as
+/// (a − b)·2^−F under `WRAP`, (a − b) otherwise (evaluated in `f64`, where it is exact), and
+/// whether the element is left to the scalar kernel.
+type Elem = (f32, bool, (f32, f32), bool);
+
 impl FloatKern {
     fn new(k: &Kern) -> Option<FloatKern> {
-        let sat = matches!(
-            k.over,
-            OverflowMode::Sat | OverflowMode::SatSym | OverflowMode::SatZero
-        );
-        if !sat || k.w > 22 || !(-20..=100).contains(&k.f) {
+        let over = match k.over {
+            OverflowMode::Sat | OverflowMode::SatSym => 0,
+            OverflowMode::SatZero => 1,
+            OverflowMode::Wrap if k.fmt.sat_bits() == 0 => 2,
+            _ => return None,
+        };
+        if k.w > 22 || !(-20..=100).contains(&k.f) {
             return None;
         }
         let pow = |e: i32| f32::from_bits(((127 + e) as u32) << 23);
@@ -342,212 +443,307 @@ impl FloatKern {
         let lo = if sym { k.min + 1 } else { k.min } as f32;
         let slo = if sym && k.w > 1 { k.min + 1 } else { k.min } as f32;
         Some(FloatKern {
-            scale: pow(k.f),
-            inv: pow(-k.f),
-            tlo: k.min as f32 - 1.0,
-            thi: k.max as f32 + 1.0,
-            lo,
-            hi: k.max as f32,
-            slo,
-            shi: k.max as f32,
-            zero: k.over == OverflowMode::SatZero,
+            lane: Lane {
+                scale: pow(k.f),
+                inv: pow(-k.f),
+                tlo: k.min as f32 - 1.0,
+                thi: k.max as f32 + 1.0,
+                lo,
+                hi: k.max as f32,
+                slo,
+                shi: k.max as f32,
+            },
+            over,
+            modw: pow(k.w as i32),
+            invw: pow(-(k.w as i32)),
+            tbig: pow(k.w as i32 + 22).to_bits() as i32,
         })
     }
 
     /// Whether x is left to the scalar kernel.
     #[inline(always)]
     fn odd(x: f32) -> bool {
-        let a = x.abs();
-        !((TINY..=f32::MAX).contains(&a) || a == 0.0)
+        // On the bits, as signed integers (which SSE2 compares): |x| in (0, 2^−100) or
+        // ≥ ∞ (NaN included); `|` rather than `||`, so that no branch is taken.
+        let a = (x.to_bits() & 0x7FFF_FFFF) as i32;
+        (a >= 0x7F80_0000) | ((a != 0) & (a < TINY.to_bits() as i32))
     }
 
-    /// The rounded code of x·2^F (clamped to [min − 1, max + 1]).
+    /// The rounded code of t (|t| ≤ 2^22), the sign for the modes that need it from s.
     #[inline(always)]
-    fn code<const Q: u8>(&self, x: f32) -> f32 {
+    fn round<const Q: u8>(t: f32, s: f32) -> f32 {
         const C: f32 = 12_582_912.0;
-        let t = (x * self.scale).max(self.tlo).min(self.thi);
         let r = (t + C) - C;
         let d = t - r;
         let one = |c: bool| if c { 1.0f32 } else { 0.0 };
         r + match Q {
             0 => -one(d < 0.0),
-            1 => one(d > 0.0 && t < 0.0) - one(d < 0.0 && t > 0.0),
+            1 => one((d > 0.0) & (s < 0.0)) - one((d < 0.0) & (s > 0.0)),
             2 => one(d == 0.5),
-            3 => one(d == 0.5 && t < 0.0) - one(d == -0.5 && t > 0.0),
+            3 => one((d == 0.5) & (s < 0.0)) - one((d == -0.5) & (s > 0.0)),
             4 => -one(d == -0.5),
-            5 => one(d == 0.5 && t > 0.0) - one(d == -0.5 && t < 0.0),
+            5 => one((d == 0.5) & (s > 0.0)) - one((d == -0.5) & (s < 0.0)),
             6 => 0.0,
             _ => one(d == 0.5) - one(d == -0.5),
         }
     }
 
-    /// Forward and backward of a chunk (`acc` gets the chunk's ∂L/∂F sum);
+    /// One element (O: 0 saturate, 1 zero, 2 wrap).
+    #[inline(always)]
+    fn elem<const Q: u8, const O: u8>(&self, l: &Lane, x: f32) -> Elem {
+        let t = x * l.scale;
+        if O == 2 {
+            const C: f32 = 12_582_912.0;
+            // |t| < 2^(W + 22) here (the rest is flagged): RNE(t·2^−W) by the same trick.
+            let k = (t * self.invw + C) - C;
+            let tr = t - k * self.modw;
+            let q = Self::round::<Q>(tr, t);
+            let c =
+                q + if q < l.lo { self.modw } else { 0.0 } - if q > l.hi { self.modw } else { 0.0 };
+            let bad = Self::odd(x) | ((t.to_bits() & 0x7FFF_FFFF) as i32 >= self.tbig);
+            // + 0.0 turns a −0 code into +0, as the cast gives.
+            (c * l.inv + 0.0, true, (q, tr), bad)
+        } else {
+            // (Comparisons rather than f32::max/min: NaN never reaches here unflagged.)
+            let tc = if t < l.tlo { l.tlo } else { t };
+            let tc = if tc > l.thi { l.thi } else { tc };
+            let r = Self::round::<Q>(tc, tc);
+            let inside = (r >= l.lo) & (r <= l.hi);
+            let c = if O == 1 {
+                if inside { r } else { 0.0 }
+            } else {
+                // slo ≤ lo, and every r < lo saturates to slo.
+                let c = if r < l.slo { l.slo } else { r };
+                if c > l.shi { l.shi } else { c }
+            };
+            let y = c * l.inv + 0.0;
+            // In range −ln2·(y − x); saturated −ln2·y; SAT_ZERO overflow 0 (y = 0 there).
+            (y, inside, (y, if inside { x } else { 0.0 }), Self::odd(x))
+        }
+    }
+
+    /// Forward and backward of a chunk (`part[j]` gets element j's ∂L/∂F contribution
+    /// divided by −ln 2);
     /// whether some element needs the scalar kernel (then the outputs are partial).
     #[inline(always)]
-    fn chunk_fb<const Q: u8, const Z: bool>(
+    fn chunk_fb<const Q: u8, const O: u8, L: Lanes>(
         &self,
+        lanes: &L,
         xs: &[f32],
         gs: &[f32],
         ys: &mut [f32],
         gxs: &mut [f32],
-        acc: &mut f64,
+        part: &mut [f64; LANES],
     ) -> bool {
         let mut bad = false;
-        // Four partial sums (in element order within each), added at the end of the chunk.
-        let mut part = [0.0f64; 4];
-        for (j, (((yo, gxo), &x), &g)) in ys
+        // Two passes, each of which vectorizes: the f32 work, then the f64 products.
+        let (mut ea, mut eb) = ([0.0f32; LANES], [0.0f32; LANES]);
+        for (j, (((((yo, gxo), &x), &g), a), b)) in ys
             .iter_mut()
             .zip(gxs.iter_mut())
             .zip(xs)
             .zip(gs)
+            .zip(ea.iter_mut())
+            .zip(eb.iter_mut())
             .enumerate()
         {
-            bad |= Self::odd(x);
-            let r = self.code::<Q>(x);
-            let inside = r >= self.lo && r <= self.hi;
-            let c = if Z {
-                if inside { r } else { 0.0 }
-            } else {
-                r.max(self.slo).min(self.shi)
-            };
-            let y = c * self.inv + 0.0;
+            let (y, pass, e, odd) = self.elem::<Q, O>(&lanes.lane(j), x);
+            bad |= odd;
             *yo = y;
-            *gxo = if inside { g } else { 0.0 };
-            // In range −ln2·(y − x); saturated −ln2·y; SAT_ZERO overflow 0 (y = 0 there).
-            let e = f64::from(y) - if inside { f64::from(x) } else { 0.0 };
-            part[j & 3] += f64::from(g) * (-LN2 * e);
+            *gxo = if pass { g } else { 0.0 };
+            (*a, *b) = e;
         }
-        *acc += (part[0] + part[1]) + (part[2] + part[3]);
+        // −ln 2 (and 2^−F under WRAP) are applied to the sums (run_fb_q).
+        for (((p, &g), &a), &b) in part.iter_mut().zip(gs).zip(&ea).zip(&eb) {
+            *p = f64::from(g) * (f64::from(a) - f64::from(b));
+        }
         bad
     }
 
     /// y for a chunk; whether some element needs the scalar kernel.
     #[inline(always)]
-    fn chunk<const Q: u8, const Z: bool>(&self, xs: &[f32], ys: &mut [f32]) -> bool {
+    fn chunk<const Q: u8, const O: u8, L: Lanes>(
+        &self,
+        lanes: &L,
+        xs: &[f32],
+        ys: &mut [f32],
+    ) -> bool {
         let mut bad = false;
-        for (yo, &x) in ys.iter_mut().zip(xs) {
-            bad |= Self::odd(x);
-            let r = self.code::<Q>(x);
-            let c = if Z {
-                if r < self.lo || r > self.hi { 0.0 } else { r }
-            } else {
-                // slo ≤ lo, and every r < lo saturates to slo.
-                r.max(self.slo).min(self.shi)
-            };
-            // + 0.0 turns a −0 code into +0, as the cast gives.
-            *yo = c * self.inv + 0.0;
+        for (j, (yo, &x)) in ys.iter_mut().zip(xs).enumerate() {
+            let (y, _, _, odd) = self.elem::<Q, O>(&lanes.lane(j), x);
+            bad |= odd;
+            *yo = y;
         }
         bad
     }
 
     #[cfg(test)]
     fn chunk_any<const Q: u8>(&self, xs: &[f32], ys: &mut [f32]) -> bool {
-        if self.zero {
-            self.chunk::<Q, true>(xs, ys)
-        } else {
-            self.chunk::<Q, false>(xs, ys)
+        match self.over {
+            0 => self.chunk::<Q, 0, _>(&self.lane, xs, ys),
+            1 => self.chunk::<Q, 1, _>(&self.lane, xs, ys),
+            _ => self.chunk::<Q, 2, _>(&self.lane, xs, ys),
         }
     }
 
-    /// y for a contiguous group, the odd elements by the scalar kernel.
-    fn run(&self, k: &Kern, xs: &[f32], ys: &mut [f32]) {
-        match k.quant {
-            Quantization::Trn => self.run_q::<0>(k, xs, ys),
-            Quantization::TrnZero => self.run_q::<1>(k, xs, ys),
-            Quantization::Rnd => self.run_q::<2>(k, xs, ys),
-            Quantization::RndZero => self.run_q::<3>(k, xs, ys),
-            Quantization::RndMinInf => self.run_q::<4>(k, xs, ys),
-            Quantization::RndInf => self.run_q::<5>(k, xs, ys),
-            Quantization::RndConv => self.run_q::<6>(k, xs, ys),
-            Quantization::RndConvOdd => self.run_q::<7>(k, xs, ys),
+    /// y for a run whose element i belongs to group `ks[i % ks.len()]` (`lanes` built from
+    /// them; ks.len() ≤ [`LANES`]), the odd elements by the scalar kernel.
+    fn run<L: Lanes>(&self, lanes: &L, ks: &[Kern], xs: &[f32], ys: &mut [f32]) {
+        match (self.over, ks[0].quant) {
+            (0, q) => self.run_o::<0, L>(q, lanes, ks, xs, ys),
+            (1, q) => self.run_o::<1, L>(q, lanes, ks, xs, ys),
+            (_, q) => self.run_o::<2, L>(q, lanes, ks, xs, ys),
         }
     }
 
-    fn run_q<const Q: u8>(&self, k: &Kern, xs: &[f32], ys: &mut [f32]) {
-        for (xc, yc) in xs.chunks(64).zip(ys.chunks_mut(64)) {
-            let bad = if self.zero {
-                self.chunk::<Q, true>(xc, yc)
-            } else {
-                self.chunk::<Q, false>(xc, yc)
-            };
-            if bad {
-                for (yo, &x) in yc.iter_mut().zip(xc) {
-                    *yo = k.cast(x).0;
+    fn run_o<const O: u8, L: Lanes>(
+        &self,
+        q: Quantization,
+        lanes: &L,
+        ks: &[Kern],
+        xs: &[f32],
+        ys: &mut [f32],
+    ) {
+        match q {
+            Quantization::Trn => self.run_q::<0, O, L>(lanes, ks, xs, ys),
+            Quantization::TrnZero => self.run_q::<1, O, L>(lanes, ks, xs, ys),
+            Quantization::Rnd => self.run_q::<2, O, L>(lanes, ks, xs, ys),
+            Quantization::RndZero => self.run_q::<3, O, L>(lanes, ks, xs, ys),
+            Quantization::RndMinInf => self.run_q::<4, O, L>(lanes, ks, xs, ys),
+            Quantization::RndInf => self.run_q::<5, O, L>(lanes, ks, xs, ys),
+            Quantization::RndConv => self.run_q::<6, O, L>(lanes, ks, xs, ys),
+            Quantization::RndConvOdd => self.run_q::<7, O, L>(lanes, ks, xs, ys),
+        }
+    }
+
+    fn run_q<const Q: u8, const O: u8, L: Lanes>(
+        &self,
+        lanes: &L,
+        ks: &[Kern],
+        xs: &[f32],
+        ys: &mut [f32],
+    ) {
+        let n = LANES - LANES % ks.len();
+        for (xc, yc) in xs.chunks(n).zip(ys.chunks_mut(n)) {
+            if self.chunk::<Q, O, L>(lanes, xc, yc) {
+                for (j, (yo, &x)) in yc.iter_mut().zip(xc).enumerate() {
+                    *yo = ks[j % ks.len()].cast(x).0;
                 }
             }
         }
     }
 
-    /// Forward and backward of a contiguous group; the ∂L/∂F sum.
-    fn run_fb(
+    /// Forward and backward of a run (groups as in [`run`](Self::run)); adds element j's
+    /// ∂L/∂F contribution to `acc[j % ks.len()]`.
+    #[allow(clippy::too_many_arguments)]
+    fn run_fb<L: Lanes>(
         &self,
-        k: &Kern,
+        lanes: &L,
+        ks: &[Kern],
         xs: &[f32],
         gs: &[f32],
         ys: Option<&mut [f32]>,
         gxs: &mut [f32],
-    ) -> f64 {
-        match (k.quant, self.zero) {
-            (Quantization::Trn, false) => self.run_fb_q::<0, false>(k, xs, gs, ys, gxs),
-            (Quantization::TrnZero, false) => self.run_fb_q::<1, false>(k, xs, gs, ys, gxs),
-            (Quantization::Rnd, false) => self.run_fb_q::<2, false>(k, xs, gs, ys, gxs),
-            (Quantization::RndZero, false) => self.run_fb_q::<3, false>(k, xs, gs, ys, gxs),
-            (Quantization::RndMinInf, false) => self.run_fb_q::<4, false>(k, xs, gs, ys, gxs),
-            (Quantization::RndInf, false) => self.run_fb_q::<5, false>(k, xs, gs, ys, gxs),
-            (Quantization::RndConv, false) => self.run_fb_q::<6, false>(k, xs, gs, ys, gxs),
-            (Quantization::RndConvOdd, false) => self.run_fb_q::<7, false>(k, xs, gs, ys, gxs),
-            (Quantization::Trn, true) => self.run_fb_q::<0, true>(k, xs, gs, ys, gxs),
-            (Quantization::TrnZero, true) => self.run_fb_q::<1, true>(k, xs, gs, ys, gxs),
-            (Quantization::Rnd, true) => self.run_fb_q::<2, true>(k, xs, gs, ys, gxs),
-            (Quantization::RndZero, true) => self.run_fb_q::<3, true>(k, xs, gs, ys, gxs),
-            (Quantization::RndMinInf, true) => self.run_fb_q::<4, true>(k, xs, gs, ys, gxs),
-            (Quantization::RndInf, true) => self.run_fb_q::<5, true>(k, xs, gs, ys, gxs),
-            (Quantization::RndConv, true) => self.run_fb_q::<6, true>(k, xs, gs, ys, gxs),
-            (Quantization::RndConvOdd, true) => self.run_fb_q::<7, true>(k, xs, gs, ys, gxs),
+        acc: &mut [f64],
+    ) {
+        match (self.over, ks[0].quant) {
+            (0, q) => self.run_fb_o::<0, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
+            (1, q) => self.run_fb_o::<1, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
+            (_, q) => self.run_fb_o::<2, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
         }
     }
 
-    fn run_fb_q<const Q: u8, const Z: bool>(
+    #[allow(clippy::too_many_arguments)]
+    fn run_fb_o<const O: u8, L: Lanes>(
         &self,
-        k: &Kern,
+        q: Quantization,
+        lanes: &L,
+        ks: &[Kern],
+        xs: &[f32],
+        gs: &[f32],
+        ys: Option<&mut [f32]>,
+        gxs: &mut [f32],
+        acc: &mut [f64],
+    ) {
+        match q {
+            Quantization::Trn => self.run_fb_q::<0, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::TrnZero => self.run_fb_q::<1, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::Rnd => self.run_fb_q::<2, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::RndZero => self.run_fb_q::<3, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::RndMinInf => self.run_fb_q::<4, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::RndInf => self.run_fb_q::<5, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::RndConv => self.run_fb_q::<6, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+            Quantization::RndConvOdd => self.run_fb_q::<7, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_fb_q<const Q: u8, const O: u8, L: Lanes>(
+        &self,
+        lanes: &L,
+        ks: &[Kern],
         xs: &[f32],
         gs: &[f32],
         mut ys: Option<&mut [f32]>,
         gxs: &mut [f32],
-    ) -> f64 {
-        let mut acc = 0.0f64;
-        let mut buf = [0.0f32; 64];
+        acc: &mut [f64],
+    ) {
+        let p = ks.len();
+        let n = LANES - LANES % p;
+        let mut buf = [0.0f32; LANES];
+        let mut part = [0.0f64; LANES];
+        let mut sums = [0.0f64; LANES];
         for (c, ((xc, gc), gxc)) in xs
-            .chunks(64)
-            .zip(gs.chunks(64))
-            .zip(gxs.chunks_mut(64))
+            .chunks(n)
+            .zip(gs.chunks(n))
+            .zip(gxs.chunks_mut(n))
             .enumerate()
         {
             let yc = match ys.as_deref_mut() {
-                Some(y) => &mut y[c * 64..c * 64 + xc.len()],
+                Some(y) => &mut y[c * n..c * n + xc.len()],
                 None => &mut buf[..xc.len()],
             };
-            let before = acc;
-            if self.chunk_fb::<Q, Z>(xc, gc, yc, gxc, &mut acc) {
-                acc = before;
-                for (((yo, gxo), &x), &g) in yc.iter_mut().zip(gxc.iter_mut()).zip(xc).zip(gc) {
-                    let (y, gx, d) = scalar_fb(k, x, g);
+            if self.chunk_fb::<Q, O, L>(lanes, xc, gc, yc, gxc, &mut part) {
+                for (j, (((yo, gxo), &x), &g)) in yc
+                    .iter_mut()
+                    .zip(gxc.iter_mut())
+                    .zip(xc)
+                    .zip(gc)
+                    .enumerate()
+                {
+                    let (y, gx, d) = scalar_fb(&ks[j % p], x, g);
                     *yo = y;
                     *gxo = gx;
-                    acc += d;
+                    part[j] = d / (-LN2 * Self::unit::<O, L>(lanes, j));
                 }
             }
+            for (s, d) in sums.iter_mut().zip(&part[..xc.len()]) {
+                *s += d;
+            }
         }
-        acc
+        for (j, s) in sums[..n].iter().enumerate() {
+            acc[j % p] += -LN2 * (s * Self::unit::<O, L>(lanes, j));
+        }
+    }
+
+    /// The factor of lane j's (a − b) in the ∂L/∂F error: 2^−F under `WRAP`, else 1.
+    #[inline(always)]
+    fn unit<const O: u8, L: Lanes>(lanes: &L, j: usize) -> f64 {
+        if O == 2 {
+            f64::from(lanes.lane(j).inv)
+        } else {
+            1.0
+        }
     }
 
     /// [`run`](Self::run) in place.
-    fn run_in_place(&self, k: &Kern, xs: &mut [f32]) {
-        let mut buf = [0.0f32; 64];
-        for c in xs.chunks_mut(64) {
+    fn run_in_place<L: Lanes>(&self, lanes: &L, ks: &[Kern], xs: &mut [f32]) {
+        let n = LANES - LANES % ks.len();
+        let mut buf = [0.0f32; LANES];
+        for c in xs.chunks_mut(n) {
             let b = &mut buf[..c.len()];
             b.copy_from_slice(c);
-            self.run(k, b, c);
+            self.run(lanes, ks, b, c);
         }
     }
 }
@@ -686,6 +882,35 @@ impl Qfx {
         Ok(Kern::new(self.format(latent)?))
     }
 
+    /// The channel-last `f32` kernel: for at most [`LANES`] channels that all take it, the
+    /// kernel, its lanes and the channels' scalar kernels (the first `channels` entries).
+    #[allow(clippy::type_complexity)]
+    fn last_lanes(
+        &self,
+        frac: &[f32],
+    ) -> Result<Option<(FloatKern, PerLane, [Kern; LANES])>, QatError> {
+        let Layout::ChannelLast { channels } = self.p.layout else {
+            return Ok(None);
+        };
+        if channels > LANES {
+            return Ok(None);
+        }
+        let k0 = self.kern(frac[0])?;
+        let Some(fk) = FloatKern::new(&k0) else {
+            return Ok(None);
+        };
+        let mut ks = [k0; LANES];
+        let mut ls = [fk.lane; LANES];
+        for (c, &l) in frac.iter().enumerate() {
+            ks[c] = self.kern(l)?;
+            match FloatKern::new(&ks[c]) {
+                Some(f) => ls[c] = f.lane,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some((fk, PerLane::new(&ls[..channels]), ks)))
+    }
+
     /// y = cast(x) element-wise, each element in its group's format (see [`Qfx`]).
     /// `frac` holds one latent per group; `y` has the length of `x`.
     ///
@@ -701,13 +926,17 @@ impl Qfx {
         check_len("y", x.len(), y.len())?;
         self.check(frac, x.len())?;
         let len = x.len();
+        if let Some((fk, lanes, ks)) = self.last_lanes(frac)? {
+            fk.run(&lanes, &ks[..frac.len()], x, y);
+            return Ok(());
+        }
         for (g, &l) in frac.iter().enumerate() {
             let k = self.kern(l)?;
             let (start, step, n) = span(self.p.layout, g, len);
             if step == 1 {
                 let (xs, ys) = (&x[start..start + n], &mut y[start..start + n]);
                 if let Some(fk) = FloatKern::new(&k) {
-                    fk.run(&k, xs, ys);
+                    fk.run(&fk.lane, &[k], xs, ys);
                 } else {
                     for (yo, &xi) in ys.iter_mut().zip(xs) {
                         *yo = k.cast(xi).0;
@@ -735,11 +964,15 @@ impl Qfx {
     pub fn forward_in_place(&self, frac: &[f32], x: &mut [f32]) -> Result<(), QatError> {
         self.check(frac, x.len())?;
         let len = x.len();
+        if let Some((fk, lanes, ks)) = self.last_lanes(frac)? {
+            fk.run_in_place(&lanes, &ks[..frac.len()], x);
+            return Ok(());
+        }
         for (g, &l) in frac.iter().enumerate() {
             let k = self.kern(l)?;
             let (start, step, n) = span(self.p.layout, g, len);
             if let (1, Some(fk)) = (step, FloatKern::new(&k)) {
-                fk.run_in_place(&k, &mut x[start..start + n]);
+                fk.run_in_place(&fk.lane, &[k], &mut x[start..start + n]);
                 continue;
             }
             for i in (start..len).step_by(step).take(n) {
@@ -812,6 +1045,19 @@ impl Qfx {
         check_len("grad_x", len, grad_x.len())?;
         check_len("grad_frac", frac.len(), grad_frac.len())?;
         self.check(frac, len)?;
+        if let Some((fk, lanes, ks)) = self.last_lanes(frac)? {
+            let c = frac.len();
+            let mut acc = [0.0f64; LANES];
+            fk.run_fb(&lanes, &ks[..c], x, grad_y, y, grad_x, &mut acc[..c]);
+            for (gf, &a) in grad_frac.iter_mut().zip(&acc[..c]) {
+                let mut a = a;
+                if self.p.grad_scale {
+                    a *= self.grad_scale_for(len / c);
+                }
+                *gf = a as f32;
+            }
+            return Ok(());
+        }
         for (g, &l) in frac.iter().enumerate() {
             let k = self.kern(l)?;
             let (start, step, n) = span(self.p.layout, g, len);
@@ -819,7 +1065,17 @@ impl Qfx {
             let acc = if let Some(fk) = fk {
                 let r = start..start + n;
                 let ys = y.as_deref_mut().map(|y| &mut y[r.clone()]);
-                fk.run_fb(&k, &x[r.clone()], &grad_y[r.clone()], ys, &mut grad_x[r])
+                let mut acc = [0.0f64];
+                fk.run_fb(
+                    &fk.lane,
+                    &[k],
+                    &x[r.clone()],
+                    &grad_y[r.clone()],
+                    ys,
+                    &mut grad_x[r],
+                    &mut acc,
+                );
+                acc[0]
             } else {
                 let mut acc = 0.0f64;
                 for i in (start..len).step_by(step).take(n) {
@@ -1039,79 +1295,92 @@ mod tests {
         }
         assert_eq!(n, 4 * 8 * 800);
         // The f32 kernel, chunk by chunk without scalar redo, for every mode and the
-        // signedness, W and F at its bounds.
+        // signedness, W and F at its bounds; under WRAP also around raws shifted by whole
+        // (and huge) multiples of 2^W.
         let mut m = 0;
         for o in [
             OverflowMode::Sat,
             OverflowMode::SatZero,
             OverflowMode::SatSym,
+            OverflowMode::Wrap,
         ] {
-            for q in Quantization::ALL {
-                for (w, signed, f) in [
-                    (1, true, 0),
-                    (1, false, -20),
-                    (5, true, 100),
-                    (22, false, 3),
-                    (22, true, -20),
-                    (7, true, 4),
-                ] {
-                    let p = QfxParams {
-                        family: Family::AcFixed,
-                        quantization: q,
-                        overflow: o,
-                        signed,
-                        ..QfxParams::ap_fixed(w, Layout::PerTensor)
-                    };
-                    let fmt = Qfx::new(p).unwrap().format(f as f32).unwrap();
-                    let k = Kern::new(fmt);
-                    let fk = FloatKern::new(&k).unwrap();
-                    let lsb = 2f64.powi(-f);
-                    let mut xs = [0.0f32; 64];
-                    let mut ys = [0.0f32; 64];
-                    for base in -70i64..70 {
-                        let c = (base as f64 * 0.5
-                            + if base % 2 == 0 {
-                                0.0
-                            } else {
-                                (k.max as f64 - 40.0).max(0.0)
-                            })
-                            * lsb;
-                        for (j, x) in xs.iter_mut().enumerate() {
-                            let v = c as f32;
-                            let d = j as i32 - 32;
-                            *x = f32::from_bits((v.to_bits() as i32 + d) as u32);
-                            if j == 63 {
-                                *x = -0.0;
-                            }
-                            if j == 62 {
-                                *x = f32::MAX;
-                            }
-                            if j == 61 {
-                                *x = -f32::MAX;
-                            }
-                        }
-                        let bad = match q {
-                            Quantization::Trn => fk.chunk_any::<0>(&xs, &mut ys),
-                            Quantization::TrnZero => fk.chunk_any::<1>(&xs, &mut ys),
-                            Quantization::Rnd => fk.chunk_any::<2>(&xs, &mut ys),
-                            Quantization::RndZero => fk.chunk_any::<3>(&xs, &mut ys),
-                            Quantization::RndMinInf => fk.chunk_any::<4>(&xs, &mut ys),
-                            Quantization::RndInf => fk.chunk_any::<5>(&xs, &mut ys),
-                            Quantization::RndConv => fk.chunk_any::<6>(&xs, &mut ys),
-                            Quantization::RndConvOdd => fk.chunk_any::<7>(&xs, &mut ys),
+            for wrapk in [0.0f64, 1.0, -3.0, 1e6, -2.5e9] {
+                if wrapk != 0.0 && o != OverflowMode::Wrap {
+                    continue;
+                }
+                for q in Quantization::ALL {
+                    for (w, signed, f) in [
+                        (1, true, 0),
+                        (1, false, -20),
+                        (5, true, 100),
+                        (22, false, 3),
+                        (22, true, -20),
+                        (7, true, 4),
+                    ] {
+                        let p = QfxParams {
+                            family: Family::AcFixed,
+                            quantization: q,
+                            overflow: o,
+                            signed,
+                            ..QfxParams::ap_fixed(w, Layout::PerTensor)
                         };
-                        for (x, y) in xs.iter().zip(&ys) {
-                            let a = x.abs();
-                            if !(a >= TINY || a == 0.0) || !x.is_finite() {
-                                assert!(bad);
-                                continue;
+                        let fmt = Qfx::new(p).unwrap().format(f as f32).unwrap();
+                        let k = Kern::new(fmt);
+                        let fk = FloatKern::new(&k).unwrap();
+                        let lsb = 2f64.powi(-f);
+                        let mut xs = [0.0f32; 64];
+                        let mut ys = [0.0f32; 64];
+                        for base in -70i64..70 {
+                            let c = (base as f64 * 0.5
+                                + if base % 2 == 0 {
+                                    0.0
+                                } else {
+                                    (k.max as f64 - 40.0).max(0.0)
+                                }
+                                + wrapk * 2f64.powi(w as i32))
+                                * lsb;
+                            for (j, x) in xs.iter_mut().enumerate() {
+                                let v = c as f32;
+                                let d = j as i32 - 32;
+                                *x = f32::from_bits((v.to_bits() as i32 + d) as u32);
+                                if j == 63 {
+                                    *x = -0.0;
+                                }
+                                if j == 62 {
+                                    *x = f32::MAX;
+                                }
+                                if j == 61 {
+                                    *x = -f32::MAX;
+                                }
                             }
-                            assert_eq!(
-                                y.to_bits(),
-                                fmt.to_f32(fmt.from_f32(*x)).to_bits(),
-                                "{fmt} {x:e}"
-                            );
-                            m += 1;
+                            let bad = match q {
+                                Quantization::Trn => fk.chunk_any::<0>(&xs, &mut ys),
+                                Quantization::TrnZero => fk.chunk_any::<1>(&xs, &mut ys),
+                                Quantization::Rnd => fk.chunk_any::<2>(&xs, &mut ys),
+                                Quantization::RndZero => fk.chunk_any::<3>(&xs, &mut ys),
+                                Quantization::RndMinInf => fk.chunk_any::<4>(&xs, &mut ys),
+                                Quantization::RndInf => fk.chunk_any::<5>(&xs, &mut ys),
+                                Quantization::RndConv => fk.chunk_any::<6>(&xs, &mut ys),
+                                Quantization::RndConvOdd => fk.chunk_any::<7>(&xs, &mut ys),
+                            };
+                            for (x, y) in xs.iter().zip(&ys) {
+                                let a = x.abs();
+                                let t = x * 2f32.powi(f);
+                                if !(a >= TINY || a == 0.0)
+                                    || !x.is_finite()
+                                    || (o == OverflowMode::Wrap
+                                        && t.abs() >= 2f32.powi(w as i32 + 22))
+                                {
+                                    assert!(bad);
+                                    continue;
+                                }
+                                assert_eq!(
+                                    y.to_bits(),
+                                    fmt.to_f32(fmt.from_f32(*x)).to_bits(),
+                                    "{fmt} {x:e}"
+                                );
+                                m += 1;
+                            }
                         }
                     }
                 }
@@ -1123,5 +1392,155 @@ mod tests {
             ..QfxParams::ap_fixed(6, Layout::PerTensor)
         };
         assert!(!Kern::new(Qfx::new(p).unwrap().format(2.0).unwrap()).fast);
+    }
+
+    /// Every layout through the public calls, against the scalar cast element by element:
+    /// for W ≤ 6, every raw code of each channel's format and of the codes one wrap (2^W)
+    /// beyond either end, at the code, ± half an LSB and a few `f32` ulps around those, plus
+    /// NaN, ±∞, ±0, ±f32::MAX and tiny values; y and ∂L/∂x bit for bit, ∂L/∂F against the
+    /// scalar kernel's per-group sum.
+    #[test]
+    fn f32_kernel_every_layout_exhaustive_small_widths() {
+        let specials = [
+            f32::NAN,
+            -f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f32::MAX,
+            -f32::MAX,
+            1e-40,
+            -3e-31,
+            7.9e-31,
+        ];
+        let mut checked = 0usize;
+        for w in 1..=6u32 {
+            for signed in [true, false] {
+                for o in [
+                    OverflowMode::Sat,
+                    OverflowMode::SatZero,
+                    OverflowMode::SatSym,
+                    OverflowMode::Wrap,
+                ] {
+                    for q in Quantization::ALL {
+                        for layout in [
+                            Layout::PerTensor,
+                            Layout::ChannelMajor { channels: 3 },
+                            Layout::ChannelLast { channels: 3 },
+                            Layout::ChannelLast { channels: 64 },
+                            Layout::ChannelLast { channels: 1 },
+                        ] {
+                            checked += check_layout(w, signed, o, q, layout, &specials);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(checked > 1_000_000, "{checked}");
+    }
+
+    fn check_layout(
+        w: u32,
+        signed: bool,
+        o: OverflowMode,
+        q: Quantization,
+        layout: Layout,
+        specials: &[f32],
+    ) -> usize {
+        extern crate std;
+        use std::vec::Vec;
+        let p = QfxParams {
+            width: w,
+            signed,
+            quantization: q,
+            overflow: o,
+            layout,
+            ..QfxParams::ap_fixed(w, layout)
+        };
+        // (Combinations the headers refuse, e.g. a 1-bit signed SAT_SYM, are skipped.)
+        let Ok(qfx) = Qfx::new(p) else {
+            return 0;
+        };
+        let groups = layout.groups();
+        let frac: Vec<f32> = (0..groups).map(|c| (c % 5) as f32 * 1.5 - 3.0).collect();
+        if let Layout::ChannelLast { .. } = layout {
+            assert!(qfx.last_lanes(&frac).unwrap().is_some());
+        }
+        let fmts: Vec<FixedFormat> = frac.iter().map(|&l| qfx.format(l).unwrap()).collect();
+        // The values of each group's format, then laid out by the layout.
+        let vals = |c: usize| -> Vec<f32> {
+            let fmt = fmts[c];
+            let lsb = 2f64.powi(-fmt.frac_bits());
+            let (lo, hi) = (fmt.min_raw() as i64, fmt.max_raw() as i64);
+            let m = 1i64 << w;
+            let mut v = Vec::new();
+            for r in lo - m - 2..=hi + m + 2 {
+                for h in [-1.0, 0.0, 1.0] {
+                    let c = ((r as f64) + 0.5 * h) * lsb;
+                    let x = c as f32;
+                    for d in -2i32..=2 {
+                        v.push(f32::from_bits((x.to_bits() as i32 + d) as u32));
+                    }
+                }
+            }
+            v.extend_from_slice(specials);
+            v
+        };
+        let per: Vec<Vec<f32>> = (0..groups).map(vals).collect();
+        let n = per.iter().map(Vec::len).max().unwrap() + 61; // a partial last chunk
+        let len = n * groups;
+        let mut x = std::vec![0.0f32; len];
+        let member = |i: usize| match layout {
+            Layout::PerTensor => (0, i),
+            Layout::ChannelMajor { .. } => (i / n, i % n),
+            Layout::ChannelLast { channels } => (i % channels, i / channels),
+        };
+        for (i, xi) in x.iter_mut().enumerate() {
+            let (c, k) = member(i);
+            *xi = per[c][k % per[c].len()];
+        }
+        let g: Vec<f32> = (0..len)
+            .map(|i| ((i * 7919) % 13) as f32 * 0.25 - 1.5)
+            .collect();
+        let mut y = std::vec![0.0f32; len];
+        qfx.forward(&frac, &x, &mut y).unwrap();
+        let mut yi = x.clone();
+        qfx.forward_in_place(&frac, &mut yi).unwrap();
+        let (mut y2, mut gx) = (std::vec![0.0f32; len], std::vec![0.0f32; len]);
+        let mut gf = std::vec![0.0f32; groups];
+        qfx.forward_backward(&frac, &x, &g, &mut y2, &mut gx, &mut gf)
+            .unwrap();
+        let mut want = std::vec![0.0f64; groups];
+        let mut mag = std::vec![0.0f64; groups];
+        for i in 0..len {
+            let c = member(i).0;
+            let fmt = fmts[c];
+            let cast = fmt.to_f32(fmt.from_f32(x[i])).to_bits();
+            assert_eq!(y[i].to_bits(), cast, "{fmt} {:?} x = {:e}", layout, x[i]);
+            assert_eq!(yi[i].to_bits(), cast, "in place {fmt} x = {:e}", x[i]);
+            assert_eq!(y2[i].to_bits(), cast, "fb {fmt} x = {:e}", x[i]);
+            let (_, sgx, d) = scalar_fb(&Kern::new(fmt), x[i], g[i]);
+            assert_eq!(
+                gx[i].to_bits(),
+                sgx.to_bits(),
+                "grad_x {fmt} x = {:e}",
+                x[i]
+            );
+            want[c] += d;
+            mag[c] += d.abs();
+        }
+        for c in 0..groups {
+            let tol = 1e-6 * mag[c] + 1e-30;
+            assert!(
+                (f64::from(gf[c]) - want[c]).abs() <= tol,
+                "grad_frac {} {:?}: {} vs {}",
+                fmts[c],
+                layout,
+                gf[c],
+                want[c]
+            );
+        }
+        len
     }
 }
