@@ -76,6 +76,9 @@ pub mod rounding;
 // The exact building blocks that every part shares: the 256-bit integer and the split
 // of a value at its last kept bit (with `rounding::round_increment`, the one rounding
 // decision, and `float::Exact::cmp_value`, the one exact comparison).
+// Run-time CPU dispatch: a target-feature function, called after detection.
+#[allow(unsafe_code)]
+mod dispatch;
 mod split;
 mod u256;
 

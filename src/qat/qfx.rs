@@ -80,7 +80,8 @@ impl QfxParams {
 /// `WRAP` with N = 0 for every quantization mode (finite inputs; `ac_fixed` only for
 /// |F| ≤ 256, where the header's `double` scaling is exact); the rest (`WRAP` with N > 0,
 /// `WRAP_SM`, non-finite inputs) goes through [`FixedFormat::from_f32_with`]. The tests
-/// prove both kernels equal to the scalar cast.
+/// prove both kernels equal to the scalar cast. On x86-64 CPUs with AVX2 the `f32` kernel
+/// runs compiled for AVX2 (chosen at run time; the same operations, the same bits).
 ///
 /// ## Backward (g = ∂L/∂y, per element)
 /// | region | ∂L/∂x | contribution to ∂L/∂F |
@@ -588,14 +589,19 @@ impl FloatKern {
 
     /// y for a run whose element i belongs to group `ks[i % ks.len()]` (`lanes` built from
     /// them; ks.len() ≤ [`LANES`]), the odd elements by the scalar kernel.
+    /// Runs compiled for the widest instruction set the CPU has (`dispatch::wide`).
     fn run<L: Lanes>(&self, lanes: &L, ks: &[Kern], xs: &[f32], ys: &mut [f32]) {
-        match (self.over, ks[0].quant) {
-            (0, q) => self.run_o::<0, L>(q, lanes, ks, xs, ys),
-            (1, q) => self.run_o::<1, L>(q, lanes, ks, xs, ys),
-            (_, q) => self.run_o::<2, L>(q, lanes, ks, xs, ys),
-        }
+        crate::dispatch::wide(
+            #[inline(always)]
+            || match (self.over, ks[0].quant) {
+                (0, q) => self.run_o::<0, L>(q, lanes, ks, xs, ys),
+                (1, q) => self.run_o::<1, L>(q, lanes, ks, xs, ys),
+                (_, q) => self.run_o::<2, L>(q, lanes, ks, xs, ys),
+            },
+        )
     }
 
+    #[inline(always)]
     fn run_o<const O: u8, L: Lanes>(
         &self,
         q: Quantization,
@@ -616,6 +622,7 @@ impl FloatKern {
         }
     }
 
+    #[inline(always)]
     fn run_q<const Q: u8, const O: u8, L: Lanes>(
         &self,
         lanes: &L,
@@ -634,7 +641,7 @@ impl FloatKern {
     }
 
     /// Forward and backward of a run (groups as in [`run`](Self::run)); adds element j's
-    /// ∂L/∂F contribution to `acc[j % ks.len()]`.
+    /// ∂L/∂F contribution to `acc[j % ks.len()]`. Dispatched as [`run`](Self::run).
     #[allow(clippy::too_many_arguments)]
     fn run_fb<L: Lanes>(
         &self,
@@ -646,14 +653,18 @@ impl FloatKern {
         gxs: &mut [f32],
         acc: &mut [f64],
     ) {
-        match (self.over, ks[0].quant) {
-            (0, q) => self.run_fb_o::<0, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
-            (1, q) => self.run_fb_o::<1, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
-            (_, q) => self.run_fb_o::<2, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
-        }
+        crate::dispatch::wide(
+            #[inline(always)]
+            || match (self.over, ks[0].quant) {
+                (0, q) => self.run_fb_o::<0, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
+                (1, q) => self.run_fb_o::<1, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
+                (_, q) => self.run_fb_o::<2, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
+            },
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn run_fb_o<const O: u8, L: Lanes>(
         &self,
         q: Quantization,
@@ -678,6 +689,7 @@ impl FloatKern {
     }
 
     #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
     fn run_fb_q<const Q: u8, const O: u8, L: Lanes>(
         &self,
         lanes: &L,

@@ -1,7 +1,7 @@
 //! `f32` ↔ IEEE binary16 through the x86 F16C instructions (`vcvtps2ph`, `vcvtph2ps`),
 //! eight lanes at a time, for CPUs that report F16C and AVX at run time.
 //!
-//! This is the crate's only `unsafe` code: the `#[target_feature]` functions may only run
+//! With `dispatch.rs`, this is the crate's only `unsafe` code: the `#[target_feature]` functions may only run
 //! on a CPU with those features, and the 256-bit loads and stores take raw pointers.
 //! Every entry point checks the features first and returns `false`, writing nothing,
 //! when they are missing; the caller then runs the portable kernel.

@@ -79,7 +79,7 @@
 //! does. Their results are the portable kernel's bit for bit: the instructions round to
 //! nearest-even by their immediate operand (not the MXCSR), overflow to ±∞ and keep
 //! subnormal results, and NaN lanes, whose payloads F16C would keep, are replaced by
-//! lowprec's NaN of the same sign. This is the crate's only `unsafe` code, in a small
+//! lowprec's NaN of the same sign. With `dispatch.rs`, this is the crate's only `unsafe` code, in a small
 //! private module; every other format, mode, policy and target runs the portable kernels.
 //!
 //! ```
@@ -105,7 +105,7 @@
 //! | `lanes.rs` | the per-element kernels, each with its proof |
 //! | `run.rs` | the loops: the plan's kernel over a slice, in place or into a destination |
 //! | `decode.rs` | decoding codes, with its own per-call constants |
-//! | `f16c.rs` | `f32` ↔ binary16 through F16C, the crate's only `unsafe` code |
+//! | `f16c.rs` | `f32` ↔ binary16 through F16C (with `dispatch.rs`, the crate's only `unsafe` code) |
 //!
 //! [`FloatFormat::from_f32`]: crate::FloatFormat::from_f32
 //! [`FloatFormat::from_f64`]: crate::FloatFormat::from_f64
@@ -125,7 +125,7 @@ mod plan;
 mod run;
 
 // binary16 through F16C (x86 and x86-64, with `std` for the run-time feature check).
-// The crate's one module with `unsafe` code: target-feature functions and the vector
+// With `dispatch.rs`, the crate's only `unsafe` code: target-feature functions and the vector
 // loads and stores, each block with its proof.
 #[cfg(all(feature = "std", any(target_arch = "x86", target_arch = "x86_64")))]
 #[allow(unsafe_code)]
