@@ -98,6 +98,8 @@ impl ScaleFormat {
 /// | [`AmaxOverMax`](ScaleRule::AmaxOverMax) | amax / max_elem rounded into the scale format, ties to even (NVFP4) | `amax` |
 ///
 /// The powers of two are clamped into the scale format's range (2^−127 … 2^127 for E8M0).
+/// With a tensor scale g, amax / g takes the place of amax in the power-of-two rules (and
+/// `amax` divides by max_elem · g), so that element × scale × g stays within range.
 /// log₂ is decided exactly from the bits, never by a floating-point logarithm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ScaleRule {

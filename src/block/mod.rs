@@ -60,6 +60,8 @@ mod format;
 mod pack;
 mod quantize;
 mod scale;
+#[cfg(test)]
+mod tests;
 
 pub use format::{BlockFormat, ElementFormat, ScaleFormat, ScaleRule};
 pub use pack::{pack, packed_len, unpack};

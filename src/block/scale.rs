@@ -147,6 +147,20 @@ pub(crate) const fn one() -> Finite {
     }
 }
 
+/// Whether (a / g) / 2^fl ≥ √2, i.e. a² ≥ 2^(2·fl + 1) · g², decided on integers:
+/// a = A · 2^ea (A < 2⁵⁴, a host float) and g = G · 2^eg (G < 2²⁴, an `f32`).
+fn ge_sqrt2(a: &Finite, g: &Finite, fl: i32) -> bool {
+    let a2 = a.sig * a.sig; // < 2¹⁰⁸
+    let g2 = g.sig * g.sig; // < 2⁴⁸
+    let bits = |x: u128| 128 - x.leading_zeros() as i64;
+    let t = 2 * i64::from(a.exp) - (2 * i64::from(fl) + 1 + 2 * i64::from(g.exp));
+    if t >= 0 {
+        bits(a2) + t > 127 || (a2 << t) >= g2
+    } else {
+        bits(g2) - t <= 127 && a2 >= (g2 << -t)
+    }
+}
+
 /// The shared scale of one block: its code and its exact value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BlockScale {
@@ -188,16 +202,13 @@ pub(crate) fn scale_of(fmt: &BlockFormat, amax: &Exact, g: &Finite) -> BlockScal
         Exact::Inf { .. } => return pow2_scale(&sf, i32::MAX / 2).max_for(fmt, &sf),
         Exact::Finite(a) => a,
     };
-    let fl = floor_log2(&a);
+    // The pow2 rules look at amax / g (g = 1 without a tensor scale).
+    let r = div(&a, g);
+    let fl = floor_log2(&r);
     let e = match fmt.rule {
         ScaleRule::Floor => fl,
-        ScaleRule::Ceil => fl + i32::from(!a.sig.is_power_of_two()),
-        ScaleRule::Nearest => {
-            // m = sig / 2^(n−1) ∈ [1, 2); m ≥ √2 ⇔ sig² ≥ 2^(2n−1). sig < 2⁵⁴ here.
-            let n = 128 - a.sig.leading_zeros();
-            let s = a.sig;
-            fl + i32::from(s * s >= 1u128 << (2 * n - 1))
-        }
+        ScaleRule::Ceil => fl + i32::from(!r.sig.is_power_of_two() || r.sticky),
+        ScaleRule::Nearest => fl + i32::from(ge_sqrt2(&a, g, fl)),
         ScaleRule::AmaxOverMax => {
             let d = mul(&max_elem(&fmt.element), g);
             let q = div(&a, &d);

@@ -17,6 +17,8 @@ pub enum Spec {
     },
     /// Two's complement, `bits` wide, `frac` fraction bits.
     Int { bits: u32, frac: u32 },
+    /// The OCP MX scale: code c is 2^(c − 127), 0xFF is NaN.
+    E8M0,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -66,6 +68,7 @@ impl Spec {
         match *self {
             Spec::Float { e, m, .. } => 1 + e + m,
             Spec::Int { bits, .. } => bits,
+            Spec::E8M0 => 8,
         }
     }
 
@@ -90,6 +93,7 @@ impl Spec {
                 let v = pow2(exp) * Rational::from(sig);
                 Some((if neg { -v } else { v }, neg))
             }
+            Spec::E8M0 => (code != 0xFF).then(|| (pow2(code as i32 - 127), false)),
             Spec::Int { bits, frac } => {
                 let c = if code >> (bits - 1) & 1 == 1 {
                     code as i64 - (1i64 << bits)
