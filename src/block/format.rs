@@ -336,6 +336,31 @@ impl BlockFormat {
         })
     }
 
+    /// Checks a format built field by field (the fields are public): what [`BlockFormat::new`]
+    /// checks.
+    ///
+    /// # Errors
+    /// As [`BlockFormat::new`].
+    ///
+    /// ```
+    /// use lowprec::block::BlockFormat;
+    /// let bad = BlockFormat { block_size: 0, ..BlockFormat::MXFP8_E4M3 };
+    /// assert!(bad.validate().is_err());
+    /// assert!(BlockFormat::NVFP4.validate().is_ok());
+    /// ```
+    pub const fn validate(&self) -> Result<(), BlockError> {
+        match Self::new(
+            self.element,
+            self.block_size,
+            self.scale,
+            self.rule,
+            self.tensor_scale,
+        ) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// The number of blocks (and scale codes) of a slice of `len` elements: ⌈len / block⌉.
     ///
     /// ```
@@ -388,7 +413,9 @@ impl fmt::Display for BlockFormat {
     /// from an MX block (block 32, E8M0, floor, no tensor scale).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let base = match self.element {
-            ElementFormat::Int { bits, frac_bits } if bits >= 2 && frac_bits + 2 == bits => {
+            ElementFormat::Int { bits, frac_bits }
+                if (2..=8).contains(&bits) && bits.checked_sub(2) == Some(frac_bits) =>
+            {
                 if bits == 8 {
                     f.write_str("mxint8")?;
                     Self::MXINT8

@@ -176,6 +176,7 @@ fn quantize_impl<T: Host, R: RandomBits + ?Sized>(
     how: Round,
     rng: &mut R,
 ) -> Result<Status, BlockError> {
+    fmt.validate()?;
     check("scales", fmt.num_scales(src.len()), scales.len())?;
     check("codes", src.len(), codes.len())?;
     let g = tensor_exact(fmt, g)?;
@@ -197,7 +198,8 @@ fn quantize_impl<T: Host, R: RandomBits + ?Sized>(
 ///
 /// # Errors
 /// [`BlockError::Length`] unless `scales` holds [`BlockFormat::num_scales`] entries and
-/// `codes` one per value.
+/// `codes` one per value; the errors of [`BlockFormat::validate`] for a format built
+/// field by field.
 ///
 /// ```
 /// use lowprec::block::{self, BlockFormat};
@@ -356,6 +358,7 @@ fn dequantize_impl<T: Host>(
     codes: &[u8],
     dst: &mut [T],
 ) -> Result<(), BlockError> {
+    fmt.validate()?;
     check("scales", fmt.num_scales(codes.len()), scales.len())?;
     check("destination", codes.len(), dst.len())?;
     let g = tensor_exact(fmt, tensor_scale)?;
@@ -379,7 +382,8 @@ fn dequantize_impl<T: Host>(
 ///
 /// # Errors
 /// [`BlockError::Length`] unless `scales` holds [`BlockFormat::num_scales`] entries and
-/// `dst` one per code; [`BlockError::TensorScale`] as in [`quantize_f32_with_tensor_scale`].
+/// `dst` one per code; [`BlockError::TensorScale`] as in [`quantize_f32_with_tensor_scale`];
+/// the errors of [`BlockFormat::validate`].
 ///
 /// ```
 /// use lowprec::block::{self, BlockFormat};
@@ -428,6 +432,7 @@ fn chop_impl<T: Host, R: RandomBits + ?Sized>(
     how: Round,
     rng: &mut R,
 ) -> Result<Status, BlockError> {
+    fmt.validate()?;
     let g = tensor_exact(fmt, tensor_scale_of_host(fmt, xs))?;
     let how = element_round(how);
     let bs = fmt.block_size as usize;
@@ -451,7 +456,7 @@ fn chop_impl<T: Host, R: RandomBits + ?Sized>(
 /// [`chop_f32_with`] rounding to nearest, ties to even.
 ///
 /// # Errors
-/// None for valid formats; the `Result` is kept for the tensor-scale check.
+/// The errors of [`BlockFormat::validate`] for a format built field by field.
 ///
 /// ```
 /// use lowprec::block::{self, BlockFormat};

@@ -6,6 +6,7 @@
 //! (log₂ a is never a tie: √2 is irrational). The quotients of the `amax` rule and of
 //! the tensor scale are exact quotients rounded once ([`div`]).
 
+use super::BlockError;
 use super::format::{BlockFormat, ElementFormat, ScaleRule};
 use crate::float::{Exact, Finite, FloatFormat};
 use crate::rounding::{NoRandom, Overflow, Round, Rounding};
@@ -239,30 +240,42 @@ impl BlockScale {
 }
 
 /// The shared scale of one block of `f32` values under the tensor scale `tensor_scale`
-/// (used by the `amax` rule only; pass 1 otherwise).
+/// (ignored by formats without one).
+///
+/// # Errors
+/// The errors of [`BlockFormat::validate`]; [`BlockError::TensorScale`] when the format
+/// has a tensor scale and `tensor_scale` is not positive and finite.
 ///
 /// ```
 /// use lowprec::block::{BlockFormat, block_scale};
 /// // OCP MX: 2^(⌊log2 amax⌋ − emax_elem); amax = 3 and E4M3's emax is 8.
-/// let s = block_scale(&BlockFormat::MXFP8_E4M3, &[1.0, -3.0, 0.5], 1.0);
+/// let s = block_scale(&BlockFormat::MXFP8_E4M3, &[1.0, -3.0, 0.5], 1.0)?;
 /// assert_eq!(s.code, 127 + 1 - 8);
 /// // An all-zero block gets the smallest E8M0 scale, 2^−127.
-/// assert_eq!(block_scale(&BlockFormat::MXFP8_E4M3, &[0.0; 4], 1.0).code, 0);
+/// assert_eq!(block_scale(&BlockFormat::MXFP8_E4M3, &[0.0; 4], 1.0)?.code, 0);
 /// // A NaN makes the whole block NaN.
-/// assert_eq!(block_scale(&BlockFormat::MXFP4_E2M1, &[1.0, f32::NAN], 1.0).code, 0xFF);
+/// assert_eq!(block_scale(&BlockFormat::MXFP4_E2M1, &[1.0, f32::NAN], 1.0)?.code, 0xFF);
+/// # Ok::<(), lowprec::block::BlockError>(())
 /// ```
-pub fn block_scale(fmt: &BlockFormat, block: &[f32], tensor_scale: f32) -> BlockScale {
+pub fn block_scale(
+    fmt: &BlockFormat,
+    block: &[f32],
+    tensor_scale: f32,
+) -> Result<BlockScale, BlockError> {
+    fmt.validate()?;
     let g = match Exact::from_f32(tensor_scale) {
-        Exact::Finite(g) if fmt.tensor_scale => g,
-        _ => one(),
+        _ if !fmt.tensor_scale => one(),
+        Exact::Finite(g) if !g.negative => g,
+        _ => return Err(BlockError::TensorScale),
     };
-    scale_of(fmt, &amax(block), &g)
+    Ok(scale_of(fmt, &amax(block), &g))
 }
 
 /// The per-tensor scale g = amax / (max_scale · max_elem) over the finite values of
 /// `xs`, rounded once to `f32` (ties to even); 1 for formats without a tensor scale, for
-/// tensors with no nonzero finite value, and the smallest positive `f32` where the
-/// quotient would round to zero.
+/// tensors with no nonzero finite value and for invalid formats (see
+/// [`BlockFormat::validate`]), and the smallest positive `f32` where the quotient would
+/// round to zero.
 ///
 /// ```
 /// use lowprec::block::{BlockFormat, tensor_scale_f32};
@@ -285,6 +298,9 @@ pub fn tensor_scale_f64(fmt: &BlockFormat, xs: &[f64]) -> f32 {
 }
 
 fn tensor_scale_of(fmt: &BlockFormat, amax: &Exact) -> f32 {
+    if fmt.validate().is_err() {
+        return 1.0;
+    }
     let (true, Some(sf), Exact::Finite(a)) = (fmt.tensor_scale, fmt.scale.float(), amax) else {
         return 1.0;
     };

@@ -158,35 +158,47 @@ pub enum Q {
     Inf(bool),
 }
 
+/// Every finite value of a format with its code and sign, sorted by value.
+pub struct Table {
+    all: Vec<(u32, Rational, bool)>,
+}
+
+impl Table {
+    pub fn new(spec: &Spec) -> Table {
+        let mut all: Vec<(u32, Rational, bool)> = (0..1u32 << spec.width())
+            .filter_map(|c| spec.value(c).map(|(v, n)| (c, v, n)))
+            .collect();
+        all.sort_by(|a, b| a.1.cmp(&b.1));
+        Table { all }
+    }
+}
+
 /// Rounds q into `spec` in `mode`, saturating at the extreme finite values (the OCP MX
 /// clamp): returns the code and its value.
 pub fn round(spec: &Spec, q: &Q, mode: Mode) -> (u32, Rational) {
-    let all: Vec<(u32, Rational, bool)> = (0..1u32 << spec.width())
-        .filter_map(|c| spec.value(c).map(|(v, n)| (c, v, n)))
-        .collect();
-    let top = all.iter().max_by(|a, b| a.1.cmp(&b.1)).unwrap().clone();
-    let bottom = all.iter().min_by(|a, b| a.1.cmp(&b.1)).unwrap().clone();
+    round_in(&Table::new(spec), q, mode)
+}
+
+/// [`round`] with the format's values tabulated once.
+pub fn round_in(t: &Table, q: &Q, mode: Mode) -> (u32, Rational) {
+    let all = &t.all;
+    let top = all.last().unwrap();
+    let bottom = &all[0];
     let (q, qneg) = match q {
-        Q::Inf(false) => return (top.0, top.1),
-        Q::Inf(true) => return (bottom.0, bottom.1),
+        Q::Inf(false) => return (top.0, top.1.clone()),
+        Q::Inf(true) => return (bottom.0, bottom.1.clone()),
         Q::Finite(q, n) => (q.clone(), *n),
     };
     if q > top.1 {
-        return (top.0, top.1);
+        return (top.0, top.1.clone());
     }
     if q < bottom.1 {
-        return (bottom.0, bottom.1);
+        return (bottom.0, bottom.1.clone());
     }
-    let lo = all
-        .iter()
-        .filter(|c| c.1 <= q)
-        .max_by(|a, b| a.1.cmp(&b.1))
-        .unwrap();
-    let hi = all
-        .iter()
-        .filter(|c| c.1 >= q)
-        .min_by(|a, b| a.1.cmp(&b.1))
-        .unwrap();
+    // The neighbours: the last value ≤ q and the first value ≥ q.
+    let i = all.partition_point(|c| c.1 <= q) - 1;
+    let j = all.partition_point(|c| c.1 < q);
+    let (lo, hi) = (&all[i], &all[j.min(all.len() - 1)]);
     let pick = if lo.1 == q {
         lo
     } else {
@@ -263,6 +275,7 @@ pub fn mx_block(spec: &Spec, xs: &[f32], mode: Mode) -> MxBlock {
         }
     };
     let x = pow2(shared);
+    let table = Table::new(spec);
     let elems = xs
         .iter()
         .map(|&v| {
@@ -271,7 +284,7 @@ pub fn mx_block(spec: &Spec, xs: &[f32], mode: Mode) -> MxBlock {
             } else {
                 Q::Finite(Rational::from_f32(v).unwrap() / &x, v.is_sign_negative())
             };
-            let (c, val) = round(spec, &q, mode);
+            let (c, val) = round_in(&table, &q, mode);
             let neg = spec.value(c).map(|v| v.1).unwrap_or(false);
             (c, val * &x, neg)
         })
