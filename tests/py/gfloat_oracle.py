@@ -2,7 +2,7 @@
 
 Usage: python gfloat_oracle.py DIR
     DIR/jobs.txt holds lines
-        IN OUT PRESET MODE LITERAL
+        IN OUT PRESET MODE LITERAL [DTYPE]
     IN holds little-endian float32 values, blocks of 32 (the MX block size);
     PRESET is a gfloat.formats.format_info_<PRESET> block format (mxfp8_e4m3, ...);
     MODE a gfloat RoundMode name (TiesToEven, TiesToAway, TowardZero, TowardPositive,
@@ -20,6 +20,9 @@ Usage: python gfloat_oracle.py DIR
         OUT.lit_vals   float64, quantize_block(fi, block, compute_scale_amax, mode).
     The values are passed to gfloat as float64 arrays (each float32 value exactly), so
     that gfloat's arithmetic (log2, the division by the scale) sees the exact inputs.
+    With DTYPE f32 they are passed as float32 arrays instead, as a caller holding float32
+    tensors would, and only the literal calls are made (OUT.scale, OUT.codes and OUT.vals
+    are then empty).
 """
 
 import importlib.metadata
@@ -48,21 +51,27 @@ def main(d):
     warnings.filterwarnings("ignore")
     with open(f"{d}/jobs.txt") as f:
         jobs = [line.split() for line in f if line.strip()]
-    for src, dst, preset, mode, literal in jobs:
+    for job in jobs:
+        src, dst, preset, mode, literal = job[:5]
+        dtype = job[5] if len(job) > 5 else "f64"
         fi = getattr(formats, f"format_info_{preset}")
         rnd = getattr(RoundMode, mode)
         literal = int(literal)
-        x = np.fromfile(f"{d}/{src}", dtype="<f4").astype(np.float64)
+        x = np.fromfile(f"{d}/{src}", dtype="<f4")
+        x = x.astype(np.float32 if dtype == "f32" else np.float64)
         blocks = x.reshape(-1, fi.k)
         emax = fi.etype.emax
-        with np.errstate(all="ignore"):
-            scales = np.array([compute_scale_amax(emax, b) for b in blocks], dtype=np.float64)
-            scaled = blocks / scales[:, None]
-            r = round_ndarray(fi.etype, scaled.reshape(-1), rnd, True)
-            codes = encode_ndarray(fi.etype, r)
-            scode = encode_ndarray(fi.stype, round_ndarray(fi.stype, scales, rnd, True))
-            sval = decode_ndarray(fi.stype, scode)
-            vals = (sval[:, None] * decode_ndarray(fi.etype, codes).reshape(blocks.shape)).reshape(-1)
+        if dtype == "f32":
+            scode = codes = vals = np.zeros(0)
+        else:
+            with np.errstate(all="ignore"):
+                scales = np.array([compute_scale_amax(emax, b) for b in blocks], dtype=np.float64)
+                scaled = blocks / scales[:, None]
+                r = round_ndarray(fi.etype, scaled.reshape(-1), rnd, True)
+                codes = encode_ndarray(fi.etype, r)
+                scode = encode_ndarray(fi.stype, round_ndarray(fi.stype, scales, rnd, True))
+                sval = decode_ndarray(fi.stype, scode)
+                vals = (sval[:, None] * decode_ndarray(fi.etype, codes).reshape(blocks.shape)).reshape(-1)
         np.asarray(scode, dtype=np.uint8).tofile(f"{d}/{dst}.scale")
         np.asarray(codes, dtype=np.uint8).tofile(f"{d}/{dst}.codes")
         vals.astype("<f8").tofile(f"{d}/{dst}.vals")
