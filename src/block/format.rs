@@ -17,7 +17,7 @@ pub enum ElementFormat {
     Int {
         /// Width of the code, 2..=8.
         bits: u32,
-        /// Fraction bits, 0..=bits − 1 … any value up to 32.
+        /// Fraction bits, 0..=32.
         frac_bits: u32,
     },
 }

@@ -1,14 +1,18 @@
 //! Slice kernels: quantize (values → scale codes + element codes), dequantize, chop.
 //!
 //! Each element is **one rounding** of the exact quotient V / (X · g) (X the block
-//! scale, g the tensor scale): with a power-of-two divisor the quotient is V with its
-//! exponent moved; otherwise it is the integer quotient of the significands to at least
-//! 63 bits with a sticky bit for the remainder ([`div`](super::scale)), which decides
-//! every rounding mode exactly (the elements keep at most 8 bits, and stochastic
-//! rounding reads the first 64 discarded bits, all of them quotient bits or, below the
-//! truncation, covered by the sticky bit of [`Finite`]). The rounding itself is
-//! [`FloatFormat::round`](crate::FloatFormat::round), the crate's one rounding step, or for integer elements
-//! [`Exact::round_to_integral`] and a clamp.
+//! scale, g the tensor scale). With a power-of-two divisor the quotient is V with its
+//! exponent moved, exactly. Otherwise (NVFP4: an E4M3 scale times an `f32` tensor scale)
+//! the divisor's significand D has at most 8 + 24 = 32 bits; V's significand is shifted
+//! to 127 bits and divided by D as integers, so the quotient has at least 127 − 32 − 1 =
+//! 94 significant bits and the remainder becomes the sticky bit ([`Finite`]). The element
+//! keeps at most 8 bits, so its rounding position lies in the exact quotient bits, and the
+//! first 64 discarded bits — all that any mode reads, stochastic rounding included — are
+//! exact quotient bits, the sticky bit standing for everything below: every mode decides
+//! exactly as on the true quotient, and rounds once. The rounding itself is
+//! [`FloatFormat::round`](crate::FloatFormat::round), the crate's one rounding step, or
+//! for integer elements [`Exact::round_to_integral`] and a clamp.
+//! `tests/block_props.rs` checks every element against the exact rational quotient.
 
 use super::BlockError;
 use super::format::{BlockFormat, ElementFormat};

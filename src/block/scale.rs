@@ -99,7 +99,8 @@ pub(crate) fn mul(a: &Finite, b: &Finite) -> Finite {
 }
 
 /// The exact quotient n / d (d's significand below 2⁶⁴, n's below 2¹²⁷), truncated to at
-/// least 63 significant bits with a sticky bit for the remainder: ready for one rounding.
+/// least 127 − bits(d) − 1 significant bits (94 for the divisors of this module, at most
+/// 32 bits wide) with a sticky bit for the remainder: ready for one rounding.
 pub(crate) fn div(n: &Finite, d: &Finite) -> Finite {
     let negative = n.negative != d.negative;
     let dsig = d.sig as u64;
