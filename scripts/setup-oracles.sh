@@ -4,7 +4,7 @@
 #     SoftFloat is built by `softfloat-wrapper`) and g++,
 #   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
 #   - a Python virtual environment with the peer libraries used as oracles
-#     (ml_dtypes, pychop) under target/oracle-venv,
+#     (ml_dtypes, pychop, gfloat) under target/oracle-venv,
 #   - the ap_types headers and the digits data set (from their PyPI wheels).
 # Prints the Python interpreter path on its last line.
 set -euo pipefail
@@ -31,7 +31,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 VENV=target/oracle-venv
-REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2"
+REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2"
 if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; then
     echo "setup: creating $VENV with $REQ" >&2
     rm -rf "$VENV"

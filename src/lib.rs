@@ -65,6 +65,7 @@ extern crate std;
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+pub mod block;
 pub mod fixed;
 pub mod float;
 pub mod interval;
