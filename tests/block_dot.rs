@@ -218,7 +218,7 @@ fn dot_products_match_exact_rational_sums() {
     .collect();
     let f32s = Out::new(FloatFormat::FP32);
     let ps = presets();
-    let mut rng = SplitMix64::new(0x5EED_D07);
+    let mut rng = SplitMix64::new(0x05EE_DD07);
     let (mut vectors, mut roundings, mut wide) = (0usize, 0usize, 0usize);
     // Each preset with itself, and a few mixed pairs of element formats.
     let mut pairs: Vec<(usize, usize)> = (0..ps.len()).map(|i| (i, i)).collect();
@@ -598,7 +598,76 @@ fn errors() {
     );
     assert!(block::matmul_f32(&m, &m, 1, 1, 5, MxSum::default(), &mut NoRandom, &mut out).is_err());
     assert!(block::matmul_f32(&m, &m, 1, 1, 4, MxSum::default(), &mut NoRandom, &mut out).is_ok());
+    // Invalid formats built by hand are refused.
+    let mut bad = f;
+    bad.block_size = 0;
+    let z = MxVector::new(bad, &[], &[0; 3]);
+    assert_eq!(block::dot_f32(&z, &z), Err(BlockError::BlockSize(0)));
+    bad = f;
+    bad.element = lowprec::block::ElementFormat::Int {
+        bits: 0,
+        frac_bits: 0,
+    };
+    let z = MxVector::new(bad, &[127], &[0; 3]);
+    assert!(block::dot_exact(&z, &z).is_err());
     // Empty vectors: +0.
     let e = MxVector::new(f, &[], &[]);
     assert_eq!(block::dot_f32(&e, &e).map(f32::to_bits), Ok(0));
+}
+
+#[test]
+fn stochastic_rounding_picks_a_neighbour() {
+    let p = &presets()[0];
+    let mut rng = SplitMix64::new(5);
+    let mut draws = SplitMix64::new(6);
+    let mut seen_both = 0;
+    for _ in 0..300 {
+        let a = operand(p, 64, &mut rng);
+        let b = operand(p, 64, &mut rng);
+        let (va, vb) = (vector(p, &a), vector(p, &b));
+        let at = |mode: Rounding, r: &mut SplitMix64| {
+            let sum = MxSum::Once {
+                format: FloatFormat::BF16,
+                round: Round::from(mode),
+            };
+            block::dot_with(&va, &vb, sum, r).unwrap().value
+        };
+        let down = at(Rounding::TowardNegative, &mut draws);
+        let up = at(Rounding::TowardPositive, &mut draws);
+        let mut got = std::collections::HashSet::new();
+        for _ in 0..16 {
+            let s = at(Rounding::SR, &mut draws);
+            assert!(
+                s == down || s == up,
+                "SR gave {s:x}, neighbours {down:x} {up:x}"
+            );
+            got.insert(s);
+        }
+        seen_both += usize::from(got.len() == 2);
+        // f32 block by block, stochastically: each step one of its two neighbours, so
+        // the result lies between the all-down and the all-up loops.
+        let f = |mode: Rounding, r: &mut SplitMix64| {
+            let v = block::dot_with(
+                &va,
+                &vb,
+                MxSum::F32Blocks {
+                    round: Round::from(mode),
+                },
+                r,
+            )
+            .unwrap()
+            .value;
+            f32::from_bits(v as u32)
+        };
+        let (lo, hi) = (
+            f(Rounding::TowardNegative, &mut draws),
+            f(Rounding::TowardPositive, &mut draws),
+        );
+        let s = f(Rounding::SR, &mut draws);
+        assert!(lo <= s && s <= hi, "{lo} ≤ {s} ≤ {hi}");
+    }
+    assert!(
+        seen_both > 100,
+        "stochastic rounding rarely varied: {seen_both}"
+    );
 }

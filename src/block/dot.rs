@@ -332,7 +332,12 @@ fn length(what: &'static str, expected: usize, got: usize) -> Result<(), BlockEr
     }
 }
 
+/// Checks both formats (their fields are public, so they may not have been validated)
+/// and that their block sizes agree.
 fn same_blocks(a: &BlockFormat, b: &BlockFormat) -> Result<(), BlockError> {
+    for f in [a, b] {
+        BlockFormat::new(f.element, f.block_size, f.scale, f.rule, f.tensor_scale)?;
+    }
     if a.block_size == b.block_size {
         Ok(())
     } else {
@@ -470,7 +475,8 @@ fn check_pair<'a>(a: &MxVector<'a>, b: &MxVector<'a>) -> Result<(Side<'a>, Side<
 ///
 /// # Errors
 /// [`BlockError::Length`] when the operands differ in length or a scale slice has the
-/// wrong length, [`BlockError::Inconsistent`] for different block sizes,
+/// wrong length, [`BlockError::Inconsistent`] for different block sizes, the errors of
+/// [`BlockFormat::new`] for an invalid format,
 /// [`BlockError::TensorScale`] for a tensor scale that is not positive and finite (in a
 /// format that uses one).
 ///
