@@ -14,7 +14,7 @@
 //
 // Why this form: the scales are powers of two, so the exact product of the two scales is
 // an exponent addition and the exact dot product is a fixed-point sum of the element
-// products with that exponent beside it. The sum fits a narrow ap_fixed (E4M3: 42 bits
+// products with that exponent beside it. The sum fits a narrow ap_fixed (E4M3: 43 bits
 // for 32 elements; E5M2: 71; E2M1: 15), while one ap_fixed holding the value itself would
 // span 2^-254 .. 2^254 (over 500 bits); and an f32 result would be a rounding the
 // consumer may not want (the Rust model's f32 block-by-block mode rounds exactly this
