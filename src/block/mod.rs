@@ -15,6 +15,7 @@
 //! | `scale.rs` | the shared scale of a block ([`block_scale`]) and the NVFP4 tensor scale ([`tensor_scale_f32`]) |
 //! | `quantize.rs` | slice kernels: [`quantize_f32`], [`dequantize_f32`], [`chop_f32`] and their `_with`/`f64` forms |
 //! | `pack.rs` | packing element codes into bytes ([`pack`], [`unpack`]) |
+//! | `dot.rs` | MX `Dot`/`DotGeneral` ([`dot_exact`], [`dot_with`], [`dot_f32`]) and [`matmul_f32`] over packed blocks |
 //!
 //! ```
 //! use lowprec::block::{self, BlockFormat};
@@ -56,6 +57,7 @@
 
 use core::fmt;
 
+mod dot;
 mod format;
 mod pack;
 mod quantize;
@@ -63,6 +65,7 @@ mod scale;
 #[cfg(test)]
 mod tests;
 
+pub use dot::{MxExact, MxMatrix, MxSum, MxVector, dot_exact, dot_f32, dot_with, matmul_f32};
 pub use format::{BlockFormat, ElementFormat, ScaleFormat, ScaleRule};
 pub use pack::{pack, packed_len, unpack};
 pub use quantize::{

@@ -90,7 +90,7 @@ fn round_int<R: RandomBits + ?Sized>(
 }
 
 /// The exact value of an element code.
-fn element_value(e: &ElementFormat, code: u8) -> Exact {
+pub(super) fn element_value(e: &ElementFormat, code: u8) -> Exact {
     match *e {
         ElementFormat::Float(f) => f.decode(u64::from(code)),
         ElementFormat::Int { bits, frac_bits } => {

@@ -249,7 +249,8 @@ const LIMBS: usize = 68;
 
 /// A fixed-point two's-complement accumulator whose last bit is the smallest product's
 /// (or value's) last bit, so every addend is added exactly.
-struct Kulisch {
+#[derive(Clone)]
+pub(crate) struct Kulisch {
     limbs: [u64; LIMBS],
     /// Exponent of bit 0.
     offset: i64,
@@ -268,7 +269,7 @@ impl Kulisch {
     }
 
     /// With bit 0 at 2^offset.
-    fn at(offset: i64) -> Self {
+    pub(crate) fn at(offset: i64) -> Self {
         Self {
             limbs: [0; LIMBS],
             offset,
@@ -280,7 +281,13 @@ impl Kulisch {
         }
     }
 
-    fn add(&mut self, x: Exact) {
+    /// Records an invalid operation (∞ · 0) among the addends: the sum is NaN.
+    pub(crate) fn set_invalid(&mut self) {
+        self.invalid = true;
+    }
+
+    /// Adds `x` exactly (its exponent must not be below the offset).
+    pub(crate) fn add(&mut self, x: Exact) {
         match x {
             Exact::Nan { .. } => self.nan = true,
             Exact::Inf { negative } => {
@@ -350,44 +357,50 @@ impl Kulisch {
         }
     }
 
-    fn finish<R: RandomBits + ?Sized>(
-        mut self,
+    /// Rounds the sum once into `out`.
+    pub(crate) fn finish<R: RandomBits + ?Sized>(
+        self,
         out: &FloatFormat,
         how: Round,
         rng: &mut R,
     ) -> StatusAnd<u64> {
-        let special = if self.invalid || (self.pos_inf && self.neg_inf) {
-            let r = out.round(Exact::Nan { negative: false }, how, rng);
-            return StatusAnd::new(r.value, r.status | Status::INVALID);
+        let (x, status) = self.value(how.mode);
+        let r = out.round(x, how, rng);
+        StatusAnd::new(r.value, r.status | status)
+    }
+
+    /// The sum: NaN (with `INVALID` for ∞ − ∞ or an invalid product), ±∞, a zero (signed
+    /// as [`FloatFormat::dot_exact`] says, under rounding mode `mode`), or the finite sum
+    /// truncated to 128 significant bits with a sticky bit for the rest.
+    pub(crate) fn value(&self, mode: crate::Rounding) -> (Exact, Status) {
+        if self.invalid || (self.pos_inf && self.neg_inf) {
+            return (Exact::Nan { negative: false }, Status::INVALID);
         } else if self.nan {
-            Some(Exact::Nan { negative: false })
+            return (Exact::Nan { negative: false }, Status::OK);
         } else if self.pos_inf || self.neg_inf {
-            Some(Exact::Inf {
+            let x = Exact::Inf {
                 negative: self.neg_inf,
-            })
-        } else {
-            None
-        };
-        if let Some(x) = special {
-            return out.round(x, how, rng);
+            };
+            return (x, Status::OK);
         }
-        let negative = self.limbs[LIMBS - 1] >> 63 == 1;
+        let mut limbs = self.limbs;
+        let negative = limbs[LIMBS - 1] >> 63 == 1;
         if negative {
             // Two's complement negation: invert and add one.
             let mut carry = true;
-            for l in self.limbs.iter_mut() {
+            for l in limbs.iter_mut() {
                 let (s, c) = (!*l).overflowing_add(u64::from(carry));
                 *l = s;
                 carry = c;
             }
         }
-        let Some(top) = self.limbs.iter().rposition(|&l| l != 0) else {
-            let negative = self.all_neg_zero || how.mode == crate::Rounding::TowardNegative;
-            return out.round(Exact::Zero { negative }, how, rng);
+        let Some(top) = limbs.iter().rposition(|&l| l != 0) else {
+            let negative = self.all_neg_zero || mode == crate::Rounding::TowardNegative;
+            return (Exact::Zero { negative }, Status::OK);
         };
         // The top 128 bits from limbs top, top−1, top−2 (left-aligned), sticky below.
-        let lz = self.limbs[top].leading_zeros();
-        let limb = |i: usize| if i <= top { self.limbs[i] } else { 0 };
+        let lz = limbs[top].leading_zeros();
+        let limb = |i: usize| if i <= top { limbs[i] } else { 0 };
         let get = |i: isize| if i >= 0 { limb(i as usize) } else { 0 };
         let t = top as isize;
         let w2 = u128::from(get(t)) << 64 | u128::from(get(t - 1));
@@ -401,15 +414,12 @@ impl Kulisch {
         let sticky = below_lost != 0 || (0..(t - 2).max(0)).any(|i| get(i) != 0);
         let exp = self.offset + (t - 1) as i64 * 64 - i64::from(lz);
         let exp = exp.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
-        out.round(
-            Exact::Finite(Finite {
-                negative,
-                sig,
-                exp,
-                sticky,
-            }),
-            how,
-            rng,
-        )
+        let x = Exact::Finite(Finite {
+            negative,
+            sig,
+            exp,
+            sticky,
+        });
+        (x, Status::OK)
     }
 }
