@@ -16,6 +16,8 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+#[path = "lowprec/block.rs"]
+mod block;
 #[path = "lowprec/common.rs"]
 mod common;
 #[path = "lowprec/fixed.rs"]
@@ -35,6 +37,8 @@ Usage:
   lowprec op OP --format FMT [--rounding MODE] [--overflow POLICY] [--seed N] [--random-bits N]
   lowprec op lmul --format FMT [--lmul-mode paper|guarded] [--k K] [--overflow POLICY]
   lowprec formats [--hex] [FMT...]
+  lowprec block quantize|dequantize --format NAME [...]
+  lowprec block formats [NAME...]
   lowprec fixed cast --type TYPE
   lowprec fixed op OP --a TYPE --b TYPE --out TYPE
   lowprec nn softmax|layernorm|dense|gelu ... [--compat hls4ml]
@@ -47,6 +51,8 @@ Commands:
   op        add, sub, mul, div, fma, sqrt, an elementary function (exp, log, sin,
             pow, ...) or lmul on the operand codes on standard input
   formats   list the preset formats (or the named ones) and their parameters
+  block     block-scaled formats (OCP MX, NVFP4, block floating point): values to
+            scale and element codes, and back
   fixed     fixed-point casts and add, sub, mul, div, bit-exact with ap_fixed/ac_fixed
   nn        quantized-transformer kernels (softmax, layer norm, dense, GELU) on raw
             fixed-point vectors, bit-exact with their HLS C++ or with hls4ml's
@@ -230,6 +236,7 @@ enum Command {
         names: Vec<(String, FloatFormat)>,
         hex: bool,
     },
+    Block(block::BlockCmd),
     Fixed(fixed::FixedCmd),
     Nn(nn::NnCmd),
     Tables(nn::TablesCmd),
@@ -347,7 +354,7 @@ struct OpConfig {
 fn parse_args(args: &[String]) -> Result<Command, CliError> {
     let Some((cmd, rest)) = args.split_first() else {
         return Err(usage(
-            "missing command: round, op, formats, fixed, nn, hls-tables or help",
+            "missing command: round, op, formats, block, fixed, nn, hls-tables or help",
         ));
     };
     match cmd.as_str() {
@@ -358,6 +365,7 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
             Some("round") => Ok(Command::Help(ROUND_HELP)),
             Some("op") => Ok(Command::Help(OP_HELP)),
             Some("formats") => Ok(Command::Help(FORMATS_HELP)),
+            Some("block") => Ok(Command::Help(block::HELP)),
             Some("fixed") => Ok(Command::Help(fixed::HELP)),
             Some("nn") => Ok(Command::Help(nn::HELP)),
             Some("hls-tables") => Ok(Command::Help(nn::TABLES_HELP)),
@@ -366,6 +374,10 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
         "round" => parse_round(rest),
         "op" => parse_op(rest),
         "formats" => parse_formats(rest),
+        "block" => Ok(match block::parse(rest)? {
+            Some(cmd) => Command::Block(cmd),
+            None => Command::Help(block::HELP),
+        }),
         "fixed" => Ok(match fixed::parse(rest)? {
             Some(cmd) => Command::Fixed(cmd),
             None => Command::Help(fixed::HELP),
@@ -379,7 +391,7 @@ fn parse_args(args: &[String]) -> Result<Command, CliError> {
             None => Command::Help(nn::TABLES_HELP),
         }),
         other => Err(usage(format!(
-            "unknown command {other:?}: expected round, op, formats, fixed, nn, hls-tables or help"
+            "unknown command {other:?}: expected round, op, formats, block, fixed, nn, hls-tables or help"
         ))),
     }
 }
@@ -824,6 +836,11 @@ fn run(
         }
         Command::Op(cfg) => {
             let result = run_op(&cfg, input, output);
+            let flushed = output.flush().map_err(write_err);
+            result.and(flushed)
+        }
+        Command::Block(cmd) => {
+            let result = block::run(&cmd, input, output);
             let flushed = output.flush().map_err(write_err);
             result.and(flushed)
         }
