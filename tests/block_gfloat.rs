@@ -26,7 +26,8 @@
 //! codes, element codes, values), the 60,000 literal blocks included; about 12,000 blocks
 //! judged exactly, all agreeing with both. gfloat's defects appear only when it is handed
 //! float32 arrays: see [`gfloat_on_float32_arrays`]. The run takes about ten minutes on
-//! one core (most of it gfloat); `LOWPREC_BLOCK_QUICK=1` runs a hundredth of it.
+//! one core (most of it gfloat), so it runs with `LOWPREC_LONG=1`; by default (CI) the
+//! test runs a tenth of it (10^5 blocks per preset), `LOWPREC_BLOCK_QUICK=1` a hundredth.
 
 mod block_judge;
 mod pyoracle;
@@ -295,15 +296,18 @@ fn results_equal(a: &Res, b: &Res) -> bool {
 
 #[test]
 fn mx_presets_against_gfloat() {
-    // LOWPREC_BLOCK_QUICK=1: a hundredth of the blocks, for development.
+    // 10^6 blocks per preset with LOWPREC_LONG=1; a tenth by default (CI), a hundredth
+    // with LOWPREC_BLOCK_QUICK=1 (development).
+    let long = std::env::var_os("LOWPREC_LONG").is_some_and(|v| v == "1");
     let quick = std::env::var_os("LOWPREC_BLOCK_QUICK").is_some();
+    let div = if long { 1 } else if quick { 100 } else { 10 };
     let tmp = TempDir::new("gfloat");
     let mut jobs = String::new();
     let mut inputs: Vec<(usize, usize, Vec<f32>, Vec<u32>)> = Vec::new();
     let mut r = SplitMix64::new(0x6f_6c_6f_61_74);
     for (pi, p) in presets().iter().enumerate() {
         for (mi, &(_, _, mname, n)) in MODES.iter().enumerate() {
-            let n = if quick { n / 100 } else { n };
+            let n = n / div;
             let mut xs = Vec::with_capacity(n * K);
             let mut cats = Vec::with_capacity(n);
             for _ in 0..n {
@@ -447,7 +451,7 @@ fn mx_presets_against_gfloat() {
             .join("\n")
     );
     for n in &total_blocks {
-        assert!(quick || *n >= 1_000_000);
+        assert!(*n >= 1_000_000 / div);
     }
 }
 
