@@ -300,7 +300,13 @@ fn mx_presets_against_gfloat() {
     // with LOWPREC_BLOCK_QUICK=1 (development).
     let long = std::env::var_os("LOWPREC_LONG").is_some_and(|v| v == "1");
     let quick = std::env::var_os("LOWPREC_BLOCK_QUICK").is_some();
-    let div = if long { 1 } else if quick { 100 } else { 10 };
+    let div = if long {
+        1
+    } else if quick {
+        100
+    } else {
+        10
+    };
     let tmp = TempDir::new("gfloat");
     let mut jobs = String::new();
     let mut inputs: Vec<(usize, usize, Vec<f32>, Vec<u32>)> = Vec::new();
