@@ -446,7 +446,10 @@ fn encode_run(el: &FloatFormat, ys: &[f32], codes: &mut [u8], how: Round) {
 }
 
 /// The fast path of [`quantize_f32`]: as [`quantize_impl`] without flags, for a format
-/// that [`fast_element`] accepts (checked by the caller, lengths too).
+/// that [`fast_element`] accepts (checked by the caller, lengths too). The block loop
+/// runs through [`wide`](crate::dispatch::wide): compiled with AVX2 where the CPU has it
+/// (the same IEEE operations, so the same results); the slice kernels it calls are not
+/// inlined into it and keep the baseline instructions.
 pub(super) fn quantize_fast(
     fmt: &BlockFormat,
     el: &FloatFormat,
@@ -501,7 +504,9 @@ fn quantize_run(el: &FloatFormat, ys: &mut [f32], how: Round) {
     slice::quantize_f32_with(el, ys, how, &mut NoRandom);
 }
 
-/// The fast path of [`chop_f32`], for a format that [`fast_element`] accepts.
+/// The fast path of [`chop_f32`], for a format that [`fast_element`] accepts. Its block
+/// loop, like [`quantize_fast`]'s, runs through [`wide`](crate::dispatch::wide) (AVX2 where
+/// the CPU has it; the slice kernels it calls are compiled for the baseline).
 ///
 /// Dequantization: the element value v (an `f32`, exactly, after [`quantize_run`];
 /// finite, as the overflow policy saturates and the inputs are finite) times 2^k (an
@@ -515,32 +520,37 @@ pub(super) fn chop_fast(fmt: &BlockFormat, el: &FloatFormat, xs: &mut [f32], how
     let mut ks = [EXACT_BLOCK; CHUNK];
     let mut cache = ScaleCache::new();
     let g = one();
-    for xs in xs.chunks_mut(per) {
-        let (mut run, mut at) = (0, 0);
-        for (bx, kb) in xs.chunks_mut(bs).zip(ks.iter_mut()) {
-            let end = at + bx.len();
-            if let Some((_, k)) = fast_scale(fmt, &mut cache, block_amax(bx)) {
-                fast_scaled(bx, k, &mut buf[at..end]);
-                *kb = k as i8;
-            } else {
+    crate::dispatch::wide(
+        #[inline(always)]
+        || {
+            for xs in xs.chunks_mut(per) {
+                let (mut run, mut at) = (0, 0);
+                for (bx, kb) in xs.chunks_mut(bs).zip(ks.iter_mut()) {
+                    let end = at + bx.len();
+                    if let Some((_, k)) = fast_scale(fmt, &mut cache, block_amax(bx)) {
+                        fast_scaled(bx, k, &mut buf[at..end]);
+                        *kb = k as i8;
+                    } else {
+                        quantize_run(el, &mut buf[run..at], how);
+                        let _ = chop_block(fmt, &g, bx, how, &mut NoRandom);
+                        *kb = EXACT_BLOCK;
+                        run = end;
+                    }
+                    at = end;
+                }
                 quantize_run(el, &mut buf[run..at], how);
-                let _ = chop_block(fmt, &g, bx, how, &mut NoRandom);
-                *kb = EXACT_BLOCK;
-                run = end;
-            }
-            at = end;
-        }
-        quantize_run(el, &mut buf[run..at], how);
-        let blocks = xs.chunks_mut(bs).zip(buf.chunks(bs)).zip(&ks);
-        for ((bx, vs), &k) in blocks {
-            if k != EXACT_BLOCK {
-                let m = pow2_f32(i32::from(k));
-                for (x, &v) in bx.iter_mut().zip(vs) {
-                    *x = v * m;
+                let blocks = xs.chunks_mut(bs).zip(buf.chunks(bs)).zip(&ks);
+                for ((bx, vs), &k) in blocks {
+                    if k != EXACT_BLOCK {
+                        let m = pow2_f32(i32::from(k));
+                        for (x, &v) in bx.iter_mut().zip(vs) {
+                            *x = v * m;
+                        }
+                    }
                 }
             }
-        }
-    }
+        },
+    );
 }
 
 /// [`quantize_f32_with`] rounding to nearest, ties to even: the common case in one call.
