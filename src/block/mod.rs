@@ -58,6 +58,8 @@
 use core::fmt;
 
 mod dot;
+#[cfg(test)]
+mod fast_tests;
 mod format;
 mod pack;
 mod quantize;

@@ -83,7 +83,7 @@ pub(crate) fn amax_finite<T: Host>(xs: &[T]) -> Exact {
 }
 
 /// The exponent of the leading bit of a nonzero finite value: ⌊log₂ |x|⌋.
-fn floor_log2(f: &Finite) -> i32 {
+pub(crate) fn floor_log2(f: &Finite) -> i32 {
     let n = 128 - f.sig.leading_zeros() as i32;
     f.exp + n - 1
 }
