@@ -221,10 +221,15 @@ fn quantize_impl<T: Host, R: RandomBits + ?Sized>(
 // The fast path (plain forms: round to nearest, no flags returned)
 // ---------------------------------------------------------------------------------------
 
-/// Elements per slice-kernel call of the fast path: chunks of whole blocks (block sizes
-/// are at most 1024, so a chunk holds at least one), long enough that the kernel's
-/// per-call setup is small beside the work.
+/// Elements per slice-kernel call of the fast path: chunks of whole blocks, long enough
+/// that the kernel's per-call setup is small beside the work. The chunk buffers live on
+/// the stack (with a 255-entry scale cache of about 3 KiB), so builds without `std`
+/// (firmware) use short chunks: about 4.5 KiB of stack in all instead of 13 KiB. Blocks
+/// longer than a chunk take the exact path.
+#[cfg(feature = "std")]
 const CHUNK: usize = 2048;
+#[cfg(not(feature = "std"))]
+const CHUNK: usize = 256;
 
 /// At most this many blocks per chunk: their amax are taken first, in one loop over the
 /// chunk (independent loads, which keep more of the memory stream in flight).
@@ -244,7 +249,8 @@ const EXACT_BLOCK: i8 = i8::MIN;
 ///   −9 for E4M3FN, −16 for E5M2, −1 for E2M1), as [`fast_scaled`]'s proof requires;
 /// - the mode rounds to nearest (any tie rule), as [`fast_scaled`]'s proof requires for
 ///   values that underflow `f32` after scaling, and the overflow policy saturates finite
-///   values (so the codes of finite inputs are finite: [`chop_fast`] relies on it).
+///   values (so the codes of finite inputs are finite: [`chop_fast`] relies on it);
+/// - the block fits a chunk ([`CHUNK`] elements: 2048 with `std`, 256 without).
 ///
 /// Directed and stochastic modes only reach the `_with` forms, which take the exact path.
 pub(super) fn fast_element(fmt: &BlockFormat, how: Round) -> Option<FloatFormat> {
@@ -271,7 +277,8 @@ pub(super) fn fast_element(fmt: &BlockFormat, how: Round) -> Option<FloatFormat>
         && el.is_signed()
         && el.has_zero()
         && el.quantum_min() >= -124
-        && (0..=120).contains(&el.emax());
+        && (0..=120).contains(&el.emax())
+        && fmt.block_size as usize <= CHUNK;
     ok.then_some(el)
 }
 
