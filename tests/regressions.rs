@@ -448,3 +448,134 @@ fn gelu_entry_into_a_wrapping_type_far_below_its_value() {
     let sm = lowprec::nn::Softmax::new(p).unwrap();
     assert!(matches!(sm.inv_entry(0), Err(NnError::TableMargin { .. })));
 }
+
+/// `fuzz/regressions/block/nvfp4-zero-scale-without-inexact`: an NVFP4 block whose
+/// `amax` scale rounds to zero (amax_block / (6 · g) below half E4M3's smallest
+/// subnormal, 2^−10) represents its nonzero values by zero; the status said exact.
+/// Here g = 2688 / (448 · 6) = 1 and the second block's scale is 2^−12 / 6 → 0.
+#[test]
+fn nvfp4_block_with_zero_scale_is_inexact() {
+    use lowprec::block::{self, BlockFormat};
+    let mut xs = [0.0f32; 32];
+    xs[0] = 2688.0;
+    xs[16] = 2f32.powi(-12);
+    xs[17] = -2f32.powi(-13);
+    let (mut scales, mut codes) = ([0u8; 2], [0u8; 32]);
+    let r = block::quantize_f32_with(
+        &BlockFormat::NVFP4,
+        &xs,
+        &mut scales,
+        &mut codes,
+        Round::default(),
+        &mut lowprec::NoRandom,
+    )
+    .unwrap();
+    assert_eq!(r.value, 1.0);
+    assert_eq!(scales, [0x7E, 0x00]); // 448, and 0
+    assert_eq!(codes[16], 0x0);
+    assert_eq!(codes[17], 0x8); // −0
+    assert!(r.status.contains(Status::INEXACT));
+    assert!(r.status.contains(Status::UNDERFLOW));
+    // The first block alone is exact.
+    let r = block::quantize_f32_with(
+        &BlockFormat::NVFP4,
+        &xs[..16],
+        &mut scales[..1],
+        &mut codes[..16],
+        Round::default(),
+        &mut lowprec::NoRandom,
+    )
+    .unwrap();
+    assert_eq!(r.status, Status::OK);
+}
+
+/// `fuzz/regressions/block/dot-nosub-element-below-accumulator`: the MX dot product's
+/// accumulator started at the sides' `quantum_min`, which for a format without
+/// subnormals is emin — but its normals 2^emin · 1.f have bits down to emin − man_bits.
+/// Products with those bits were added below the accumulator's last bit and came out
+/// wrong. Here E2M1 without subnormals: 1.5 · 2^−127 squared is 9 · 2^−256 exactly.
+#[test]
+fn dot_of_a_format_without_subnormals_is_exact() {
+    use lowprec::block::{self, BlockFormat, ElementFormat, MxVector};
+    use lowprec::float::{Exact, FloatParams, Specials};
+    let e2m1_nosub = FloatFormat::new(FloatParams {
+        exp_bits: 2,
+        man_bits: 1,
+        bias: 1,
+        specials: Specials::Finite,
+        subnormals: false,
+        signed: true,
+    })
+    .unwrap();
+    let f = BlockFormat {
+        element: ElementFormat::Float(e2m1_nosub),
+        ..BlockFormat::MXFP4_E2M1
+    };
+    assert_eq!(e2m1_nosub.decode(0x3), Exact::from_parts(false, 3, -1));
+    let a = MxVector::new(f, &[0], &[0x3]); // 1.5 · 2^−127
+    let x = block::dot_exact(&a, &a).unwrap();
+    assert_eq!(x.to_exact(), Some(Exact::from_parts(false, 9, -256)));
+    // Against an element with subnormals: 1.5 · 2^−127 · 0.5 · 2^−127.
+    let b = MxVector::new(BlockFormat::MXFP4_E2M1, &[0], &[0x1]);
+    let x = block::dot_exact(&a, &b).unwrap();
+    assert_eq!(x.to_exact(), Some(Exact::from_parts(false, 3, -256)));
+}
+
+/// A block holding a NaN in a format without NaN codes (E3M2 scales, E2M1 elements):
+/// `quantize` writes codes 0; `chop` gave NaN, not what quantize + dequantize give.
+#[test]
+fn chop_of_a_nan_block_without_nan_codes_is_quantize_dequantize() {
+    use lowprec::block::{self, BlockFormat};
+    let f: BlockFormat = "mxfp4_e2m1:scale=e3m2".parse().unwrap();
+    let xs = [f32::NAN, 1.0, -3.0];
+    let (mut scales, mut codes, mut back) = ([0u8; 1], [0u8; 3], [0f32; 3]);
+    let q = block::quantize_f32_with(
+        &f,
+        &xs,
+        &mut scales,
+        &mut codes,
+        Round::default(),
+        &mut lowprec::NoRandom,
+    )
+    .unwrap();
+    assert!(q.status.contains(Status::INVALID));
+    block::dequantize_f32(&f, 1.0, &scales, &codes, &mut back).unwrap();
+    let mut ys = xs;
+    let s = block::chop_f32_with(&f, &mut ys, Round::default(), &mut lowprec::NoRandom).unwrap();
+    assert_eq!(s, q.status);
+    assert_eq!(ys.map(f32::to_bits), back.map(f32::to_bits));
+}
+
+/// `fuzz/regressions/block/one-value-scale-format-refused`: a scale format whose only
+/// positive value is 1 (e1m0 without zero, E8M0 style: code 0 is 2^−bias = 1, code 1
+/// NaN) was refused as having no positive value — its largest magnitude code is 0.
+#[test]
+fn scale_format_whose_only_value_is_one() {
+    use lowprec::block::{self, BlockFormat, ElementFormat, ScaleFormat, ScaleRule};
+    use lowprec::float::{Exact, FloatParams, Specials};
+    let one = FloatFormat::new(FloatParams {
+        exp_bits: 1,
+        man_bits: 0,
+        bias: 0,
+        specials: Specials::NoZero,
+        subnormals: false,
+        signed: true,
+    })
+    .unwrap();
+    assert_eq!(one.decode(0), Exact::from_parts(false, 1, 0));
+    let f = BlockFormat::new(
+        ElementFormat::Int {
+            bits: 2,
+            frac_bits: 0,
+        },
+        4,
+        ScaleFormat::Float(one),
+        ScaleRule::Ceil,
+        false,
+    )
+    .unwrap();
+    let (mut scales, mut codes) = ([9u8; 1], [0u8; 3]);
+    block::quantize_f32(&f, &[1.0, -2.0, 100.0], &mut scales, &mut codes).unwrap();
+    assert_eq!(scales, [0]); // every block's scale is 1
+    assert_eq!(codes, [0b01, 0b10, 0b01]); // 1, −2, 100 saturated to 1
+}

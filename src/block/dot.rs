@@ -284,12 +284,15 @@ impl Side<'_> {
     /// The exponent of the last bit of the smallest nonzero element, scale and tensor
     /// scale: a lower bound on the exponents of this side's factors.
     fn lsb(&self) -> i64 {
+        // The last bit of a float is at emin − man_bits or above, subnormals or not (a
+        // format without subnormals has normals 2^emin · 1.f down to 2^emin).
+        let last = |f: FloatFormat| f.emin() - f.man_bits() as i32;
         let e = match self.element {
-            ElementFormat::Float(f) => f.quantum_min(),
+            ElementFormat::Float(f) => last(f),
             ElementFormat::Int { frac_bits, .. } => -(frac_bits as i32),
         };
         let s = match self.scale.float() {
-            Some(f) => f.quantum_min().min(0),
+            Some(f) => last(f).min(0),
             None => 0,
         };
         let g = if matches!(self.tensor, Exact::Finite(f) if f.exp < 0) {

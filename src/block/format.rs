@@ -314,7 +314,10 @@ impl BlockFormat {
                 if f.width() > 8 {
                     return Err(BlockError::ScaleTooWide(f.width()));
                 }
-                if f.emax() < f.quantum_min() || f.max_mag() == 0 {
+                // The largest magnitude code is the largest value; 0 is a positive value
+                // in formats without zero (E8M0 style), zero in the others.
+                let top_positive = matches!(f.decode(f.max_mag()), crate::float::Exact::Finite(_));
+                if f.emax() < f.quantum_min() || !top_positive {
                     return Err(BlockError::Inconsistent(
                         "the scale format has no positive value",
                     ));

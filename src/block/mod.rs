@@ -40,7 +40,9 @@
 //! Here:
 //! - a block holding a NaN gets the NaN scale (the scale format's NaN; E8M0 0xFF), its
 //!   element codes are the element format's NaN (0 where it has none), and the status
-//!   says `INVALID`; every value of the block dequantizes to NaN;
+//!   says `INVALID`; every value of the block dequantizes to NaN where the scale or
+//!   the element format has a NaN (a block format with neither cannot hold one: its
+//!   codes are 0 and the `INVALID` flag is the only trace);
 //! - ±∞ counts as the largest magnitude: the scale rule gives the largest scale
 //!   (2^127 for E8M0), and the infinite elements saturate to ±max element (see the
 //!   overflow policy below);

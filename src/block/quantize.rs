@@ -178,10 +178,16 @@ fn quantize_block<T: Host, R: RandomBits + ?Sized>(
         let v = T::FORMAT.decode(x.bits());
         let q = match (&d, v) {
             (Some(d), Exact::Finite(f)) => Exact::Finite(div(&f, d)),
-            // A zero scale (an `amax` scale that rounded to zero): the elements are zero.
-            (None, v) => Exact::Zero {
-                negative: v.is_sign_negative(),
-            },
+            // A zero scale (an `amax` scale that rounded to zero): the elements are zero,
+            // and a nonzero value so represented has underflowed.
+            (None, v) => {
+                if matches!(v, Exact::Finite(_)) {
+                    status = status.union(Status::UNDERFLOW).union(Status::INEXACT);
+                }
+                Exact::Zero {
+                    negative: v.is_sign_negative(),
+                }
+            }
             (_, v) => v,
         };
         let r = round_element(&fmt.element, q, how, rng);
@@ -831,11 +837,13 @@ fn chop_block<T: Host, R: RandomBits + ?Sized>(
 ) -> Status {
     let mut codes = [0u8; 1024];
     let n = block.len();
-    let mut scale = Exact::Nan { negative: false };
-    let r = quantize_block(fmt, g, block, how, rng, |i, c, s| {
-        codes[i] = c;
-        scale = *s;
-    });
+    let r = quantize_block(fmt, g, block, how, rng, |i, c, _| codes[i] = c);
+    // The scale as `dequantize` reads it, from its code: a block holding a NaN in a
+    // format without NaN codes holds codes 0, as `quantize` writes them.
+    let scale = match fmt.scale.float() {
+        Some(sf) => sf.decode(u64::from(r.value)),
+        None => Exact::Finite(one()),
+    };
     for (x, &c) in block.iter_mut().zip(&codes[..n]) {
         *x = dequantize_one(element_value(&fmt.element, c), &scale, g);
     }
