@@ -488,6 +488,18 @@ fn settings(options: &Options, cmd: &str) -> Result<RoundConfig, CliError> {
             .value("--format")
             .ok_or_else(|| usage(format!("{cmd} needs --format FMT")))?,
     )?;
+    let (rounding, overflow, seed) = rounding_options(options)?;
+    Ok(RoundConfig {
+        format,
+        rounding,
+        overflow,
+        seed,
+    })
+}
+
+/// Checks and parses the rounding options shared by the commands that round:
+/// `--rounding` (with `--random-bits` for the stochastic modes), `--overflow` and `--seed`.
+fn rounding_options(options: &Options) -> Result<(Rounding, Overflow, u64), CliError> {
     let bits = match options.value("--random-bits") {
         None => 64,
         Some(b) => match b.parse::<u8>() {
@@ -516,12 +528,7 @@ fn settings(options: &Options, cmd: &str) -> Result<RoundConfig, CliError> {
         Some(s) => parse_u64(s)
             .ok_or_else(|| usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}")))?,
     };
-    Ok(RoundConfig {
-        format,
-        rounding,
-        overflow,
-        seed,
-    })
+    Ok((rounding, overflow, seed))
 }
 
 /// A decimal, or 0x-prefixed hex, u64.

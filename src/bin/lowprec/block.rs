@@ -4,7 +4,7 @@
 use super::common::{CliError, Opt, Options, flags, number, run_lines, usage};
 use lowprec::block::{self, BlockFormat, ElementFormat, ScaleFormat, ScaleRule};
 use lowprec::float::Exact;
-use lowprec::{FloatFormat, Overflow, Round, Rounding, SplitMix64, Status};
+use lowprec::{FloatFormat, Round, SplitMix64, Status};
 use std::io::{BufRead, Write};
 
 pub const HELP: &str = "\
@@ -157,34 +157,7 @@ pub fn parse(args: &[String]) -> Result<Option<BlockCmd>, CliError> {
             hex: options.has("--hex"),
         }));
     }
-    let bits = match options.value("--random-bits") {
-        None => 64,
-        Some(b) => match b.parse::<u8>() {
-            Ok(n @ 1..=64) => n,
-            _ => return Err(usage(format!("--random-bits must be 1 to 64, got {b:?}"))),
-        },
-    };
-    let mode = match options.value("--rounding") {
-        None => Rounding::TiesToEven,
-        Some(r) => Rounding::parse_with_bits(r, bits).map_err(|_| {
-            usage(format!(
-                "unknown rounding mode {r:?}: expected rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal sr-a sr-b sr-c"
-            ))
-        })?,
-    };
-    let overflow: Overflow = match options.value("--overflow") {
-        None => Overflow::Ieee,
-        Some(o) => o.parse().map_err(|_| {
-            usage(format!(
-                "unknown overflow policy {o:?}: expected ieee, satfinite or satpropagate"
-            ))
-        })?,
-    };
-    let seed = match options.value("--seed") {
-        None => 0,
-        Some(s) => super::parse_u64(s)
-            .ok_or_else(|| usage(format!("--seed must be an integer 0 to 2^64-1, got {s:?}")))?,
-    };
+    let (mode, overflow, seed) = super::rounding_options(&options)?;
     Ok(Some(BlockCmd::Quantize {
         format,
         round: Round::new(mode, overflow),
