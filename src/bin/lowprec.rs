@@ -27,7 +27,7 @@ mod nn;
 #[path = "lowprec/nn_hls4ml.rs"]
 mod nn_hls4ml;
 
-use common::{CliError, MAX_NUMBER, MAX_NUMBER_LINE, Opt, Options, flags, run_lines, usage};
+use common::{CliError, MAX_NUMBER, MAX_NUMBER_LINE, Opt, Options, flags, run_lines, table, usage};
 
 const USAGE: &str = "\
 lowprec: exact low-precision floating-point rounding, as golden vectors
@@ -785,31 +785,8 @@ fn formats_table(names: &[(String, FloatFormat)], hex: bool) -> String {
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = head.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.len());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
-            // Text columns align left, numbers right.
-            if i == 0 || i == 4 {
-                s.push_str(&format!("{cell:<w$}  "));
-            } else {
-                s.push_str(&format!("{cell:>w$}  "));
-            }
-        }
-        out.push_str(s.trim_end());
-        out.push('\n');
-    };
-    line(&mut head.iter().copied());
-    for row in &rows {
-        line(&mut row.iter().map(String::as_str));
-    }
-    out
+    // Text columns align left, numbers right.
+    table(&head, &rows, |i| i == 0 || i == 4)
 }
 
 /// Runs the command line `args` (without the program name) on `input` and `output`.

@@ -58,10 +58,10 @@
 //! every term lies within the accumulator's range (at most about 1,400 of its 4,352 bits
 //! for any formats allowed here).
 
-use super::BlockError;
 use super::format::{BlockFormat, ElementFormat, ScaleFormat};
 use super::pack::packed_len;
 use super::quantize::element_value;
+use super::{BlockError, check_len};
 use crate::float::arith::{exact_add, exact_mul};
 use crate::float::dot::Kulisch;
 use crate::float::{Exact, FloatFormat};
@@ -323,18 +323,6 @@ fn tensor_value(fmt: &BlockFormat, g: f32) -> Result<Exact, BlockError> {
     }
 }
 
-fn length(what: &'static str, expected: usize, got: usize) -> Result<(), BlockError> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(BlockError::Length {
-            what,
-            expected,
-            got,
-        })
-    }
-}
-
 /// Checks both formats (their fields are public, so they may not have been validated)
 /// and that their block sizes agree.
 fn same_blocks(a: &BlockFormat, b: &BlockFormat) -> Result<(), BlockError> {
@@ -351,7 +339,7 @@ fn same_blocks(a: &BlockFormat, b: &BlockFormat) -> Result<(), BlockError> {
 }
 
 fn side<'a>(v: &MxVector<'a>) -> Result<Side<'a>, BlockError> {
-    length("scales", v.format.num_scales(v.codes.len()), v.scales.len())?;
+    check_len("scales", v.format.num_scales(v.codes.len()), v.scales.len())?;
     Ok(Side {
         element: v.format.element,
         scale: v.format.scale,
@@ -469,7 +457,7 @@ fn dot_core<R: RandomBits + ?Sized>(
 
 fn check_pair<'a>(a: &MxVector<'a>, b: &MxVector<'a>) -> Result<(Side<'a>, Side<'a>), BlockError> {
     same_blocks(&a.format, &b.format)?;
-    length("the second operand's codes", a.codes.len(), b.codes.len())?;
+    check_len("the second operand's codes", a.codes.len(), b.codes.len())?;
     Ok((side(a)?, side(b)?))
 }
 
@@ -621,12 +609,12 @@ impl<'a> MxMatrix<'a> {
 
     fn side(&self, rows: usize, k: usize, what: &'static str) -> Result<Side<'a>, BlockError> {
         let w = self.format.element.width();
-        length(
+        check_len(
             what,
             packed_len(w, rows.saturating_mul(k)),
             self.packed.len(),
         )?;
-        length(
+        check_len(
             "scales",
             rows.saturating_mul(self.format.num_scales(k)),
             self.scales.len(),
@@ -691,7 +679,7 @@ pub fn matmul_f32<R: RandomBits + ?Sized>(
     }
     let sa = a.side(m, k, "A's packed codes")?;
     let sb = b.side(n, k, "B's packed codes")?;
-    length("the output", m.saturating_mul(n), out.len())?;
+    check_len("the output", m.saturating_mul(n), out.len())?;
     let bs = a.format.block_size as usize;
     let (nsa, nsb) = (a.format.num_scales(k), b.format.num_scales(k));
     let mut status = Status::OK;

@@ -154,3 +154,16 @@ impl fmt::Display for BlockError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for BlockError {}
+
+/// `Ok` when a slice argument (`what`) has the `expected` length, else [`BlockError::Length`].
+fn check_len(what: &'static str, expected: usize, got: usize) -> Result<(), BlockError> {
+    if expected == got {
+        Ok(())
+    } else {
+        Err(BlockError::Length {
+            what,
+            expected,
+            got,
+        })
+    }
+}

@@ -34,9 +34,9 @@
 //! fast path would have to recompute element by element with the format's exact
 //! overflow and tininess rules. The `_with` forms stay on the exact path.
 
-use super::BlockError;
 use super::format::{BlockFormat, ElementFormat, ScaleRule};
 use super::scale::{Host, amax, div, floor_log2, mul, one, scale_of, tensor_scale_of_host};
+use super::{BlockError, check_len};
 use crate::float::{Exact, Finite, FloatFormat, slice};
 use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
 
@@ -129,18 +129,6 @@ fn element_nan(e: &ElementFormat) -> u8 {
     }
 }
 
-fn check(what: &'static str, expected: usize, got: usize) -> Result<(), BlockError> {
-    if expected == got {
-        Ok(())
-    } else {
-        Err(BlockError::Length {
-            what,
-            expected,
-            got,
-        })
-    }
-}
-
 /// The tensor scale as an exact value (1 for formats without one).
 fn tensor_exact(fmt: &BlockFormat, g: f32) -> Result<Finite, BlockError> {
     if !fmt.tensor_scale {
@@ -207,8 +195,8 @@ fn quantize_impl<T: Host, R: RandomBits + ?Sized>(
     rng: &mut R,
 ) -> Result<Status, BlockError> {
     fmt.validate()?;
-    check("scales", fmt.num_scales(src.len()), scales.len())?;
-    check("codes", src.len(), codes.len())?;
+    check_len("scales", fmt.num_scales(src.len()), scales.len())?;
+    check_len("codes", src.len(), codes.len())?;
     let g = tensor_exact(fmt, g)?;
     let how = element_round(how);
     let bs = fmt.block_size as usize;
@@ -263,16 +251,7 @@ pub(super) fn fast_element(fmt: &BlockFormat, how: Round) -> Option<FloatFormat>
     let ElementFormat::Float(el) = fmt.element else {
         return None;
     };
-    let nearest = matches!(
-        how.mode,
-        Rounding::TiesToEven
-            | Rounding::TiesToAway
-            | Rounding::TiesToZero
-            | Rounding::TiesUp
-            | Rounding::TiesDown
-            | Rounding::TiesToOdd
-    );
-    let ok = nearest
+    let ok = how.mode.is_nearest()
         && matches!(how.overflow, Overflow::SatFinite | Overflow::SatPropagate)
         && fmt.scale.float() == Some(FloatFormat::E8M0)
         && !fmt.tensor_scale
@@ -593,8 +572,8 @@ pub fn quantize_f32(
     match fast_element(fmt, how) {
         Some(el) => {
             fmt.validate()?;
-            check("scales", fmt.num_scales(src.len()), scales.len())?;
-            check("codes", src.len(), codes.len())?;
+            check_len("scales", fmt.num_scales(src.len()), scales.len())?;
+            check_len("codes", src.len(), codes.len())?;
             quantize_fast(fmt, &el, src, scales, codes, how);
             Ok(1.0)
         }
@@ -743,8 +722,8 @@ fn dequantize_impl<T: Host>(
     dst: &mut [T],
 ) -> Result<(), BlockError> {
     fmt.validate()?;
-    check("scales", fmt.num_scales(codes.len()), scales.len())?;
-    check("destination", codes.len(), dst.len())?;
+    check_len("scales", fmt.num_scales(codes.len()), scales.len())?;
+    check_len("destination", codes.len(), dst.len())?;
     let g = tensor_exact(fmt, tensor_scale)?;
     let bs = fmt.block_size as usize;
     for (b, (cs, out)) in codes.chunks(bs).zip(dst.chunks_mut(bs)).enumerate() {

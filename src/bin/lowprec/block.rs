@@ -1,7 +1,7 @@
 //! `lowprec block quantize`, `lowprec block dequantize` and `lowprec block formats`:
 //! golden vectors of block-scaled formats (OCP MX, NVFP4-style, block floating point).
 
-use super::common::{CliError, Opt, Options, flags, number, run_lines, usage};
+use super::common::{CliError, Opt, Options, flags, number, run_lines, table, usage};
 use lowprec::block::{self, BlockFormat, ElementFormat, ScaleFormat, ScaleRule};
 use lowprec::float::Exact;
 use lowprec::{FloatFormat, Round, SplitMix64, Status};
@@ -449,30 +449,7 @@ pub fn formats_table(formats: &[BlockFormat]) -> String {
             ]
         })
         .collect();
-    let mut widths: Vec<usize> = head.iter().map(|h| h.len()).collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.len());
-        }
-    }
-    let mut out = String::new();
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
-            if i <= 1 || i == 4 || i == 5 {
-                s.push_str(&format!("{cell:<w$}  "));
-            } else {
-                s.push_str(&format!("{cell:>w$}  "));
-            }
-        }
-        out.push_str(s.trim_end());
-        out.push('\n');
-    };
-    line(&mut head.iter().copied());
-    for row in &rows {
-        line(&mut row.iter().map(String::as_str));
-    }
-    out
+    table(&head, &rows, |i| i <= 1 || i == 4 || i == 5)
 }
 
 /// Runs `lowprec block`.

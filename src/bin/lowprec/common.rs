@@ -192,6 +192,36 @@ pub fn run_lines(
     }
 }
 
+/// A table with a heading row, columns padded to their widest cell and separated by two
+/// spaces; the columns for which `left(i)` holds (text) align left, the others (numbers)
+/// right.
+pub fn table(head: &[&str], rows: &[Vec<String>], left: impl Fn(usize) -> bool) -> String {
+    let mut widths: Vec<usize> = head.iter().map(|h| h.len()).collect();
+    for row in rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.len());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.zip(&widths).enumerate() {
+            if left(i) {
+                s.push_str(&format!("{cell:<w$}  "));
+            } else {
+                s.push_str(&format!("{cell:>w$}  "));
+            }
+        }
+        out.push_str(s.trim_end());
+        out.push('\n');
+    };
+    line(&mut head.iter().copied());
+    for row in rows {
+        line(&mut row.iter().map(String::as_str));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
