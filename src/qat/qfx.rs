@@ -428,6 +428,36 @@ const TINY: f32 = f32::from_bits((127 - 100) << 23); // 2^-100
 /// whether the element is left to the scalar kernel.
 type Elem = (f32, bool, (f32, f32), bool);
 
+/// A kernel instantiated for one (quantization, overflow) pair as const parameters (`Q`:
+/// the [`Quantization`] in declaration order, `O`: the float kernel's overflow class).
+trait ModeKernel {
+    fn call<const Q: u8, const O: u8>(self);
+}
+
+/// Calls `k` with the const parameters of the run-time modes: the one place where the
+/// modes become type-level constants, for the forward and the backward kernels alike.
+#[inline(always)]
+fn for_mode<K: ModeKernel>(over: u8, q: Quantization, k: K) {
+    #[inline(always)]
+    fn by_q<const O: u8, K: ModeKernel>(q: Quantization, k: K) {
+        match q {
+            Quantization::Trn => k.call::<0, O>(),
+            Quantization::TrnZero => k.call::<1, O>(),
+            Quantization::Rnd => k.call::<2, O>(),
+            Quantization::RndZero => k.call::<3, O>(),
+            Quantization::RndMinInf => k.call::<4, O>(),
+            Quantization::RndInf => k.call::<5, O>(),
+            Quantization::RndConv => k.call::<6, O>(),
+            Quantization::RndConvOdd => k.call::<7, O>(),
+        }
+    }
+    match over {
+        0 => by_q::<0, K>(q, k),
+        1 => by_q::<1, K>(q, k),
+        _ => by_q::<2, K>(q, k),
+    }
+}
+
 impl FloatKern {
     fn new(k: &Kern) -> Option<FloatKern> {
         let over = match k.over {
@@ -591,35 +621,31 @@ impl FloatKern {
     /// them; ks.len() ≤ [`LANES`]), the odd elements by the scalar kernel.
     /// Runs compiled for the widest instruction set the CPU has (`dispatch::wide`).
     fn run<L: Lanes>(&self, lanes: &L, ks: &[Kern], xs: &[f32], ys: &mut [f32]) {
+        struct Forward<'a, L> {
+            fk: &'a FloatKern,
+            lanes: &'a L,
+            ks: &'a [Kern],
+            xs: &'a [f32],
+            ys: &'a mut [f32],
+        }
+        impl<L: Lanes> ModeKernel for Forward<'_, L> {
+            #[inline(always)]
+            fn call<const Q: u8, const O: u8>(self) {
+                self.fk
+                    .run_q::<Q, O, L>(self.lanes, self.ks, self.xs, self.ys);
+            }
+        }
+        let k = Forward {
+            fk: self,
+            lanes,
+            ks,
+            xs,
+            ys,
+        };
         crate::dispatch::wide(
             #[inline(always)]
-            || match (self.over, ks[0].quant) {
-                (0, q) => self.run_o::<0, L>(q, lanes, ks, xs, ys),
-                (1, q) => self.run_o::<1, L>(q, lanes, ks, xs, ys),
-                (_, q) => self.run_o::<2, L>(q, lanes, ks, xs, ys),
-            },
+            || for_mode(self.over, ks[0].quant, k),
         )
-    }
-
-    #[inline(always)]
-    fn run_o<const O: u8, L: Lanes>(
-        &self,
-        q: Quantization,
-        lanes: &L,
-        ks: &[Kern],
-        xs: &[f32],
-        ys: &mut [f32],
-    ) {
-        match q {
-            Quantization::Trn => self.run_q::<0, O, L>(lanes, ks, xs, ys),
-            Quantization::TrnZero => self.run_q::<1, O, L>(lanes, ks, xs, ys),
-            Quantization::Rnd => self.run_q::<2, O, L>(lanes, ks, xs, ys),
-            Quantization::RndZero => self.run_q::<3, O, L>(lanes, ks, xs, ys),
-            Quantization::RndMinInf => self.run_q::<4, O, L>(lanes, ks, xs, ys),
-            Quantization::RndInf => self.run_q::<5, O, L>(lanes, ks, xs, ys),
-            Quantization::RndConv => self.run_q::<6, O, L>(lanes, ks, xs, ys),
-            Quantization::RndConvOdd => self.run_q::<7, O, L>(lanes, ks, xs, ys),
-        }
     }
 
     #[inline(always)]
@@ -653,39 +679,37 @@ impl FloatKern {
         gxs: &mut [f32],
         acc: &mut [f64],
     ) {
+        struct ForwardBackward<'a, L> {
+            fk: &'a FloatKern,
+            lanes: &'a L,
+            ks: &'a [Kern],
+            xs: &'a [f32],
+            gs: &'a [f32],
+            ys: Option<&'a mut [f32]>,
+            gxs: &'a mut [f32],
+            acc: &'a mut [f64],
+        }
+        impl<L: Lanes> ModeKernel for ForwardBackward<'_, L> {
+            #[inline(always)]
+            fn call<const Q: u8, const O: u8>(self) {
+                let k = self;
+                k.fk.run_fb_q::<Q, O, L>(k.lanes, k.ks, k.xs, k.gs, k.ys, k.gxs, k.acc);
+            }
+        }
+        let k = ForwardBackward {
+            fk: self,
+            lanes,
+            ks,
+            xs,
+            gs,
+            ys,
+            gxs,
+            acc,
+        };
         crate::dispatch::wide(
             #[inline(always)]
-            || match (self.over, ks[0].quant) {
-                (0, q) => self.run_fb_o::<0, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
-                (1, q) => self.run_fb_o::<1, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
-                (_, q) => self.run_fb_o::<2, L>(q, lanes, ks, xs, gs, ys, gxs, acc),
-            },
+            || for_mode(self.over, ks[0].quant, k),
         )
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    #[inline(always)]
-    fn run_fb_o<const O: u8, L: Lanes>(
-        &self,
-        q: Quantization,
-        lanes: &L,
-        ks: &[Kern],
-        xs: &[f32],
-        gs: &[f32],
-        ys: Option<&mut [f32]>,
-        gxs: &mut [f32],
-        acc: &mut [f64],
-    ) {
-        match q {
-            Quantization::Trn => self.run_fb_q::<0, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::TrnZero => self.run_fb_q::<1, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::Rnd => self.run_fb_q::<2, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::RndZero => self.run_fb_q::<3, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::RndMinInf => self.run_fb_q::<4, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::RndInf => self.run_fb_q::<5, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::RndConv => self.run_fb_q::<6, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-            Quantization::RndConvOdd => self.run_fb_q::<7, O, L>(lanes, ks, xs, gs, ys, gxs, acc),
-        }
     }
 
     #[allow(clippy::too_many_arguments)]
