@@ -8,7 +8,6 @@
 
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
@@ -208,29 +207,10 @@ impl Script {
     /// Runs the program; one output line per `run`/`describe`.
     pub fn execute(mut self, bin: &Path) -> Vec<String> {
         self.text.push_str("Q\n");
-        let mut child = Command::new(bin)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("run the C-simulation program");
-        let mut stdin = child.stdin.take().expect("stdin");
         let text = std::mem::take(&mut self.text);
         let keep = bin.with_extension("in");
         let _ = std::fs::write(&keep, &text);
-        let writer = std::thread::spawn(move || {
-            // A failed write shows up as the program's failure below.
-            let _ = stdin.write_all(text.as_bytes());
-        });
-        let mut out = String::new();
-        child
-            .stdout
-            .take()
-            .expect("stdout")
-            .read_to_string(&mut out)
-            .expect("read results");
-        writer.join().expect("writer");
-        let status = child.wait().expect("wait");
+        let (out, status) = feed(bin, text, Stdio::null());
         assert!(
             status.success(),
             "{} exited with {status} on the commands in {}",
@@ -402,15 +382,23 @@ impl Testbench<'_> {
     }
 }
 
-/// Runs a program with `input` on its standard input (written from another thread, so
-/// that a large input cannot deadlock against the output) and returns its standard output;
+/// Runs a program with `input` on its standard input and returns its standard output;
 /// the test fails if the program does.
 pub fn run_program(bin: &Path, input: String) -> String {
+    let (out, status) = feed(bin, input, Stdio::inherit());
+    assert!(status.success(), "{} failed: {status}", bin.display());
+    out
+}
+
+/// Runs `bin` with `input` written to its standard input from another thread (so that a
+/// large input cannot deadlock against the output); returns its standard output and exit
+/// status.
+fn feed(bin: &Path, input: String, stderr: Stdio) -> (String, std::process::ExitStatus) {
     use std::io::{Read, Write};
     let mut child = Command::new(bin)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(stderr)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
     let mut stdin = child.stdin.take().expect("stdin");
@@ -427,8 +415,7 @@ pub fn run_program(bin: &Path, input: String) -> String {
         .expect("read the program's output");
     writer.join().expect("writer thread");
     let status = child.wait().expect("wait for the program");
-    assert!(status.success(), "{} failed: {status}", bin.display());
-    out
+    (out, status)
 }
 
 // Random vectors for the nn testbenches: realistic magnitudes, full ranges and extremes.
