@@ -31,7 +31,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 VENV=target/oracle-venv
-REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2"
+REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2 tokenizers==0.23.3"
 if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; then
     echo "setup: creating $VENV with $REQ" >&2
     rm -rf "$VENV"

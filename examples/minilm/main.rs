@@ -309,6 +309,8 @@ fn main_inner() -> Result<(), String> {
     } else {
         Vec::new()
     };
+    // One untimed sentence first, so that the first mode is not timed with cold caches.
+    timed(&F32, &model, &ids[..1]);
     let mut out = std::io::stdout().lock();
     let w = |e: std::io::Error| format!("writing: {e}");
     if o.dump {
