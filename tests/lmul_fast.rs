@@ -296,3 +296,29 @@ fn ineligible_accumulators_are_the_exact_path() {
         }
     }
 }
+
+/// Large products of formats of at most 8 bits look their products up in a table of all
+/// pairs: every 8-bit preset, both modes, every L-Mul policy, with specials.
+#[test]
+fn matmul_large_8_bit_every_format() {
+    let mut rng = SplitMix64::new(99);
+    let accs = accumulators();
+    let mut runs = 0;
+    for (f, k) in lmul_formats() {
+        if f.width() > 8 {
+            continue;
+        }
+        for mode in [Mode::PaperExact, Mode::Guarded] {
+            for (i, ov) in POLICIES.into_iter().enumerate() {
+                if mode == Mode::PaperExact && i > 0 {
+                    continue;
+                }
+                let lm = lmul_of(f, k, mode, ov);
+                let acc = accs[(runs + i) % accs.len()];
+                check_matmul(&lm, &acc, 8, 128, 1024, &mut rng, [0, 1, 6][i]);
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs >= 40, "{runs}");
+}

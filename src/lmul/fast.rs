@@ -138,30 +138,109 @@ fn add(s: f32, p: f32, inexact: &mut bool) -> f32 {
     t
 }
 
-/// Runs `kernel` with the decoder of `lm`'s format; `uses` is the number of products it
-/// will decode (a 256-entry table is built only when worth it).
-fn with_decode<T>(lm: &LMul, uses: usize, kernel: impl Kernel<T>) -> T {
+/// The L-Mul product of two codes as an `f32`, with the bits of its flags.
+trait Product {
+    fn product(&self, x: u64, y: u64) -> (f32, u8);
+}
+
+/// [`LMul::mul_with`] and a decoder.
+struct Direct<'a, D> {
+    lm: &'a LMul,
+    d: D,
+}
+
+impl<D: Decode> Product for Direct<'_, D> {
+    #[inline(always)]
+    fn product(&self, x: u64, y: u64) -> (f32, u8) {
+        let p = self.lm.mul_with(x, y);
+        (self.d.get(p.value), p.status.bits())
+    }
+}
+
+/// Formats of at most 8 bits: [`LMul::mul_with`] of every pair of codes, as the product
+/// code and its flags (`code | flags << 8`), and the value of every code.
+#[cfg(feature = "alloc")]
+struct Pairs {
+    products: alloc::boxed::Box<[u16; 1 << 16]>,
+    values: Table,
+}
+
+#[cfg(feature = "alloc")]
+impl Pairs {
+    fn new(lm: &LMul, values: Table) -> Option<Self> {
+        let w = lm.format.width();
+        let mut products = alloc::vec![0u16; 1 << 16];
+        for (i, e) in products.iter_mut().enumerate() {
+            let (x, y) = ((i >> 8) as u64, (i & 0xFF) as u64);
+            if x >> w == 0 && y >> w == 0 {
+                let p = lm.mul_with(x, y);
+                *e = (p.value & 0xFF) as u16 | u16::from(p.status.bits()) << 8;
+            }
+        }
+        let products = products.into_boxed_slice().try_into().ok()?;
+        Some(Self { products, values })
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Product for Pairs {
+    #[inline(always)]
+    fn product(&self, x: u64, y: u64) -> (f32, u8) {
+        let e = self.products[((x & 0xFF) << 8 | (y & 0xFF)) as usize];
+        (self.values.get(u64::from(e & 0xFF)), (e >> 8) as u8)
+    }
+}
+
+/// The flags of `bits` ([`Status::bits`]).
+fn status_of(bits: u8) -> Status {
+    [
+        Status::INVALID,
+        Status::DIV_BY_ZERO,
+        Status::OVERFLOW,
+        Status::UNDERFLOW,
+        Status::INEXACT,
+    ]
+    .into_iter()
+    .filter(|s| bits & s.bits() != 0)
+    .fold(Status::OK, |a, s| a | s)
+}
+
+/// Products of a format of at most 8 bits computed this many times or more are looked up
+/// in a table of all pairs ([`Pairs`], built with 2^16 products).
+#[cfg(feature = "alloc")]
+const PAIRS_FROM: usize = 1 << 20;
+
+/// Runs `kernel` with the products of `lm`; `uses` is the number of products it will
+/// compute (a 256-entry table of values is built only when worth it, a table of all
+/// pairs only for many more).
+fn with_products<T>(lm: &LMul, uses: usize, kernel: impl Kernel<T>) -> T {
     let f = lm.format;
     if f == FloatFormat::FP32 {
-        kernel.run(&Fp32)
+        kernel.run(&Direct { lm, d: Fp32 })
     } else if f == FloatFormat::BF16 {
-        kernel.run(&Bf16)
+        kernel.run(&Direct { lm, d: Bf16 })
     } else if f == FloatFormat::FP16 {
-        kernel.run(&Fp16)
+        kernel.run(&Direct { lm, d: Fp16 })
     } else if f.width() <= 8 && uses >= 64 {
         let mut t = [f32::NAN; 256];
         for (c, v) in t.iter_mut().enumerate().take(1 << f.width()) {
             *v = value(&f, c as u64);
         }
-        kernel.run(&Table(t))
+        #[cfg(feature = "alloc")]
+        if uses >= PAIRS_FROM {
+            if let Some(pairs) = Pairs::new(lm, Table(t)) {
+                return kernel.run(&pairs);
+            }
+        }
+        kernel.run(&Direct { lm, d: Table(t) })
     } else {
-        kernel.run(&Generic(f))
+        kernel.run(&Direct { lm, d: Generic(f) })
     }
 }
 
-/// A computation generic over the decoder.
+/// A computation generic over the products.
 trait Kernel<T> {
-    fn run<D: Decode>(self, d: &D) -> T;
+    fn run<P: Product>(self, p: &P) -> T;
 }
 
 /// Σ L-Mul(`a[i]`, `b[i]`) in `f32` from +0, or `None` when the sum is not finite and
@@ -173,27 +252,27 @@ pub(super) fn dot<C: Code>(
     acc: &Accumulator,
 ) -> Option<StatusAnd<u64>> {
     struct Dot<'a, C> {
-        lm: &'a LMul,
         a: &'a [C],
         b: &'a [C],
         nan: Option<StatusAnd<u64>>,
     }
     impl<C: Code> Kernel<Option<StatusAnd<u64>>> for Dot<'_, C> {
         #[inline(always)]
-        fn run<D: Decode>(self, d: &D) -> Option<StatusAnd<u64>> {
+        fn run<P: Product>(self, d: &P) -> Option<StatusAnd<u64>> {
             let mut s = 0.0f32;
-            let mut status = Status::OK;
+            let mut flags = 0u8;
             let mut inexact = false;
             for (&x, &y) in self.a.iter().zip(self.b) {
-                let p = self.lm.mul_with(x.to_u64(), y.to_u64());
-                status |= p.status;
-                s = add(s, d.get(p.value), &mut inexact);
+                let (p, f) = d.product(x.to_u64(), y.to_u64());
+                flags |= f;
+                s = add(s, p, &mut inexact);
             }
+            let mut status = status_of(flags);
             if !s.is_finite() {
                 let pairs = self.a.iter().zip(self.b);
                 return self
                     .nan
-                    .map(|nan| chain(self.lm, d, pairs.map(|(x, y)| (*x, *y)), nan));
+                    .map(|nan| chain(d, pairs.map(|(x, y)| (*x, *y)), nan));
             }
             if inexact {
                 status |= Status::INEXACT;
@@ -202,7 +281,7 @@ pub(super) fn dot<C: Code>(
         }
     }
     let nan = ieee_nan(acc);
-    with_decode(lm, a.len(), Dot { lm, a, b, nan })
+    with_products(lm, a.len(), Dot { a, b, nan })
 }
 
 /// The accumulator's NaN result (code and flags) when its overflow policy is IEEE, the
@@ -221,9 +300,8 @@ fn ieee_nan(acc: &Accumulator) -> Option<StatusAnd<u64>> {
 /// of the same exact sum), ∞ − ∞ raises `invalid`, a NaN sum gives the accumulator's NaN
 /// code `nan`, and sums with ∞ or NaN are exact.
 #[inline(never)]
-fn chain<C: Code, D: Decode>(
-    lm: &LMul,
-    d: &D,
+fn chain<C: Code, P: Product>(
+    d: &P,
     pairs: impl Iterator<Item = (C, C)>,
     nan: StatusAnd<u64>,
 ) -> StatusAnd<u64> {
@@ -231,9 +309,8 @@ fn chain<C: Code, D: Decode>(
     let mut status = Status::OK;
     let mut inexact = false;
     for (x, y) in pairs {
-        let r = lm.mul_with(x.to_u64(), y.to_u64());
-        status |= r.status;
-        let p = d.get(r.value);
+        let (p, f) = d.product(x.to_u64(), y.to_u64());
+        status |= status_of(f);
         let t = add(s, p, &mut inexact);
         if t.is_nan() && !s.is_nan() && !p.is_nan() {
             status |= Status::INVALID;
@@ -269,7 +346,6 @@ pub(super) fn matmul<C: Code, D: Code>(
     exact: &mut dyn FnMut(usize, usize) -> StatusAnd<u64>,
 ) -> Status {
     struct MatMul<'a, 'e, C, D> {
-        lm: &'a LMul,
         a: &'a [C],
         b: &'a [C],
         out: &'a mut [D],
@@ -280,9 +356,8 @@ pub(super) fn matmul<C: Code, D: Code>(
     }
     impl<C: Code, O: Code> Kernel<Status> for MatMul<'_, '_, C, O> {
         #[inline(always)]
-        fn run<D: Decode>(self, d: &D) -> Status {
+        fn run<P: Product>(self, d: &P) -> Status {
             let Self {
-                lm,
                 a,
                 b,
                 out,
@@ -302,15 +377,17 @@ pub(super) fn matmul<C: Code, D: Code>(
                     let w = out_chunk.len();
                     let mut s = [0.0f32; CHUNK];
                     let mut inexact = false;
+                    let mut flags = 0u8;
                     for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
                         let x = x.to_u64();
                         let b_part = b_row.get(j0..j0 + w).unwrap_or(&[]);
                         for (sj, &y) in s.iter_mut().zip(b_part) {
-                            let p = lm.mul_with(x, y.to_u64());
-                            status |= p.status;
-                            *sj = add(*sj, d.get(p.value), &mut inexact);
+                            let (p, f) = d.product(x, y.to_u64());
+                            flags |= f;
+                            *sj = add(*sj, p, &mut inexact);
                         }
                     }
+                    status |= status_of(flags);
                     if inexact {
                         status |= Status::INEXACT;
                     }
@@ -321,7 +398,7 @@ pub(super) fn matmul<C: Code, D: Code>(
                             let j = j0 + jj;
                             let column = b.iter().skip(j).step_by(n);
                             let r = match nan {
-                                Some(nan) => chain(lm, d, a_row.iter().copied().zip(column.copied()), nan),
+                                Some(nan) => chain(d, a_row.iter().copied().zip(column.copied()), nan),
                                 None => exact(i, j),
                             };
                             status |= r.status;
@@ -334,11 +411,10 @@ pub(super) fn matmul<C: Code, D: Code>(
         }
     }
     let uses = a.len().saturating_mul(n);
-    with_decode(
+    with_products(
         lm,
         uses,
         MatMul {
-            lm,
             a,
             b,
             out,
