@@ -17,7 +17,7 @@
 //! the exact path, which then gives the code (the canonical NaN, ±∞ or the saturated
 //! value of the policy) and the flags (`overflow`, `invalid`) of that output.
 
-use super::LMul;
+use super::{LMul, Mode};
 use crate::float::dot::Accumulator;
 use crate::float::slice::Code;
 use crate::float::{Class, Exact, FloatFormat};
@@ -143,17 +143,31 @@ trait Product {
     fn product(&self, x: u64, y: u64) -> (f32, u8);
 }
 
-/// [`LMul::mul_with`] and a decoder.
-struct Direct<'a, D> {
+/// [`LMul::mul_with`] (its branch for the mode `GUARDED`, taken once per call) and a
+/// decoder.
+struct Direct<'a, D, const GUARDED: bool> {
     lm: &'a LMul,
     d: D,
 }
 
-impl<D: Decode> Product for Direct<'_, D> {
+impl<D: Decode, const GUARDED: bool> Product for Direct<'_, D, GUARDED> {
     #[inline(always)]
     fn product(&self, x: u64, y: u64) -> (f32, u8) {
-        let p = self.lm.mul_with(x, y);
+        let p = if GUARDED {
+            self.lm.mul_guarded(x, y)
+        } else {
+            StatusAnd::new(self.lm.mul_paper(x, y), Status::OK)
+        };
         (self.d.get(p.value), p.status.bits())
+    }
+}
+
+/// Runs `kernel` with [`Direct`] products of `lm` in its mode.
+#[inline(always)]
+fn direct<T, D: Decode>(lm: &LMul, d: D, kernel: impl Kernel<T>) -> T {
+    match lm.mode {
+        Mode::Guarded => kernel.run(&Direct::<D, true> { lm, d }),
+        Mode::PaperExact => kernel.run(&Direct::<D, false> { lm, d }),
     }
 }
 
@@ -216,11 +230,11 @@ const PAIRS_FROM: usize = 1 << 20;
 fn with_products<T>(lm: &LMul, uses: usize, kernel: impl Kernel<T>) -> T {
     let f = lm.format;
     if f == FloatFormat::FP32 {
-        kernel.run(&Direct { lm, d: Fp32 })
+        direct(lm, Fp32, kernel)
     } else if f == FloatFormat::BF16 {
-        kernel.run(&Direct { lm, d: Bf16 })
+        direct(lm, Bf16, kernel)
     } else if f == FloatFormat::FP16 {
-        kernel.run(&Direct { lm, d: Fp16 })
+        direct(lm, Fp16, kernel)
     } else if f.width() <= 8 && uses >= 64 {
         let mut t = [f32::NAN; 256];
         for (c, v) in t.iter_mut().enumerate().take(1 << f.width()) {
@@ -232,9 +246,9 @@ fn with_products<T>(lm: &LMul, uses: usize, kernel: impl Kernel<T>) -> T {
                 return kernel.run(&pairs);
             }
         }
-        kernel.run(&Direct { lm, d: Table(t) })
+        direct(lm, Table(t), kernel)
     } else {
-        kernel.run(&Direct { lm, d: Generic(f) })
+        direct(lm, Generic(f), kernel)
     }
 }
 

@@ -404,7 +404,7 @@ impl LMul {
     /// An L-Mul unit is configured once, as a hardware multiplier is: its overflow policy
     /// is part of the [`LMul`] value ([`with_overflow`](Self::with_overflow)), and its
     /// results never need random bits (the only rounding is at the ends of the range).
-    #[inline]
+    #[inline(always)]
     pub fn mul_with(&self, a: u64, b: u64) -> StatusAnd<u64> {
         match self.mode {
             Mode::PaperExact => StatusAnd::new(self.mul_paper(a, b), Status::OK),
@@ -412,7 +412,7 @@ impl LMul {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn mul_paper(&self, a: u64, b: u64) -> u64 {
         let f = &self.format;
         let (sa, ma) = f.split(a);
@@ -426,7 +426,7 @@ impl LMul {
     /// [`Mode::Guarded`]: the common case (two normal operands, a normal product) inline,
     /// everything else in [`mul_guarded_general`](Self::mul_guarded_general), which gives
     /// the same bits for the common case too.
-    #[inline]
+    #[inline(always)]
     fn mul_guarded(&self, a: u64, b: u64) -> StatusAnd<u64> {
         let f = &self.format;
         let (sa, ma) = f.split(a);
