@@ -37,8 +37,8 @@ fn lmul_of(f: FloatFormat, k: u32, mode: Mode, ov: Overflow) -> LMul {
 fn accumulators() -> Vec<Accumulator> {
     let mut v = Vec::new();
     for ov in POLICIES {
-        let acc = Accumulator::new(FloatFormat::FP32)
-            .with_round(Round::new(Rounding::TiesToEven, ov));
+        let acc =
+            Accumulator::new(FloatFormat::FP32).with_round(Round::new(Rounding::TiesToEven, ov));
         v.push(acc);
         v.push(acc.with_rounded_products());
     }
@@ -128,7 +128,10 @@ fn seeded_sweep_of_dot_products() {
     }
     assert!(total >= 1_000_000, "{total}");
     // Both the finite and the ∞/NaN outputs are well represented.
-    assert!(non_finite > total / 20 && non_finite < total / 2, "{non_finite} of {total}");
+    assert!(
+        non_finite > total / 20 && non_finite < total / 2,
+        "{non_finite} of {total}"
+    );
 }
 
 /// Sums that overflow fp32: bf16 and fp32 products near fp32's largest value.
@@ -155,16 +158,33 @@ fn overflowing_sums() {
     }
 }
 
-fn check_matmul(lm: &LMul, acc: &Accumulator, m: usize, k: usize, n: usize, rng: &mut SplitMix64, spice: u64) {
+fn check_matmul(
+    lm: &LMul,
+    acc: &Accumulator,
+    m: usize,
+    k: usize,
+    n: usize,
+    rng: &mut SplitMix64,
+    spice: u64,
+) {
     let f = lm.format();
     let a = vector(&f, rng, m * k, spice);
     let b = vector(&f, rng, k * n, spice);
     let mut fast = vec![0x1234_5678u32; m * n];
     let mut exact = vec![0x9ABC_DEF0u32; m * n];
     let sf = lmul::matmul(lm, &a, &b, &mut fast, m, k, n, acc, &mut SplitMix64::new(0)).unwrap();
-    let se =
-        lmul::matmul_reference(lm, &a, &b, &mut exact, m, k, n, acc, &mut SplitMix64::new(0))
-            .unwrap();
+    let se = lmul::matmul_reference(
+        lm,
+        &a,
+        &b,
+        &mut exact,
+        m,
+        k,
+        n,
+        acc,
+        &mut SplitMix64::new(0),
+    )
+    .unwrap();
     assert_eq!(sf, se, "{lm:?} {acc:?} {m}×{k}×{n}");
     assert!(fast == exact, "{lm:?} {acc:?} {m}×{k}×{n}");
     // u64 output codes give the same codes.
@@ -183,7 +203,10 @@ fn matmul_shapes() {
     let configs = [
         (LMul::guarded(FloatFormat::E4M3FN, Overflow::SatFinite), 0),
         (LMul::paper(FloatFormat::E4M3FN), 0),
-        (LMul::guarded(FloatFormat::BF16, Overflow::Ieee).with_k(3), 2),
+        (
+            LMul::guarded(FloatFormat::BF16, Overflow::Ieee).with_k(3),
+            2,
+        ),
         (LMul::guarded(FloatFormat::FP16, Overflow::Ieee), 1),
     ];
     for (lm, spice) in configs {
@@ -198,7 +221,15 @@ fn matmul_shapes() {
             }
         }
     }
-    check_matmul(&configs[2].0, &accumulators()[0], 130, 130, 130, &mut rng, 2);
+    check_matmul(
+        &configs[2].0,
+        &accumulators()[0],
+        130,
+        130,
+        130,
+        &mut rng,
+        2,
+    );
 }
 
 /// Every 8-bit preset and both modes with specials in the matrices (NaN and ∞ outputs

@@ -13,9 +13,11 @@
 //! sum overflows). A sum of `f32` values that lands below the normal range is exact, so
 //! the accumulator never raises `underflow`. A sum that is finite at the end was finite at
 //! every step (∞ and NaN stick), so no step overflowed and no product was ∞ or NaN: the
-//! overflow policy had nothing to act on. Any other sum (∞ or NaN) is computed again by
-//! the exact path, which then gives the code (the canonical NaN, ±∞ or the saturated
-//! value of the policy) and the flags (`overflow`, `invalid`) of that output.
+//! overflow policy had nothing to act on. Any other sum (∞ or NaN) is summed again: under
+//! the IEEE overflow policy by [`chain`], in `f32` with the flags of each step (`overflow`
+//! for a finite sum that overflows, `invalid` for ∞ − ∞) and the accumulator's NaN code;
+//! under a saturating policy, which replaces an overflowing sum by ±max and goes on, by
+//! the exact path.
 
 use super::{LMul, Mode};
 use crate::float::dot::Accumulator;
@@ -134,7 +136,7 @@ fn add(s: f32, p: f32, inexact: &mut bool) -> f32 {
     let t = s + p;
     let pp = t - s;
     let e = (s - (t - pp)) + (p - pp);
-    *inexact |= e < 0.0 || e > 0.0;
+    *inexact |= e.abs() > 0.0; // false for NaN
     t
 }
 
@@ -412,7 +414,9 @@ pub(super) fn matmul<C: Code, D: Code>(
                             let j = j0 + jj;
                             let column = b.iter().skip(j).step_by(n);
                             let r = match nan {
-                                Some(nan) => chain(d, a_row.iter().copied().zip(column.copied()), nan),
+                                Some(nan) => {
+                                    chain(d, a_row.iter().copied().zip(column.copied()), nan)
+                                }
                                 None => exact(i, j),
                             };
                             status |= r.status;

@@ -71,6 +71,23 @@
 //! paper's full-model run accumulates in fp8 E4M3 ([`PAPER_FP8_ACCUMULATOR`]); the default
 //! here is fp32 with ties-to-even ([`DEFAULT_ACCUMULATOR`]).
 //!
+//! Two paths compute this, with the same bits and the same flags:
+//! - **The fast path**, taken automatically when the accumulator is fp32 rounding to
+//!   nearest even (any overflow policy, products rounded or not) and every value of the
+//!   L-Mul format is exactly an `f32` (at most 23 fraction bits and fp32's exponent range,
+//!   subnormals included: every preset up to fp32 except fp64). Each product is
+//!   [`LMul::mul_with`] of the two codes read as an `f32` (for formats of at most 8 bits
+//!   in large products, looked up in a table of all pairs built with it), and the
+//!   sum is the host's `f32` addition, which is the exact path's rounding of the exact sum.
+//!   `inexact` comes from the TwoSum error term of each addition. [`matmul`] walks the
+//!   rows of B (for each row i of A, each p, a chunk of 64 columns) instead of its
+//!   columns, which keeps each output's order p = 0, 1, …, k − 1. A sum that ends ∞ or
+//!   NaN is added again one step at a time to find its flags (`overflow`, `invalid`) and
+//!   gives the accumulator's NaN code; under a saturating accumulator policy it is
+//!   computed by the exact path instead. Such sums are the slow case.
+//! - **The exact path** for every other accumulator: the core's exact addition and
+//!   [`FloatFormat::round`] at each step (30 or so times slower).
+//!
 //! ```
 //! use lowprec::FloatFormat;
 //! use lowprec::lmul::LMul;
@@ -589,7 +606,9 @@ pub const PAPER_FP8_ACCUMULATOR: Accumulator = Accumulator::new(FloatFormat::E4M
 /// [`FloatFormat::dot`] accumulates exact products: the sum starts at +0 and every step is
 /// `s ← round(s + p)` with the exact sum (`round(s + round(p))` when
 /// `acc.round_products`). Returns the accumulator's code and the union of all flags
-/// (those of the L-Mul products included).
+/// (those of the L-Mul products included). An fp32 accumulator rounding to nearest even
+/// takes the fast path (host `f32` sums, see the [module docs](self#dot-products-and-matrix-products)),
+/// with the same result.
 ///
 /// ```
 /// use lowprec::{FloatFormat, Overflow, SplitMix64};
@@ -660,7 +679,10 @@ pub fn dot_reference<C: Code, R: RandomBits + ?Sized>(
 /// m × n, all row-major. Each `out[i·n + j]` is [`dot`] of row i of A and column j of B
 /// (summed over p = 0, 1, …, k − 1 in that order, from +0) as a code of `acc.format`.
 /// Returns the union of all flags. Nothing is written when the shapes do not match or
-/// the output code type is narrower than the accumulator format; nothing is allocated.
+/// the output code type is narrower than the accumulator format. Nothing is allocated,
+/// except on the fast path (fp32 accumulator, ties to even; see the
+/// [module docs](self#dot-products-and-matrix-products)) with the `alloc` feature for a
+/// format of at most 8 bits and m·k·n ≥ 2^20: a table of all 2^16 products (128 KiB).
 ///
 /// ```
 /// use lowprec::{FloatFormat, Overflow, SplitMix64};
