@@ -11,6 +11,11 @@
 //! Criterion reports elements per second; a summary at the end (median of 31 timed runs
 //! per variant) prints elements/s and the ratios to the exact-multiply dot and to native
 //! f32.
+//!
+//! A second summary times [`lowprec::lmul::matmul`] of 64 × 384 by 384 × 384 (guarded
+//! L-Mul, bf16 with k = 3 and E4M3FN) into the default fp32 accumulator, which takes the
+//! fast path (host `f32` sums), side by side with the exact path on the same data
+//! (`lmul::matmul_reference`, the core's fused accumulation), in M MAC/s.
 
 use std::time::Instant;
 
@@ -142,6 +147,7 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
     summary();
+    matmul_summary();
 }
 
 /// Median elements/s of `run` over 31 timed batches.
@@ -175,6 +181,91 @@ fn summary() {
                 r / native
             );
         }
+    }
+    println!();
+}
+
+/// Median seconds of `runs` timed calls of `run`.
+fn median_secs(runs: usize, run: &mut dyn FnMut()) -> f64 {
+    let mut per: Vec<f64> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            run();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    per.sort_by(f64::total_cmp);
+    per[per.len() / 2]
+}
+
+fn matmul_summary() {
+    let (m, k, n) = (64, 384, 384);
+    let macs = (m * k * n) as f64;
+    println!("\n| matmul {m}×{k}×{n} | fast path M MAC/s | exact path M MAC/s | speed-up |");
+    println!("|---|---|---|---|");
+    let acc = lmul::DEFAULT_ACCUMULATOR;
+    for (name, lm) in [
+        (
+            "bf16 k=3 guarded",
+            LMul::guarded(FloatFormat::BF16, Overflow::Ieee).with_k(3),
+        ),
+        (
+            "e4m3fn guarded",
+            LMul::guarded(FloatFormat::E4M3FN, Overflow::SatFinite),
+        ),
+        ("e4m3fn paper", LMul::paper(FloatFormat::E4M3FN)),
+    ] {
+        let f = lm.format();
+        let mut rng = SplitMix64::new(7);
+        let mut pick = |len: usize| -> Vec<u16> {
+            let mut v = Vec::with_capacity(len);
+            while v.len() < len {
+                let c = rng.next_u64() & f.code_mask();
+                let x = f.to_f64(c);
+                if x.is_finite() && x.abs() < 4.0 && x.abs() >= 1.0 / 64.0 {
+                    v.push(c as u16);
+                }
+            }
+            v
+        };
+        let (a, b) = (pick(m * k), pick(k * n));
+        let mut out = vec![0u32; m * n];
+        let mut out_ref = vec![0u32; m * n];
+        let fast = median_secs(11, &mut || {
+            let r = lmul::matmul(
+                &lm,
+                black_box(&a),
+                black_box(&b),
+                &mut out,
+                m,
+                k,
+                n,
+                &acc,
+                &mut SplitMix64::new(0),
+            );
+            black_box(r.ok());
+        });
+        let exact = median_secs(3, &mut || {
+            let r = lmul::matmul_reference(
+                &lm,
+                black_box(&a),
+                black_box(&b),
+                &mut out_ref,
+                m,
+                k,
+                n,
+                &acc,
+                &mut SplitMix64::new(0),
+            );
+            black_box(r.ok());
+        });
+        assert_eq!(out, out_ref, "{name}: the two paths differ");
+        println!(
+            "| {name} | {:.1} | {:.1} | {:.1}× |",
+            macs / fast / 1e6,
+            macs / exact / 1e6,
+            exact / fast
+        );
     }
     println!();
 }

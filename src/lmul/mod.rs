@@ -71,6 +71,23 @@
 //! paper's full-model run accumulates in fp8 E4M3 ([`PAPER_FP8_ACCUMULATOR`]); the default
 //! here is fp32 with ties-to-even ([`DEFAULT_ACCUMULATOR`]).
 //!
+//! Two paths compute this, with the same bits and the same flags:
+//! - **The fast path**, taken automatically when the accumulator is fp32 rounding to
+//!   nearest even (any overflow policy, products rounded or not) and every value of the
+//!   L-Mul format is exactly an `f32` (at most 23 fraction bits and fp32's exponent range,
+//!   subnormals included: every preset up to fp32 except fp64). Each product is
+//!   [`LMul::mul_with`] of the two codes read as an `f32` (for formats of at most 8 bits
+//!   in large products, looked up in a table of all pairs built with it), and the
+//!   sum is the host's `f32` addition, which is the exact path's rounding of the exact sum.
+//!   `inexact` comes from the TwoSum error term of each addition. [`matmul`] walks the
+//!   rows of B (for each row i of A, each p, a chunk of 64 columns) instead of its
+//!   columns, which keeps each output's order p = 0, 1, …, k − 1. A sum that ends ∞ or
+//!   NaN is added again one step at a time to find its flags (`overflow`, `invalid`) and
+//!   gives the accumulator's NaN code; under a saturating accumulator policy it is
+//!   computed by the exact path instead. Such sums are the slow case.
+//! - **The exact path** for every other accumulator: the core's exact addition and
+//!   [`FloatFormat::round`] at each step (30 or so times slower).
+//!
 //! ```
 //! use lowprec::FloatFormat;
 //! use lowprec::lmul::LMul;
@@ -92,6 +109,8 @@ use crate::float::dot::Accumulator;
 use crate::float::slice::Code;
 use crate::float::{Class, Exact, FloatFormat};
 use crate::rounding::{NoRandom, Overflow, RandomBits, Round, Rounding, Status, StatusAnd};
+
+mod fast;
 
 /// The paper's offset exponent l(m): the offset is 2^−l(m) for m fraction bits.
 ///
@@ -402,7 +421,7 @@ impl LMul {
     /// An L-Mul unit is configured once, as a hardware multiplier is: its overflow policy
     /// is part of the [`LMul`] value ([`with_overflow`](Self::with_overflow)), and its
     /// results never need random bits (the only rounding is at the ends of the range).
-    #[inline]
+    #[inline(always)]
     pub fn mul_with(&self, a: u64, b: u64) -> StatusAnd<u64> {
         match self.mode {
             Mode::PaperExact => StatusAnd::new(self.mul_paper(a, b), Status::OK),
@@ -410,7 +429,7 @@ impl LMul {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn mul_paper(&self, a: u64, b: u64) -> u64 {
         let f = &self.format;
         let (sa, ma) = f.split(a);
@@ -421,7 +440,32 @@ impl LMul {
         sign | (mag.wrapping_sub(self.offset_constant()) & f.mag_mask())
     }
 
+    /// [`Mode::Guarded`]: the common case (two normal operands, a normal product) inline,
+    /// everything else in [`mul_guarded_general`](Self::mul_guarded_general), which gives
+    /// the same bits for the common case too.
+    #[inline(always)]
     fn mul_guarded(&self, a: u64, b: u64) -> StatusAnd<u64> {
+        let f = &self.format;
+        let (sa, ma) = f.split(a);
+        let (sb, mb) = f.split(b);
+        let m = f.man_bits();
+        // A magnitude in [2^M, max_mag] is a normal number in every layout (what
+        // `classify` says: not above max_mag, not the FNUZ NaN −0, exponent field ≠ 0).
+        let normal = |mag: u64| mag >> m != 0 && mag <= f.max_mag();
+        if normal(ma) && normal(mb) {
+            let c = (i128::from(f.bias()) << m) - i128::from(self.offset);
+            let s = i128::from(ma & self.keep) + i128::from(mb & self.keep) - c;
+            let min_normal = if f.has_zero() { 1i128 << m } else { 0 };
+            if s >= min_normal && s <= i128::from(f.max_mag()) {
+                let sign = if sa != sb { f.sign_bit() } else { 0 };
+                return StatusAnd::new(sign | s as u64, Status::OK);
+            }
+        }
+        self.mul_guarded_general(a, b)
+    }
+
+    #[inline(never)]
+    fn mul_guarded_general(&self, a: u64, b: u64) -> StatusAnd<u64> {
         let f = &self.format;
         let (sa, ma) = f.split(a);
         let (sb, mb) = f.split(b);
@@ -562,7 +606,9 @@ pub const PAPER_FP8_ACCUMULATOR: Accumulator = Accumulator::new(FloatFormat::E4M
 /// [`FloatFormat::dot`] accumulates exact products: the sum starts at +0 and every step is
 /// `s ← round(s + p)` with the exact sum (`round(s + round(p))` when
 /// `acc.round_products`). Returns the accumulator's code and the union of all flags
-/// (those of the L-Mul products included).
+/// (those of the L-Mul products included). An fp32 accumulator rounding to nearest even
+/// takes the fast path (host `f32` sums, see the [module docs](self#dot-products-and-matrix-products)),
+/// with the same result.
 ///
 /// ```
 /// use lowprec::{FloatFormat, Overflow, SplitMix64};
@@ -592,6 +638,35 @@ pub fn dot<C: Code, R: RandomBits + ?Sized>(
             b: b.len(),
         });
     }
+    if fast::eligible(lm, acc) {
+        if let Some(r) = fast::dot(lm, a, b, acc) {
+            return Ok(r);
+        }
+    }
+    Ok(accumulate(
+        lm,
+        a.iter().zip(b).map(|(x, y)| (x.to_u64(), y.to_u64())),
+        acc,
+        rng,
+    ))
+}
+
+/// [`dot`] always by the exact path (the fused accumulation of the core), never the fast
+/// one: the reference the fast path is tested against.
+#[doc(hidden)]
+pub fn dot_reference<C: Code, R: RandomBits + ?Sized>(
+    lm: &LMul,
+    a: &[C],
+    b: &[C],
+    acc: &Accumulator,
+    rng: &mut R,
+) -> Result<StatusAnd<u64>, LmulError> {
+    if a.len() != b.len() {
+        return Err(LmulError::LengthMismatch {
+            a: a.len(),
+            b: b.len(),
+        });
+    }
     Ok(accumulate(
         lm,
         a.iter().zip(b).map(|(x, y)| (x.to_u64(), y.to_u64())),
@@ -604,7 +679,10 @@ pub fn dot<C: Code, R: RandomBits + ?Sized>(
 /// m × n, all row-major. Each `out[i·n + j]` is [`dot`] of row i of A and column j of B
 /// (summed over p = 0, 1, …, k − 1 in that order, from +0) as a code of `acc.format`.
 /// Returns the union of all flags. Nothing is written when the shapes do not match or
-/// the output code type is narrower than the accumulator format; nothing is allocated.
+/// the output code type is narrower than the accumulator format. Nothing is allocated,
+/// except on the fast path (fp32 accumulator, ties to even; see the
+/// [module docs](self#dot-products-and-matrix-products)) with the `alloc` feature for a
+/// format of at most 8 bits and m·k·n ≥ 2^20: a table of all 2^16 products (128 KiB).
 ///
 /// ```
 /// use lowprec::{FloatFormat, Overflow, SplitMix64};
@@ -634,11 +712,48 @@ pub fn matmul<C: Code, D: Code, R: RandomBits + ?Sized>(
     acc: &Accumulator,
     rng: &mut R,
 ) -> Result<Status, LmulError> {
+    check_shapes::<D>(a.len(), b.len(), out.len(), m, k, n, acc)?;
+    if fast::eligible(lm, acc) {
+        let mut exact = |i: usize, j: usize| matmul_entry(lm, a, b, k, n, i, j, acc, rng);
+        return Ok(fast::matmul(lm, a, b, out, k, n, acc, &mut exact));
+    }
+    Ok(matmul_exact(lm, a, b, out, m, k, n, acc, rng))
+}
+
+/// [`matmul`] always by the exact path, never the fast one: the reference the fast path
+/// is tested against.
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_reference<C: Code, D: Code, R: RandomBits + ?Sized>(
+    lm: &LMul,
+    a: &[C],
+    b: &[C],
+    out: &mut [D],
+    m: usize,
+    k: usize,
+    n: usize,
+    acc: &Accumulator,
+    rng: &mut R,
+) -> Result<Status, LmulError> {
+    check_shapes::<D>(a.len(), b.len(), out.len(), m, k, n, acc)?;
+    Ok(matmul_exact(lm, a, b, out, m, k, n, acc, rng))
+}
+
+/// The shape and code-width checks of [`matmul`].
+fn check_shapes<D: Code>(
+    a: usize,
+    b: usize,
+    out: usize,
+    m: usize,
+    k: usize,
+    n: usize,
+    acc: &Accumulator,
+) -> Result<(), LmulError> {
     let size = |r: usize, c: usize| r.checked_mul(c).ok_or(LmulError::DimensionOverflow);
     for (operand, expected, got) in [
-        (Operand::A, size(m, k)?, a.len()),
-        (Operand::B, size(k, n)?, b.len()),
-        (Operand::Out, size(m, n)?, out.len()),
+        (Operand::A, size(m, k)?, a),
+        (Operand::B, size(k, n)?, b),
+        (Operand::Out, size(m, n)?, out),
     ] {
         if expected != got {
             return Err(LmulError::Shape {
@@ -654,20 +769,53 @@ pub fn matmul<C: Code, D: Code, R: RandomBits + ?Sized>(
             code_bits: D::BITS,
         });
     }
+    Ok(())
+}
+
+/// One output of the matrix product by the exact path: row i of A times column j of B.
+#[allow(clippy::too_many_arguments)]
+fn matmul_entry<C: Code, R: RandomBits + ?Sized>(
+    lm: &LMul,
+    a: &[C],
+    b: &[C],
+    k: usize,
+    n: usize,
+    i: usize,
+    j: usize,
+    acc: &Accumulator,
+    rng: &mut R,
+) -> StatusAnd<u64> {
+    let a_row = a.get(i * k..(i + 1) * k).unwrap_or(&[]);
+    let pairs = a_row
+        .iter()
+        .zip(b.iter().skip(j).step_by(n.max(1)))
+        .map(|(x, y)| (x.to_u64(), y.to_u64()));
+    accumulate(lm, pairs, acc, rng)
+}
+
+/// The exact path of [`matmul`] (shapes already checked): each output by
+/// [`matmul_entry`], row by row.
+#[allow(clippy::too_many_arguments)]
+fn matmul_exact<C: Code, D: Code, R: RandomBits + ?Sized>(
+    lm: &LMul,
+    a: &[C],
+    b: &[C],
+    out: &mut [D],
+    m: usize,
+    k: usize,
+    n: usize,
+    acc: &Accumulator,
+    rng: &mut R,
+) -> Status {
     let mut status = Status::OK;
     for (i, row) in out.chunks_exact_mut(n.max(1)).enumerate().take(m) {
-        let a_row = &a[i * k..(i + 1) * k];
         for (j, o) in row.iter_mut().enumerate() {
-            let pairs = a_row
-                .iter()
-                .zip(b.iter().skip(j).step_by(n.max(1)))
-                .map(|(x, y)| (x.to_u64(), y.to_u64()));
-            let r = accumulate(lm, pairs, acc, rng);
+            let r = matmul_entry(lm, a, b, k, n, i, j, acc, rng);
             status |= r.status;
             *o = D::from_u64(r.value);
         }
     }
-    Ok(status)
+    status
 }
 
 /// The accumulation loop shared by [`dot`] and [`matmul`]: the core's loop of
@@ -689,6 +837,7 @@ fn accumulate<R: RandomBits + ?Sized>(
 mod tests {
     use super::*;
     use crate::SplitMix64;
+    use alloc::vec::Vec;
 
     fn f32code(x: f32) -> u64 {
         u64::from(x.to_bits())
@@ -802,6 +951,86 @@ mod tests {
         assert_eq!(lm.mul_with(0x80, 0x00), StatusAnd::new(0x80, uf));
         assert_eq!(lm.mul_with(0x80, 0x80), StatusAnd::new(0x00, uf));
         assert_eq!(lm.mul_with(0x00, 0x00), StatusAnd::new(0x00, uf));
+    }
+
+    /// The inline common case of [`Mode::Guarded`] gives the general path's bits: every
+    /// pair of codes of every format of at most 8 bits (k = M and k = 1, every policy),
+    /// and for bf16, fp16, tf32 and fp32 every pair of a dense band around 1 and the
+    /// ends of the range plus a million random pairs.
+    #[test]
+    fn guarded_common_case_is_the_general_path() {
+        let parsed = [
+            "binary8p3se",
+            "binary8p3sf",
+            "binary8p3ue",
+            "binary8p4se",
+            "e4m3:nozero:nosub",
+            "e5m0",
+            "e3m4",
+        ]
+        .map(|n| n.parse::<FloatFormat>().ok());
+        let presets = FloatFormat::PRESETS.map(|(_, f)| Some(f));
+        let policies = [Overflow::Ieee, Overflow::SatFinite, Overflow::SatPropagate];
+        let same = |lm: &LMul, a: u64, b: u64| {
+            assert_eq!(
+                lm.mul_guarded(a, b),
+                lm.mul_guarded_general(a, b),
+                "{lm:?} {a:#x} {b:#x}"
+            );
+        };
+        let mut small = 0;
+        for f in presets.into_iter().chain(parsed).flatten() {
+            if f.width() > 8 {
+                continue;
+            }
+            small += 1;
+            for ov in policies {
+                for lm in [LMul::guarded(f, ov), LMul::guarded(f, ov).with_k(1)] {
+                    for a in 0..(1u64 << f.width()) {
+                        for b in 0..(1u64 << f.width()) {
+                            same(&lm, a, b);
+                        }
+                    }
+                }
+            }
+        }
+        assert!(small >= 15, "{small}");
+        let mut rng = SplitMix64::new(11);
+        for f in [
+            FloatFormat::BF16,
+            FloatFormat::FP16,
+            FloatFormat::TF32,
+            FloatFormat::FP32,
+        ] {
+            let w = f.width();
+            let m = f.man_bits();
+            let one = (f.bias() as u64) << m;
+            // 2^9 codes around 1, the smallest and the largest codes, both signs.
+            let band: Vec<u64> = (0..128u64)
+                .flat_map(|i| {
+                    [
+                        one - 64 + i,
+                        i,
+                        f.mag_mask() - i,
+                        (one << 1).min(f.mag_mask()) - i,
+                    ]
+                })
+                .flat_map(|c| [c, c | f.sign_bit()])
+                .collect();
+            for ov in policies {
+                for lm in [LMul::guarded(f, ov), LMul::guarded(f, ov).with_k(3)] {
+                    for &a in &band {
+                        for &b in &band {
+                            same(&lm, a, b);
+                        }
+                    }
+                    for _ in 0..(1 << 17) {
+                        let (a, b) = (rng.next_u64(), rng.next_u64());
+                        same(&lm, a & ((1 << w) - 1), b & ((1 << w) - 1));
+                    }
+                }
+            }
+        }
     }
 
     #[test]

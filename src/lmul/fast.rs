@@ -1,0 +1,490 @@
+//! The fast path of [`dot`](super::dot) and [`matmul`](super::matmul): an fp32 accumulator
+//! rounding to nearest even, summed in the host's `f32`.
+//!
+//! It is taken when every value of the L-Mul format is exactly an `f32` (at most 23
+//! fraction bits, exponents within fp32's, subnormals included) and the accumulator is
+//! [`FloatFormat::FP32`] with [`Rounding::TiesToEven`]. Then each L-Mul product (the one
+//! [`LMul::mul_with`]) is an `f32` without rounding, so `round_products` changes nothing,
+//! and the exact path's step `s ← round(s + p)` is the host's `s + p`: both round the exact
+//! sum of two `f32` values to nearest even.
+//!
+//! The flags are those of the exact path: the products' flags, and `inexact` when a sum
+//! was rounded, found by the error term of TwoSum (exact under round to nearest while no
+//! sum overflows). A sum of `f32` values that lands below the normal range is exact, so
+//! the accumulator never raises `underflow`. A sum that is finite at the end was finite at
+//! every step (∞ and NaN stick), so no step overflowed and no product was ∞ or NaN: the
+//! overflow policy had nothing to act on. Any other sum (∞ or NaN) is summed again: under
+//! the IEEE overflow policy by [`chain`], in `f32` with the flags of each step (`overflow`
+//! for a finite sum that overflows, `invalid` for ∞ − ∞) and the accumulator's NaN code;
+//! under a saturating policy, which replaces an overflowing sum by ±max and goes on, by
+//! the exact path.
+
+use super::{LMul, Mode};
+use crate::float::dot::Accumulator;
+use crate::float::slice::Code;
+use crate::float::{Class, Exact, FloatFormat};
+use crate::rounding::{NoRandom, Overflow, Rounding, Status, StatusAnd};
+
+/// Columns of the output row summed together by [`matmul`] (a stack buffer of `f32`).
+const CHUNK: usize = 64;
+
+/// Whether the fast path gives the exact path's bits for `lm` and `acc`.
+pub(super) fn eligible(lm: &LMul, acc: &Accumulator) -> bool {
+    let f = &lm.format;
+    acc.format == FloatFormat::FP32
+        && acc.round.mode == Rounding::TiesToEven
+        && f.man_bits() <= 23
+        && f.emax() <= 127
+        && f.quantum_min() >= -149
+}
+
+/// The exact `f32` value of every code of an eligible format (NaN for NaN codes).
+trait Decode {
+    fn get(&self, code: u64) -> f32;
+}
+
+/// Formats of at most 8 bits: a table of the 256 codes.
+struct Table([f32; 256]);
+
+impl Decode for Table {
+    #[inline(always)]
+    fn get(&self, code: u64) -> f32 {
+        self.0[(code & 0xFF) as usize]
+    }
+}
+
+/// fp32: the code is the `f32`.
+struct Fp32;
+
+impl Decode for Fp32 {
+    #[inline(always)]
+    fn get(&self, code: u64) -> f32 {
+        f32::from_bits(code as u32)
+    }
+}
+
+/// bf16: the code is the upper half of the `f32`.
+struct Bf16;
+
+impl Decode for Bf16 {
+    #[inline(always)]
+    fn get(&self, code: u64) -> f32 {
+        f32::from_bits((code as u32) << 16)
+    }
+}
+
+/// fp16: `half`'s conversion (exact; NaN codes give a NaN).
+struct Fp16;
+
+impl Decode for Fp16 {
+    #[inline(always)]
+    fn get(&self, code: u64) -> f32 {
+        half::f16::from_bits(code as u16).to_f32()
+    }
+}
+
+/// Any other eligible format: [`value`] per code.
+struct Generic(FloatFormat);
+
+impl Decode for Generic {
+    #[inline(always)]
+    fn get(&self, code: u64) -> f32 {
+        value(&self.0, code)
+    }
+}
+
+/// The value of `code` as an `f32`, for a format whose every value is one (NaN codes give
+/// a NaN). The same value as [`FloatFormat::to_f32`] without its rounding step.
+pub(super) fn value(f: &FloatFormat, code: u64) -> f32 {
+    let (negative, mag) = f.split(code);
+    let m = f.man_bits();
+    let v = match f.classify(code) {
+        Class::Nan => return f32::NAN,
+        Class::Infinite => f32::INFINITY,
+        Class::Zero => {
+            return if negative && f.has_neg_zero() {
+                -0.0
+            } else {
+                0.0
+            };
+        }
+        Class::Subnormal => scaled(mag, f.emin() - m as i32),
+        Class::Normal => {
+            let sig = (mag & ((1u64 << m) - 1)) | (1u64 << m);
+            scaled(sig, (mag >> m) as i32 - f.bias() - m as i32)
+        }
+    };
+    if negative { -v } else { v }
+}
+
+/// sig · 2^e for sig < 2^24 and a product that is an `f32` (e ≥ −149): each
+/// multiplication by a normal power of two is exact.
+fn scaled(sig: u64, e: i32) -> f32 {
+    let pow2 = |e: i32| f32::from_bits(((e + 127) as u32) << 23);
+    let x = sig as f32;
+    if e >= -126 {
+        x * pow2(e)
+    } else {
+        x * pow2(e + 64) * pow2(-64)
+    }
+}
+
+/// `s + p` in the host's `f32`; `inexact` is set when the sum was rounded (the TwoSum
+/// error term is non-zero; it is NaN once a sum is infinite, which is not counted here).
+#[inline(always)]
+fn add(s: f32, p: f32, inexact: &mut bool) -> f32 {
+    let t = s + p;
+    let pp = t - s;
+    let e = (s - (t - pp)) + (p - pp);
+    *inexact |= e.abs() > 0.0; // false for NaN
+    t
+}
+
+/// The L-Mul product of two codes as an `f32`, with the bits of its flags.
+trait Product {
+    fn product(&self, x: u64, y: u64) -> (f32, u8);
+}
+
+/// [`LMul::mul_with`] (its branch for the mode `GUARDED`, taken once per call) and a
+/// decoder.
+struct Direct<'a, D, const GUARDED: bool> {
+    lm: &'a LMul,
+    d: D,
+}
+
+impl<D: Decode, const GUARDED: bool> Product for Direct<'_, D, GUARDED> {
+    #[inline(always)]
+    fn product(&self, x: u64, y: u64) -> (f32, u8) {
+        let p = if GUARDED {
+            self.lm.mul_guarded(x, y)
+        } else {
+            StatusAnd::new(self.lm.mul_paper(x, y), Status::OK)
+        };
+        (self.d.get(p.value), p.status.bits())
+    }
+}
+
+/// Runs `kernel` with [`Direct`] products of `lm` in its mode.
+#[inline(always)]
+fn direct<T, D: Decode>(lm: &LMul, d: D, kernel: impl Kernel<T>) -> T {
+    match lm.mode {
+        Mode::Guarded => kernel.run(&Direct::<D, true> { lm, d }),
+        Mode::PaperExact => kernel.run(&Direct::<D, false> { lm, d }),
+    }
+}
+
+/// Formats of at most 8 bits: [`LMul::mul_with`] of every pair of codes, as the product
+/// code and its flags (`code | flags << 8`), and the value of every code.
+#[cfg(feature = "alloc")]
+struct Pairs {
+    products: alloc::boxed::Box<[u16; 1 << 16]>,
+    values: Table,
+}
+
+#[cfg(feature = "alloc")]
+impl Pairs {
+    fn new(lm: &LMul, values: Table) -> Option<Self> {
+        let w = lm.format.width();
+        let mut products = alloc::vec![0u16; 1 << 16];
+        for (i, e) in products.iter_mut().enumerate() {
+            let (x, y) = ((i >> 8) as u64, (i & 0xFF) as u64);
+            if x >> w == 0 && y >> w == 0 {
+                let p = lm.mul_with(x, y);
+                *e = (p.value & 0xFF) as u16 | u16::from(p.status.bits()) << 8;
+            }
+        }
+        let products = products.into_boxed_slice().try_into().ok()?;
+        Some(Self { products, values })
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl Product for Pairs {
+    #[inline(always)]
+    fn product(&self, x: u64, y: u64) -> (f32, u8) {
+        let e = self.products[((x & 0xFF) << 8 | (y & 0xFF)) as usize];
+        (self.values.get(u64::from(e & 0xFF)), (e >> 8) as u8)
+    }
+}
+
+/// The flags of `bits` ([`Status::bits`]).
+fn status_of(bits: u8) -> Status {
+    [
+        Status::INVALID,
+        Status::DIV_BY_ZERO,
+        Status::OVERFLOW,
+        Status::UNDERFLOW,
+        Status::INEXACT,
+    ]
+    .into_iter()
+    .filter(|s| bits & s.bits() != 0)
+    .fold(Status::OK, |a, s| a | s)
+}
+
+/// Products of a format of at most 8 bits computed this many times or more are looked up
+/// in a table of all pairs ([`Pairs`], built with 2^16 products).
+#[cfg(feature = "alloc")]
+const PAIRS_FROM: usize = 1 << 20;
+
+/// Runs `kernel` with the products of `lm`; `uses` is the number of products it will
+/// compute (a 256-entry table of values is built only when worth it, a table of all
+/// pairs only for many more).
+fn with_products<T>(lm: &LMul, uses: usize, kernel: impl Kernel<T>) -> T {
+    let f = lm.format;
+    if f == FloatFormat::FP32 {
+        direct(lm, Fp32, kernel)
+    } else if f == FloatFormat::BF16 {
+        direct(lm, Bf16, kernel)
+    } else if f == FloatFormat::FP16 {
+        direct(lm, Fp16, kernel)
+    } else if f.width() <= 8 && uses >= 64 {
+        let mut t = [f32::NAN; 256];
+        for (c, v) in t.iter_mut().enumerate().take(1 << f.width()) {
+            *v = value(&f, c as u64);
+        }
+        #[cfg(feature = "alloc")]
+        if uses >= PAIRS_FROM {
+            if let Some(pairs) = Pairs::new(lm, Table(t)) {
+                return kernel.run(&pairs);
+            }
+        }
+        direct(lm, Table(t), kernel)
+    } else {
+        direct(lm, Generic(f), kernel)
+    }
+}
+
+/// A computation generic over the products.
+trait Kernel<T> {
+    fn run<P: Product>(self, p: &P) -> T;
+}
+
+/// Σ L-Mul(`a[i]`, `b[i]`) in `f32` from +0, or `None` when the sum is not finite and
+/// the accumulator's overflow policy is not IEEE (the exact path then computes it).
+pub(super) fn dot<C: Code>(
+    lm: &LMul,
+    a: &[C],
+    b: &[C],
+    acc: &Accumulator,
+) -> Option<StatusAnd<u64>> {
+    struct Dot<'a, C> {
+        a: &'a [C],
+        b: &'a [C],
+        nan: Option<StatusAnd<u64>>,
+    }
+    impl<C: Code> Kernel<Option<StatusAnd<u64>>> for Dot<'_, C> {
+        #[inline(always)]
+        fn run<P: Product>(self, d: &P) -> Option<StatusAnd<u64>> {
+            let mut s = 0.0f32;
+            let mut flags = 0u8;
+            let mut inexact = false;
+            for (&x, &y) in self.a.iter().zip(self.b) {
+                let (p, f) = d.product(x.to_u64(), y.to_u64());
+                flags |= f;
+                s = add(s, p, &mut inexact);
+            }
+            let mut status = status_of(flags);
+            if !s.is_finite() {
+                let pairs = self.a.iter().zip(self.b);
+                return self
+                    .nan
+                    .map(|nan| chain(d, pairs.map(|(x, y)| (*x, *y)), nan));
+            }
+            if inexact {
+                status |= Status::INEXACT;
+            }
+            Some(StatusAnd::new(u64::from(s.to_bits()), status))
+        }
+    }
+    let nan = ieee_nan(acc);
+    with_products(lm, a.len(), Dot { a, b, nan })
+}
+
+/// The accumulator's NaN result (code and flags) when its overflow policy is IEEE, the
+/// policy under which the host's ∞ and NaN sums are the exact path's; `None` otherwise
+/// (a saturating policy replaces an overflowing sum by ±max and goes on).
+fn ieee_nan(acc: &Accumulator) -> Option<StatusAnd<u64>> {
+    (acc.round.overflow == Overflow::Ieee).then(|| {
+        acc.format
+            .round(Exact::Nan { negative: false }, acc.round, &mut NoRandom)
+    })
+}
+
+/// The sum of one output again in the host's `f32`, with the flags of every step found
+/// one by one, for a sum that ended ∞ or NaN under the IEEE overflow policy: a finite
+/// sum that overflows raises `overflow | inexact` and gives ±∞ (the exact path's rounding
+/// of the same exact sum), ∞ − ∞ raises `invalid`, a NaN sum gives the accumulator's NaN
+/// code `nan`, and sums with ∞ or NaN are exact.
+#[inline(never)]
+fn chain<C: Code, P: Product>(
+    d: &P,
+    pairs: impl Iterator<Item = (C, C)>,
+    nan: StatusAnd<u64>,
+) -> StatusAnd<u64> {
+    let mut s = 0.0f32;
+    let mut status = Status::OK;
+    let mut inexact = false;
+    for (x, y) in pairs {
+        let (p, f) = d.product(x.to_u64(), y.to_u64());
+        status |= status_of(f);
+        let t = add(s, p, &mut inexact);
+        if t.is_nan() && !s.is_nan() && !p.is_nan() {
+            status |= Status::INVALID;
+        } else if t.is_infinite() && s.is_finite() && p.is_finite() {
+            status |= Status::OVERFLOW | Status::INEXACT;
+        }
+        s = t;
+    }
+    if inexact {
+        status |= Status::INEXACT;
+    }
+    if s.is_nan() {
+        StatusAnd::new(nan.value, status | nan.status)
+    } else {
+        StatusAnd::new(u64::from(s.to_bits()), status)
+    }
+}
+
+/// `out = a · b` (m × k times k × n, row-major, shapes already checked) in `f32`: for each
+/// row i and each chunk of [`CHUNK`] columns, p runs from 0 to k − 1 and row p of `b` is
+/// added into the chunk's sums, so each output is summed in the order p = 0, 1, …. An
+/// output that is not finite is summed again by [`chain`] (IEEE overflow) or replaced by
+/// `exact(i, j)` (the exact path). Returns the union of the flags.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn matmul<C: Code, D: Code>(
+    lm: &LMul,
+    a: &[C],
+    b: &[C],
+    out: &mut [D],
+    k: usize,
+    n: usize,
+    acc: &Accumulator,
+    exact: &mut dyn FnMut(usize, usize) -> StatusAnd<u64>,
+) -> Status {
+    struct MatMul<'a, 'e, C, D> {
+        a: &'a [C],
+        b: &'a [C],
+        out: &'a mut [D],
+        k: usize,
+        n: usize,
+        nan: Option<StatusAnd<u64>>,
+        exact: &'a mut (dyn FnMut(usize, usize) -> StatusAnd<u64> + 'e),
+    }
+    impl<C: Code, O: Code> Kernel<Status> for MatMul<'_, '_, C, O> {
+        #[inline(always)]
+        fn run<P: Product>(self, d: &P) -> Status {
+            let Self {
+                a,
+                b,
+                out,
+                k,
+                n,
+                nan,
+                exact,
+            } = self;
+            let mut status = Status::OK;
+            if n == 0 {
+                return status;
+            }
+            for (i, out_row) in out.chunks_exact_mut(n).enumerate() {
+                let a_row = a.get(i * k..(i + 1) * k).unwrap_or(&[]);
+                for (c, out_chunk) in out_row.chunks_mut(CHUNK).enumerate() {
+                    let j0 = c * CHUNK;
+                    let w = out_chunk.len();
+                    let mut s = [0.0f32; CHUNK];
+                    let mut inexact = false;
+                    let mut flags = 0u8;
+                    for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
+                        let x = x.to_u64();
+                        let b_part = b_row.get(j0..j0 + w).unwrap_or(&[]);
+                        for (sj, &y) in s.iter_mut().zip(b_part) {
+                            let (p, f) = d.product(x, y.to_u64());
+                            flags |= f;
+                            *sj = add(*sj, p, &mut inexact);
+                        }
+                    }
+                    status |= status_of(flags);
+                    if inexact {
+                        status |= Status::INEXACT;
+                    }
+                    for (jj, (o, &sj)) in out_chunk.iter_mut().zip(&s).enumerate() {
+                        if sj.is_finite() {
+                            *o = O::from_u64(u64::from(sj.to_bits()));
+                        } else {
+                            let j = j0 + jj;
+                            let column = b.iter().skip(j).step_by(n);
+                            let r = match nan {
+                                Some(nan) => {
+                                    chain(d, a_row.iter().copied().zip(column.copied()), nan)
+                                }
+                                None => exact(i, j),
+                            };
+                            status |= r.status;
+                            *o = O::from_u64(r.value);
+                        }
+                    }
+                }
+            }
+            status
+        }
+    }
+    let uses = a.len().saturating_mul(n);
+    with_products(
+        lm,
+        uses,
+        MatMul {
+            a,
+            b,
+            out,
+            k,
+            n,
+            nan: ieee_nan(acc),
+            exact,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`value`] is [`FloatFormat::to_f32`] on every code of every eligible preset and of
+    /// a few parsed layouts (FNUZ, no zero, unsigned, E8M0, no subnormals).
+    #[test]
+    fn value_is_to_f32_exhaustively() {
+        let parsed = [
+            "e4m3:nozero:nosub",
+            "binary8p3se",
+            "binary8p3ue",
+            "binary8p4sf",
+            "e8m0",
+            "e5m0",
+            "e2m1",
+            "e3m2",
+            "e2m3",
+            "e5m2fnuz",
+            "e4m3fnuz",
+            "e8m7",
+            "e5m10",
+            "e6m9",
+        ]
+        .map(|name| name.parse::<FloatFormat>().ok());
+        let presets = FloatFormat::PRESETS.map(|(_, f)| Some(f));
+        let mut checked = 0;
+        for f in presets.into_iter().chain(parsed).flatten() {
+            let lm = LMul::paper(f);
+            if !eligible(&lm, &super::super::DEFAULT_ACCUMULATOR) || f.width() > 20 {
+                continue;
+            }
+            for c in 0..(1u64 << f.width()) {
+                let (v, w) = (value(&f, c), f.to_f32(c));
+                assert!(
+                    v.to_bits() == w.to_bits() || (v.is_nan() && w.is_nan()),
+                    "{f:?} code {c:#x}: {v:e} vs {w:e}"
+                );
+            }
+            checked += 1;
+        }
+        assert!(checked >= 8, "{checked}");
+    }
+}
