@@ -149,7 +149,7 @@ pub fn decode<'py>(
                 .map_err(|e| value_error(e.to_string()))?;
             let dst = w.as_slice_mut().map_err(|e| value_error(e.to_string()))?;
             with_codes!(&c, |s| {
-                check_codes_fit(&f, or_all(&s), "codes")?;
+                check_codes_fit(&f, py.detach(|| or_all(&s)), "codes")?;
                 py.detach(|| decode_to_f32(&f, &s, dst))
                     .map_err(lowprec_error)?
             });
@@ -163,7 +163,7 @@ pub fn decode<'py>(
                 .map_err(|e| value_error(e.to_string()))?;
             let dst = w.as_slice_mut().map_err(|e| value_error(e.to_string()))?;
             with_codes!(&c, |s| {
-                check_codes_fit(&f, or_all(&s), "codes")?;
+                check_codes_fit(&f, py.detach(|| or_all(&s)), "codes")?;
                 py.detach(|| decode_to_f64(&f, &s, dst))
                     .map_err(lowprec_error)?
             });

@@ -364,3 +364,15 @@ def test_errors():
         lowprec.decode(np.array([3, 16], np.uint8), "e2m1")
     with pytest.raises(ValueError, match="does not fit in 8-bit codes"):
         lowprec.decode(np.array([3], np.uint8), "fp16")
+
+
+def test_threads_run_concurrently_and_agree():
+    # The work runs without the GIL: calls from several threads give the same results
+    # as one after another.
+    from concurrent.futures import ThreadPoolExecutor
+
+    x = np.random.default_rng(12).standard_normal(2_000_000).astype(np.float32)
+    want = lowprec.encode(x, "e4m3fn", "sr", seed=3)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda _: lowprec.encode(x, "e4m3fn", "sr", seed=3), range(8)))
+    assert all(np.array_equal(g, want) for g in got)
