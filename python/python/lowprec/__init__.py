@@ -1,0 +1,158 @@
+"""Exact low-precision rounding on numpy arrays.
+
+Custom floating-point formats (OCP FP8, FNUZ, MX FP6/FP4/E8M0, IEEE P3109, bf16, fp16,
+any ``e{E}m{M}``) with every rounding mode and overflow policy, ap_fixed/ac_fixed-exact
+fixed point, and L-Mul. Every result is the exact value rounded once; the work is done
+in Rust (the ``lowprec`` crate) with the GIL released.
+
+Format names, rounding modes (``rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal
+sr-a sr-b sr-c``) and overflow policies (``ieee satfinite satpropagate``) are those of
+the ``lowprec`` command line. Stochastic modes need ``seed=``: one SplitMix64 stream,
+drawn in element order (C order), so results are reproducible.
+"""
+
+import numpy as _np
+
+from . import _lowprec
+
+__version__ = _lowprec.__version__
+
+__all__ = [
+    "formats",
+    "format_info",
+    "encode",
+    "decode",
+    "quantize",
+    "fixed_cast",
+    "fixed_to_float",
+    "lmul",
+    "lmul_matmul",
+]
+
+# The lowprec formats that numpy or ml_dtypes has as a dtype, by canonical name (each
+# checked bit for bit against ml_dtypes by the tests: every code decodes alike).
+_NUMPY_DTYPES = {"fp16": "float16", "fp32": "float32", "fp64": "float64"}
+_ML_DTYPES = {
+    "bf16": "bfloat16",
+    "e5m2": "float8_e5m2",
+    "e4m3": "float8_e4m3",
+    "e4m3fn": "float8_e4m3fn",
+    "e4m3fnuz": "float8_e4m3fnuz",
+    "e5m2fnuz": "float8_e5m2fnuz",
+    "e4m3b11fnuz": "float8_e4m3b11fnuz",
+    "e3m4": "float8_e3m4",
+    "e2m3": "float6_e2m3fn",
+    "e3m2": "float6_e3m2fn",
+    "e2m1": "float4_e2m1fn",
+    "e8m0": "float8_e8m0fnu",
+}
+_UINT = {1: _np.uint8, 2: _np.uint16, 4: _np.uint32, 8: _np.uint64}
+
+
+def _ml_dtype(fmt):
+    """The numpy / ml_dtypes dtype of the format ``fmt``, or None where there is none."""
+    name = _lowprec.format_name(fmt)
+    if name in _NUMPY_DTYPES:
+        return _np.dtype(_NUMPY_DTYPES[name])
+    if name in _ML_DTYPES:
+        try:
+            import ml_dtypes
+        except ImportError as e:
+            raise ValueError(
+                f"format {fmt!r} as an ml_dtypes dtype needs the ml_dtypes package"
+            ) from e
+        return _np.dtype(getattr(ml_dtypes, _ML_DTYPES[name]))
+    return None
+
+
+def _array(x):
+    """``x`` itself when it is an ndarray, else ``np.asarray(x)``."""
+    return x if isinstance(x, _np.ndarray) else _np.asarray(x)
+
+
+def _codes(codes, fmt, what):
+    """Codes as an unsigned array: uint arrays as they are, the format's own numpy or
+    ml_dtypes dtype viewed as the unsigned integers of its itemsize."""
+    codes = _array(codes)
+    if codes.dtype.kind == "u":
+        return codes
+    own = _ml_dtype(fmt)
+    if own is not None and codes.dtype == own:
+        return codes.view(_UINT[codes.dtype.itemsize])
+    expected = f" or an array of dtype {own}" if own is not None else ""
+    raise ValueError(
+        f"{what} must be unsigned integer codes{expected} for format {fmt!r}, "
+        f"got an array of dtype {codes.dtype}"
+    )
+
+
+def formats():
+    return _lowprec.formats()
+
+
+def format_info(fmt):
+    return _lowprec.format_info(fmt)
+
+
+def encode(x, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None, dtype=None):
+    codes = _lowprec.encode(_array(x), fmt, rounding, overflow, seed, random_bits)
+    if dtype is None:
+        return codes
+    if isinstance(dtype, str) and dtype == "ml_dtypes":
+        own = _ml_dtype(fmt)
+        if own is None:
+            raise ValueError(f"format {fmt!r} has no numpy or ml_dtypes dtype")
+        return codes.view(own)
+    raise ValueError(f"dtype must be None or 'ml_dtypes', got {dtype!r}")
+
+
+def decode(codes, fmt):
+    return _lowprec.decode(_codes(codes, fmt, "codes"), fmt)
+
+
+def quantize(x, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None, out=None):
+    return _lowprec.quantize(_array(x), fmt, rounding, overflow, seed, random_bits, out)
+
+
+def fixed_cast(x, ty):
+    return _lowprec.fixed_cast(_array(x), ty)
+
+
+def fixed_to_float(raw, ty):
+    raw = _array(raw)
+    if raw.dtype != _np.int64 and raw.dtype.kind in "iu" and _np.can_cast(raw.dtype, _np.int64):
+        raw = raw.astype(_np.int64)
+    return _lowprec.fixed_to_float(raw, ty)
+
+
+def lmul(a_codes, b_codes, fmt, mode="guarded", k=None, overflow="ieee"):
+    a = _codes(a_codes, fmt, "a_codes")
+    b = _codes(b_codes, fmt, "b_codes")
+    return _lowprec.lmul(a, b, fmt, mode, k, overflow)
+
+
+def lmul_matmul(
+    a, b, fmt, mode="guarded", k=None, overflow="ieee", accumulator="fp32", acc_rounding="rne"
+):
+    return _lowprec.lmul_matmul(
+        _array(a), _array(b), fmt, mode, k, overflow, accumulator, acc_rounding
+    )
+
+
+def _doc_from_stubs():
+    """Gives each function the docstring of its stub in __init__.pyi (one source)."""
+    import ast
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "__init__.pyi")
+    try:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+    except OSError:
+        return
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name in __all__:
+            globals()[node.name].__doc__ = ast.get_docstring(node)
+
+
+_doc_from_stubs()

@@ -1,0 +1,27 @@
+//! `lowprec._lowprec`: the compiled half of the `lowprec` Python package. This file only
+//! registers the functions; each concept has its own file.
+
+use pyo3::prelude::*;
+
+mod args;
+mod arrays;
+mod errors;
+mod fixed;
+mod float;
+mod lmul;
+
+#[pymodule]
+fn _lowprec(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(float::formats, m)?)?;
+    m.add_function(wrap_pyfunction!(float::format_info, m)?)?;
+    m.add_function(wrap_pyfunction!(float::format_name, m)?)?;
+    m.add_function(wrap_pyfunction!(float::encode, m)?)?;
+    m.add_function(wrap_pyfunction!(float::decode, m)?)?;
+    m.add_function(wrap_pyfunction!(float::quantize, m)?)?;
+    m.add_function(wrap_pyfunction!(fixed::fixed_cast, m)?)?;
+    m.add_function(wrap_pyfunction!(fixed::fixed_to_float, m)?)?;
+    m.add_function(wrap_pyfunction!(lmul::lmul, m)?)?;
+    m.add_function(wrap_pyfunction!(lmul::lmul_matmul, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
