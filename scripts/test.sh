@@ -34,3 +34,9 @@ cargo run --release --quiet --example qfx_digits -- --emit target/qfx-digits
 
 step "tests"
 cargo test --all-features
+
+step "Python package: rustfmt, clippy, pytest (against ml_dtypes, numpy and the lowprec command line)"
+(cd python && cargo fmt -- --check)
+CARGO_TARGET_DIR=target/python cargo clippy --manifest-path python/Cargo.toml -- -D warnings
+# The command-line oracle is the executable the Rust tests just built (feature cli).
+LOWPREC_CLI=target/debug/lowprec "$LOWPREC_PYTHON" -m pytest -q python/tests
