@@ -83,7 +83,10 @@ fn dense_params(t: &DenseTypes, n_in: usize, n_out: usize) -> DenseParams {
 /// A layer norm's parameters: `LayerNormParams::for_types` where it gives a valid kernel,
 /// else the preset's intermediates with this layer's types (`None` in the second field
 /// when the preset's were taken).
-pub fn ln_params(n: &NormTypes, preset: &LayerNormParams) -> Result<(LayerNormParams, bool), String> {
+pub fn ln_params(
+    n: &NormTypes,
+    preset: &LayerNormParams,
+) -> Result<(LayerNormParams, bool), String> {
     let eps = epsilon()?;
     if let Ok(p) = LayerNormParams::for_types(HIDDEN, n.input, n.output, n.scale, n.bias, eps) {
         if LayerNorm::new(p).is_ok() {
@@ -319,7 +322,12 @@ fn run_lowprec(
 
 /// Runs a fixed-point mode: calibration on `calib`, type choice and weight quantization
 /// (not timed), then the inference of `ids` (timed).
-pub fn run(model: &Model, calib: &[Vec<u32>], ids: &[Vec<u32>], k: Kernels) -> Result<FixedRun, String> {
+pub fn run(
+    model: &Model,
+    calib: &[Vec<u32>],
+    ids: &[Vec<u32>],
+    k: Kernels,
+) -> Result<FixedRun, String> {
     if ids.iter().any(Vec::is_empty) {
         return Err("a sentence has no tokens".into());
     }

@@ -5,7 +5,7 @@
 
 use lowprec::fixed::FixedFormat;
 
-use crate::calibrate::{BIAS_BITS, WEIGHT_BITS, constants};
+use crate::calibrate::{BIAS_BITS, constants, weight_type};
 use crate::model::{Linear, Model, Norm};
 
 /// The raw integers of `values` in type `t`.
@@ -34,9 +34,9 @@ pub struct QDense {
 }
 
 impl QDense {
-    /// Quantizes a linear layer: [`WEIGHT_BITS`]-bit weights and [`BIAS_BITS`]-bit biases.
+    /// Quantizes a linear layer: weights of `weight_type`, [`BIAS_BITS`]-bit biases.
     pub fn new(l: &Linear) -> Result<QDense, String> {
-        let weight = constants(&l.w, WEIGHT_BITS)?;
+        let weight = weight_type(&l.w)?;
         let bias = constants(&l.b, BIAS_BITS)?;
         Ok(QDense {
             w: quantize(&l.w, &weight),
