@@ -9,8 +9,9 @@
 //!   softmax and layer norm at their default table settings (`hls4ml.rs`).
 //!
 //! A layer's softmax depends on the sentence length, so the sentences are grouped by
-//! length and each distinct length gets its own encoders (tables filled once per encoder,
-//! the time reported in the notes). Mean pooling and the L2 normalisation run on the host
+//! length and each distinct length gets its own encoders; the tables depend on the types
+//! only, so each layer's are filled once and shared by its encoders of every length
+//! (`Encoder::with_tables`; the time is reported in the notes). Mean pooling and the L2 normalisation run on the host
 //! in `f64` from the last layer's fixed-point outputs: pooling is outside the
 //! accelerator.
 
@@ -145,7 +146,8 @@ pub fn encoder_params(
     };
     let (ln1, ok1) = ln_params(&t.ln1, &preset.ln1)?;
     let (ln2, ok2) = ln_params(&t.ln2, &preset.ln2)?;
-    if !(ok1 && ok2) && !notes.ln_preset.contains(&li) {
+    let preset_used = !(ok1 && ok2);
+    if preset_used && !notes.ln_preset.contains(&li) {
         notes.ln_preset.push(li);
     }
     let attention = AttentionParams {
@@ -233,6 +235,16 @@ pub fn by_length(ids: &[Vec<u32>]) -> BTreeMap<usize, Vec<usize>> {
     groups
 }
 
+/// What an encoder's tables depend on: its parameters without the sentence length and
+/// the softmax's accumulator (the exp and inverse tables do not depend on them).
+fn table_key(p: &EncoderParams) -> EncoderParams {
+    let mut k = *p;
+    k.attention.seq = 0;
+    k.attention.softmax.n = 0;
+    k.attention.softmax.accum = k.attention.softmax.inv;
+    k
+}
+
 fn encoder_weights(l: &QLayer) -> EncoderWeights<'_, i64, i64> {
     EncoderWeights {
         attention: AttentionWeights {
@@ -280,6 +292,7 @@ fn run_lowprec(
         .ln2
         .output;
     let mut out = vec![Vec::new(); ids.len()];
+    let mut cache: Vec<Option<(EncoderParams, Vec<i64>)>> = vec![None; types.layers.len()];
     for (seq, members) in by_length(ids) {
         let t1 = Instant::now();
         let encoders = types
@@ -291,14 +304,23 @@ fn run_lowprec(
                 Encoder::new(p).map_err(|e| format!("layer {li}, {seq} tokens: {e}"))
             })
             .collect::<Result<Vec<_>, String>>()?;
-        let mut tables: Vec<Vec<i64>> = encoders
-            .iter()
-            .map(|e| vec![0i64; e.tables_len()])
-            .collect();
+        // Fill a layer's tables once: other lengths reuse them when their table-defining
+        // parameters match (they do when the types are the same).
+        for (li, e) in encoders.iter().enumerate() {
+            let key = table_key(e.params());
+            if !matches!(&cache[li], Some((k, _)) if *k == key) {
+                let mut t = vec![0i64; e.tables_len()];
+                e.load(&mut t).map_err(nn)?;
+                cache[li] = Some((key, t));
+            }
+        }
         let kernels = encoders
             .iter()
-            .zip(tables.iter_mut())
-            .map(|(e, t)| e.load(t).map_err(nn))
+            .zip(&cache)
+            .map(|(e, c)| {
+                let t = c.as_ref().map_or(&[][..], |(_, t)| &t[..]);
+                e.with_tables(t).map_err(nn)
+            })
             .collect::<Result<Vec<_>, String>>()?;
         setup += t1.elapsed().as_secs_f64();
         let scratch_len = encoders.iter().map(Encoder::scratch_len).max().unwrap_or(0);
