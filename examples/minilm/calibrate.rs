@@ -33,7 +33,7 @@ use lowprec::fixed::{FixedFormat, FixedParams, OverflowMode, Quantization};
 use lowprec::interval::{Interval, ibp};
 
 use crate::forward::{Prepared, Site, forward};
-use crate::model::{HEAD, LAYERS, Model};
+use crate::model::{HEAD, HIDDEN, LAYERS, Model};
 use crate::numerics::F32;
 use crate::weights::QDense;
 
@@ -57,6 +57,9 @@ pub const BIAS_BITS: u32 = 16;
 /// calibration sentences.
 pub struct Ranges {
     map: HashMap<(usize, Site), (f64, f64)>,
+    /// Layer-norm input rows (the embeddings' sums and both residual sums of every
+    /// layer): how many, how many of variance ≥ 1, the largest variance.
+    pub ln_rows: (usize, usize, f64),
 }
 
 impl Ranges {
@@ -76,7 +79,22 @@ pub fn calibrate(model: &Model, calib: &[Vec<u32>]) -> Result<Ranges, String> {
     }
     let prepared = Prepared::new(&F32, model);
     let mut map: HashMap<(usize, Site), (f64, f64)> = HashMap::new();
+    let mut ln_rows = (0usize, 0usize, 0.0f64);
     forward(&F32, model, &prepared, calib, &mut |layer, site, v| {
+        if matches!(site, Site::EmbedSum | Site::Residual1 | Site::Residual2) {
+            for row in v.chunks_exact(HIDDEN) {
+                let n = row.len() as f64;
+                let mean = row.iter().map(|&x| f64::from(x)).sum::<f64>() / n;
+                let var = row
+                    .iter()
+                    .map(|&x| (f64::from(x) - mean).powi(2))
+                    .sum::<f64>()
+                    / n;
+                ln_rows.0 += 1;
+                ln_rows.1 += usize::from(var >= 1.0);
+                ln_rows.2 = ln_rows.2.max(var);
+            }
+        }
         let e = map
             .entry((layer, site))
             .or_insert((f64::INFINITY, f64::NEG_INFINITY));
@@ -92,7 +110,7 @@ pub fn calibrate(model: &Model, calib: &[Vec<u32>]) -> Result<Ranges, String> {
     {
         return Err(format!("calibration: {s:?} of layer {l} is not finite"));
     }
-    Ok(Ranges { map })
+    Ok(Ranges { map, ln_rows })
 }
 
 /// `ap_fixed<W,I,AP_RND_CONV,AP_SAT>` (or `ap_ufixed`).

@@ -82,7 +82,7 @@ fn dense_params(t: &DenseTypes, n_in: usize, n_out: usize) -> DenseParams {
 }
 
 /// A layer norm's parameters: `LayerNormParams::for_types` where it gives a valid kernel,
-/// else the preset's intermediates with this layer's types (`None` in the second field
+/// else the preset's intermediates with this layer's types (the second field is false
 /// when the preset's were taken).
 pub fn ln_params(
     n: &NormTypes,
@@ -388,7 +388,7 @@ pub fn run(
         }
     }
     if k == Kernels::Hls4ml {
-        s.push_str(crate::hls4ml::NOTES);
+        s.push_str(&crate::hls4ml::notes(ranges.ln_rows));
     }
     let _ = writeln!(
         s,

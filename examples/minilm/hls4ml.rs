@@ -25,14 +25,20 @@ use crate::fixed::{Intermediates, by_length, embed_sum, encoder_params, gelu_par
 use crate::model::{FFN, HEAD, HEADS, HIDDEN, Model};
 use crate::weights::{QDense, QModel, QNorm};
 
-/// The lines printed with the mode's types.
-pub const NOTES: &str = "\
-kernels: hls4ml 1.3.0's dense (latency), softmax (stable, default tables) and layer norm \
-(default table); lowprec's GELU, residual adds and attention products and scale (hls4ml has none)
-hls4ml's layer-norm table covers variances in [0, 1) only (4,096 entries of ap_ufixed<8,5>): \
-MiniLM's residual sums reach variance ~128, so nearly every row reads the last entry, \
-1/√var ≈ 1, and leaves the layer norm unnormalised (up to ~11× too large, then saturated)
-";
+/// The lines printed with the mode's types: the kernels, and what hls4ml's layer-norm
+/// table does to MiniLM (`ln_rows`: the calibration's layer-norm input rows, how many of
+/// variance ≥ 1, the largest variance).
+pub fn notes(ln_rows: (usize, usize, f64)) -> String {
+    let (n, big, max) = ln_rows;
+    format!(
+        "kernels: hls4ml 1.3.0's dense (latency), softmax (stable, default tables) and layer norm \
+         (default table); lowprec's GELU, residual adds and attention products and scale (hls4ml has none)\n\
+         hls4ml's layer-norm table covers variances in [0, 1) only (4,096 entries of ap_ufixed<8,5>): \
+         {big} of the calibration's {n} layer-norm input rows have variance ≥ 1 (up to {max:.0}), \
+         read its last entry (1/√var ≈ 1) and leave the layer norm unnormalised, up to {:.0}× too large\n",
+        max.sqrt()
+    )
+}
 
 /// hls4ml's layer-norm `accum_t` for input type `input`: 2·F_in fraction bits and room
 /// for Σ (x − mean)² over the row.
