@@ -83,16 +83,27 @@ fn norm<'a>(n: &NormTypes, q: &'a QNorm, table: &'a mut [i64]) -> Result<h::Laye
 
 /// One layer's kernels that do not depend on the sentence length.
 struct Layer<'a> {
+    /// The layer's types.
     t: &'a LayerTypes,
+    /// hls4ml's dense layers: Q, K, V, O, up, down.
     dense: [h::Dense<'a>; 6],
+    /// hls4ml's layer norm after the attention.
     ln1: h::LayerNorm<'a>,
+    /// hls4ml's layer norm after the FFN.
     ln2: h::LayerNorm<'a>,
+    /// lowprec's GELU.
     gelu: lowprec::nn::GeluKernel<'a>,
+    /// lowprec's residual add X + A.
     res1: Residual,
+    /// lowprec's residual add H + F₂.
     res2: Residual,
+    /// The exact Q·Kᵀ into the score type.
     score_q: Requant,
+    /// The exact score · scale into the softmax's input type.
     scaled_q: Requant,
+    /// The exact P·V into the context type.
     ctx_q: Requant,
+    /// 1/√32 in the scale type (`nn::Attention`'s constant).
     scale_raw: i64,
 }
 
@@ -107,16 +118,27 @@ fn rows(d: &h::Dense<'_>, x: &[i64], y: &mut [i64]) -> Result<(), String> {
 
 /// Scratch of one sentence.
 struct Buffers {
+    /// Queries (`seq × HIDDEN`).
     q: Vec<i64>,
+    /// Keys.
     k: Vec<i64>,
+    /// Values.
     v: Vec<i64>,
+    /// The heads' contexts side by side.
     ctx: Vec<i64>,
+    /// The attention's output, then the FFN's.
     a: Vec<i64>,
+    /// The residual sums.
     r: Vec<i64>,
+    /// The first layer norm's output H.
     hh: Vec<i64>,
+    /// The up-projection (`seq × FFN`).
     f: Vec<i64>,
+    /// GELU's output.
     g: Vec<i64>,
+    /// One row of scaled scores (`seq`).
     z: Vec<i64>,
+    /// One row of probabilities.
     p: Vec<i64>,
 }
 
