@@ -11,9 +11,9 @@
 //! A layer's softmax depends on the sentence length, so the sentences are grouped by
 //! length and each distinct length gets its own encoders; the tables depend on the types
 //! only, so each layer's are filled once and shared by its encoders of every length
-//! (`Encoder::with_tables`; the time is reported in the notes). Mean pooling and the L2 normalisation run on the host
-//! in `f64` from the last layer's fixed-point outputs: pooling is outside the
-//! accelerator.
+//! (`Encoder::with_tables`; the time is reported in the notes). Mean pooling and the L2
+//! normalisation run on the host in `f64` from the last layer's fixed-point outputs:
+//! pooling is outside the accelerator.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
