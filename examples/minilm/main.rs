@@ -17,12 +17,15 @@
 //! Modes: `f32`, `bf16`, `e4m3`, `mxfp8`, `mxfp4`, `nvfp4`, `lmul-attention`, `lmul-all`,
 //! `fixed`, `hls4ml` (see `--help` and README.md's "A real transformer" section).
 
+mod calibrate;
 mod fixed;
 mod forward;
 mod gemm;
+mod hls4ml;
 mod model;
 mod numerics;
 mod report;
+mod weights;
 
 use std::cell::RefCell;
 use std::io::{BufRead, Write};

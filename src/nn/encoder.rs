@@ -359,6 +359,26 @@ impl Encoder {
         })
     }
 
+    /// The kernel on tables the caller filled before (one slice of
+    /// [`tables_len`](Self::tables_len) values, from [`load`](Self::load) of this encoder
+    /// or of one whose tables are the same, e.g. the same types at another `seq`); only
+    /// their lengths are checked.
+    pub fn with_tables<'a>(&'a self, tables: &'a [i64]) -> Result<EncoderKernel<'a>, NnError> {
+        check_len("encoder tables", self.tables_len(), tables.len())?;
+        let [e, i, l1, l2, _] = self.table_lens();
+        let (exp, rest) = tables.split_at(e);
+        let (inv, rest) = rest.split_at(i);
+        let (t1, rest) = rest.split_at(l1);
+        let (t2, tg) = rest.split_at(l2);
+        Ok(EncoderKernel {
+            cfg: self,
+            attention: self.attention.with_tables(exp, inv)?,
+            ln1: self.ln1.with_table(t1)?,
+            gelu: self.gelu.with_table(tg)?,
+            ln2: self.ln2.with_table(t2)?,
+        })
+    }
+
     /// Writes this configuration as a C++ header: the attention's
     /// ([`Attention::write_cpp_config`], `NAME_attn`), both layer norms' (`NAME_ln1`,
     /// `NAME_ln2`), GELU's (`NAME_gelu`), the FFN's dense configurations (`NAME_ffn1`,
