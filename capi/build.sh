@@ -57,6 +57,10 @@ LD_LIBRARY_PATH="$LIB" "$OUT/test_capi_shared"
 
 step "C++ testbench: the golden model through lowprec.h against ap_fixed (g++ -std=c++14)"
 HEADERS="$(bash hls/fetch-headers.sh | tail -n 2 | head -n 1)"
-g++ -std=c++14 -O2 -Wall -Wextra -Werror -Iinclude -isystem "$HEADERS/ap_types" \
-    hls/tb/capi_fixed_tb.cpp "$LIB/liblowprec.a" "${SYSLIBS[@]}" -o "$OUT/capi_fixed_tb"
-"$OUT/capi_fixed_tb"
+g++ -std=c++14 -O0 -Wall -Wextra -Werror -Iinclude -isystem "$HEADERS/ap_types" \
+    hls/tb/capi_fixed_tb.cpp "$LIB/liblowprec.a" "${SYSLIBS[@]}" -o # The headers print a spurious "assign NaN to ap integer value" for some ap_int inputs
+# (see the testbench's comment); everything else is shown.
+"$OUT/capi_fixed_tb" 2>&1 | grep -v '^WARNING: assign NaN to ap integer value$'
+# The headers print a spurious "assign NaN to ap integer value" for some ap_int inputs
+# (see the testbench's comment); everything else is shown.
+"$OUT/capi_fixed_tb" 2>&1 | grep -v '^WARNING: assign NaN to ap integer value$'

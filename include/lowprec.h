@@ -359,8 +359,9 @@ typedef struct lowprec_format_t {
  * from (in element order).
  *
  * All zeros is the IEEE default: nearest ties to even, IEEE overflow. `sr_bits` 0 means
- * 64; otherwise 1..=64 (1..=63 for P3109 variants B and C), and it must be 0 or 1 for
- * `LOWPREC_ROUND_SR_EQUAL`; deterministic modes ignore `sr_bits` and `seed`.
+ * the most the rule takes (64; 63 for P3109 variants B and C; 1 for
+ * `LOWPREC_ROUND_SR_EQUAL`); otherwise 1 up to that. Deterministic modes ignore
+ * `sr_bits` and `seed`.
  */
 typedef struct lowprec_round_t {
   /**
@@ -372,7 +373,7 @@ typedef struct lowprec_round_t {
    */
   uint32_t overflow;
   /**
-   * Random bits per stochastic rounding: 0 (= 64) or 1..=64.
+   * Random bits per stochastic rounding: 0 (the most the rule takes) or 1..=64.
    */
   uint32_t sr_bits;
   /**

@@ -149,8 +149,9 @@ pub const LOWPREC_OVERFLOW_SAT_PROPAGATE: u32 = 2;
 /// from (in element order).
 ///
 /// All zeros is the IEEE default: nearest ties to even, IEEE overflow. `sr_bits` 0 means
-/// 64; otherwise 1..=64 (1..=63 for P3109 variants B and C), and it must be 0 or 1 for
-/// `LOWPREC_ROUND_SR_EQUAL`; deterministic modes ignore `sr_bits` and `seed`.
+/// the most the rule takes (64; 63 for P3109 variants B and C; 1 for
+/// `LOWPREC_ROUND_SR_EQUAL`); otherwise 1 up to that. Deterministic modes ignore
+/// `sr_bits` and `seed`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct lowprec_round_t {
@@ -158,37 +159,39 @@ pub struct lowprec_round_t {
     pub mode: u32,
     /// One of `LOWPREC_OVERFLOW_*`.
     pub overflow: u32,
-    /// Random bits per stochastic rounding: 0 (= 64) or 1..=64.
+    /// Random bits per stochastic rounding: 0 (the most the rule takes) or 1..=64.
     pub sr_bits: u32,
     /// The seed of the call's SplitMix64 stream.
     pub seed: u64,
 }
 
-/// The Rust rounding mode of a `LOWPREC_ROUND_*` value, with `sr_bits` (0 = 64).
+/// The Rust rounding mode of a `LOWPREC_ROUND_*` value, with `sr_bits` (0 = the most
+/// the rule takes: 64, or 63 for P3109 variants B and C; 1 for `SR_EQUAL`).
 pub(crate) fn rounding(mode: u32, sr_bits: u32) -> Result<Rounding, Error> {
-    let bits = match sr_bits {
-        0 => 64,
-        1..=64 => sr_bits as u8,
-        _ => return Err(Error::Mode),
+    let sr = |kind, max: u32| match sr_bits {
+        0 => Ok(Rounding::Stochastic(Stochastic {
+            kind,
+            bits: max as u8,
+        })),
+        1.. if sr_bits <= max => Ok(Rounding::Stochastic(Stochastic {
+            kind,
+            bits: sr_bits as u8,
+        })),
+        _ => Err(Error::Mode),
     };
-    let sr = |kind, max: u8| {
-        if bits > max {
-            Err(Error::Mode)
-        } else {
-            Ok(Rounding::Stochastic(Stochastic { kind, bits }))
-        }
-    };
-    let det = Rounding::DETERMINISTIC;
     match mode {
-        0..=9 => det.get(mode as usize).copied().ok_or(Error::Mode),
+        LOWPREC_ROUND_TIES_TO_EVEN => Ok(Rounding::TiesToEven),
+        LOWPREC_ROUND_TIES_TO_AWAY => Ok(Rounding::TiesToAway),
+        LOWPREC_ROUND_TIES_TO_ZERO => Ok(Rounding::TiesToZero),
+        LOWPREC_ROUND_TIES_UP => Ok(Rounding::TiesUp),
+        LOWPREC_ROUND_TIES_DOWN => Ok(Rounding::TiesDown),
+        LOWPREC_ROUND_TOWARD_POSITIVE => Ok(Rounding::TowardPositive),
+        LOWPREC_ROUND_TOWARD_NEGATIVE => Ok(Rounding::TowardNegative),
+        LOWPREC_ROUND_TOWARD_ZERO => Ok(Rounding::TowardZero),
+        LOWPREC_ROUND_TO_ODD => Ok(Rounding::ToOdd),
+        LOWPREC_ROUND_TIES_TO_ODD => Ok(Rounding::TiesToOdd),
         LOWPREC_ROUND_SR => sr(SrKind::Proportional, 64),
-        LOWPREC_ROUND_SR_EQUAL => match sr_bits {
-            0 | 1 => Ok(Rounding::Stochastic(Stochastic {
-                kind: SrKind::Equal,
-                bits: 1,
-            })),
-            _ => Err(Error::Mode),
-        },
+        LOWPREC_ROUND_SR_EQUAL => sr(SrKind::Equal, 1),
         LOWPREC_ROUND_SR_P3109A => sr(SrKind::P3109A, 64),
         LOWPREC_ROUND_SR_P3109B => sr(SrKind::P3109B, 63),
         LOWPREC_ROUND_SR_P3109C => sr(SrKind::P3109C, 63),

@@ -433,6 +433,10 @@ static void test_errors(void) {
     r = rnd(LOWPREC_ROUND_SR_P3109B, 0);
     r.sr_bits = 64;
     CHECK(lowprec_div(f, 1, 2, r, &code, &st) == LOWPREC_ERR_MODE);
+    r = rnd(LOWPREC_ROUND_SR_P3109B, 0);
+    r.sr_bits = 0; /* the most the rule takes: 63 */
+    CHECK(lowprec_div(f, 1, 2, r, &code, NULL) == LOWPREC_OK);
+    code = 12345;
     r = rnd(LOWPREC_ROUND_SR_EQUAL, 0);
     r.sr_bits = 2;
     CHECK(lowprec_sub(f, 1, 2, r, &code, &st) == LOWPREC_ERR_MODE);
