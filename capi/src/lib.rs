@@ -3,8 +3,8 @@
 //!
 //! | file | holds |
 //! |---|---|
-//! | `lib.rs` | the error codes, status flags, rounding modes, and the boundary helpers |
-//! | `format.rs` | float format values ([`lowprec_format_t`]) and the rounding value ([`lowprec_round_t`]) |
+//! | `lib.rs` | error codes, status flags, the boundary code (slices, out-pointers, panic guard) |
+//! | `format.rs` | float formats ([`lowprec_format_t`]), modes, overflow, [`lowprec_round_t`] |
 //! | `convert.rs` | scalar rounding and decoding, slice quantize / encode / decode |
 //! | `arith.rs` | add, sub, mul, div, sqrt, fma on codes |
 //! | `fixed.rs` | fixed-point types ([`lowprec_fixed_t`]) and their casts |
@@ -40,9 +40,9 @@
 //!   that a non-NULL pointer points to that many valid elements, as the header says.
 //!   Outputs must not overlap inputs (`LOWPREC_ERR_OVERLAP`), except where a function
 //!   says that the same pointer may be passed for in-place operation.
-//! - **Unsafe code only at the boundary**: turning pointers into slices and writing out-
-//!   pointers, in the helpers of this file, each with a `// SAFETY:` comment that names
-//!   the caller's contract.
+//! - **Unsafe code only at the boundary**: turning pointers into slices and writing
+//!   out-pointers, in the functions at the end of this file, each with a `// SAFETY:`
+//!   comment that names the caller's contract.
 //! - **No panic crosses the boundary.** The library does not panic on any input; the
 //!   entry points check every argument before calling it, and each is also wrapped in
 //!   `std::panic::catch_unwind`, so that a panic (a bug) is `LOWPREC_ERR_INTERNAL`
