@@ -602,7 +602,8 @@ fn qfx() {
     let mut r = SplitMix64::new(6);
     let mut count = 0usize;
     let mut cases = 0;
-    while count < 2 * N {
+    // 4 calls per element: at least N elements through each function.
+    while count < 4 * N {
         let width = 1 + (r.next_u64() % 24) as u32;
         let family = if r.next_u64() % 3 == 0 {
             Family::AcFixed
