@@ -40,3 +40,6 @@ step "Python package: rustfmt, clippy, pytest (against ml_dtypes, numpy and the 
 CARGO_TARGET_DIR=target/python cargo clippy --manifest-path python/Cargo.toml -- -D warnings
 # The command-line oracle is the executable the Rust tests just built (feature cli).
 LOWPREC_CLI=target/debug/lowprec "$LOWPREC_PYTHON" -m pytest -q python/tests
+
+step "C ABI: header up to date, C (ASan/UBSan) and C++ ap_fixed tests, Rust cross-check"
+bash capi/build.sh
