@@ -372,37 +372,44 @@ impl Dense {
         check_len("weights", n_out * n_in, w.len())?;
         check_len("biases", n_out, b.len())?;
         check_len("output", out_len, out.len())?;
-        let mut row0 = 0;
-        while row0 < rows {
-            let nb = BLOCK.min(rows - row0);
-            let xb = &x[row0 * n_in..(row0 + nb) * n_in];
-            let ob = &mut out[row0 * n_out..(row0 + nb) * n_out];
-            let mut max_x = [u64::MAX; BLOCK];
-            let bounds = self.fast_shift.is_some()
-                || self.steps64.is_some()
-                || self.p.schedule == Schedule::Wide;
-            if bounds {
-                for (m, xr) in max_x.iter_mut().zip(xb.chunks_exact(n_in)) {
-                    *m = max_abs(xr);
+        // The row loop (bounds, fast dot products, casts) compiled for the widest
+        // instruction set the CPU has; the same integer results.
+        crate::dispatch::wide(
+            #[inline(always)]
+            || {
+                let mut row0 = 0;
+                while row0 < rows {
+                    let nb = BLOCK.min(rows - row0);
+                    let xb = &x[row0 * n_in..(row0 + nb) * n_in];
+                    let ob = &mut out[row0 * n_out..(row0 + nb) * n_out];
+                    let mut max_x = [u64::MAX; BLOCK];
+                    let bounds = self.fast_shift.is_some()
+                        || self.steps64.is_some()
+                        || self.p.schedule == Schedule::Wide;
+                    if bounds {
+                        for (m, xr) in max_x.iter_mut().zip(xb.chunks_exact(n_in)) {
+                            *m = max_abs(xr);
+                        }
+                    }
+                    for (j, (wr, bj)) in w.chunks_exact(n_in).zip(b).enumerate() {
+                        let l1 = if bounds { sum_abs(wr) } else { u128::MAX };
+                        let bj = bj.to_raw();
+                        let a0 = match self.p.schedule {
+                            Schedule::Latency => self.to_acc.apply(i128::from(bj)),
+                            Schedule::Wide => 0,
+                        };
+                        for (r, xr) in xb.chunks_exact(n_in).enumerate() {
+                            let acc = match self.p.schedule {
+                                Schedule::Latency => self.latency(xr, wr, a0, max_x[r], l1),
+                                Schedule::Wide => self.wide(xr, wr, bj, max_x[r], l1),
+                            };
+                            ob[r * n_out + j] = Y::from_raw(self.output(acc));
+                        }
+                    }
+                    row0 += nb;
                 }
-            }
-            for (j, (wr, bj)) in w.chunks_exact(n_in).zip(b).enumerate() {
-                let l1 = if bounds { sum_abs(wr) } else { u128::MAX };
-                let bj = bj.to_raw();
-                let a0 = match self.p.schedule {
-                    Schedule::Latency => self.to_acc.apply(i128::from(bj)),
-                    Schedule::Wide => 0,
-                };
-                for (r, xr) in xb.chunks_exact(n_in).enumerate() {
-                    let acc = match self.p.schedule {
-                        Schedule::Latency => self.latency(xr, wr, a0, max_x[r], l1),
-                        Schedule::Wide => self.wide(xr, wr, bj, max_x[r], l1),
-                    };
-                    ob[r * n_out + j] = Y::from_raw(self.output(acc));
-                }
-            }
-            row0 += nb;
-        }
+            },
+        );
         Ok(())
     }
 
@@ -435,7 +442,7 @@ impl Dense {
                         if ml == 0 {
                             return a0;
                         }
-                        return (a0w + (dot_bounded(x, w, ml) << s)) as i64;
+                        return (a0w + (dot_bounded(x, w, m, l) << s)) as i64;
                     }
                 }
             }
@@ -493,10 +500,7 @@ impl Dense {
     /// The wide schedule for one (input row, weight row) with the raw bias `b`.
     #[inline(always)]
     fn wide<X: Element, W: Element>(&self, x: &[X], w: &[W], b: i64, m: u64, l: u128) -> i64 {
-        let d = match u128::from(m).checked_mul(l) {
-            Some(ml) => dot_bounded(x, w, ml),
-            None => dot_exact(x, w),
-        };
+        let d = dot_bounded(x, w, m, l);
         // Within 127 bits by the width check of `Dense::new`.
         self.to_acc
             .apply((i128::from(b) << self.bias_shift) + (d << self.prod_shift))
@@ -528,21 +532,25 @@ pub(crate) fn wide_bits(p: &DenseParams) -> i64 {
 }
 
 /// max |x_i| (as u64: |i64::MIN| = 2^63).
-#[inline]
+#[inline(always)]
 fn max_abs<X: Element>(x: &[X]) -> u64 {
     x.iter().fold(0u64, |m, v| m.max(v.to_raw().unsigned_abs()))
 }
 
 /// Σ |w_i|, exactly (fewer than 2^64 terms below 2^64 each).
-#[inline]
+#[inline(always)]
 fn sum_abs<W: Element>(w: &[W]) -> u128 {
-    // In blocks of 2^16 terms: a block whose terms are all below 2^47 sums exactly in
-    // u64 (below 2^63), which vectorizes; any other block sums in u128.
+    // In blocks of 2^16 terms, one pass summing in u64 and OR-ing the terms: a block whose
+    // terms are all below 2^47 has summed exactly (below 2^63); any other block is summed
+    // again in u128.
     let mut s = 0u128;
     for c in w.chunks(1 << 16) {
-        let mx = c.iter().fold(0u64, |m, v| m | v.to_raw().unsigned_abs());
+        let (mx, sum) = c.iter().fold((0u64, 0u64), |(m, a), v| {
+            let t = v.to_raw().unsigned_abs();
+            (m | t, a.wrapping_add(t))
+        });
         if mx < 1 << 47 {
-            s += u128::from(c.iter().fold(0u64, |a, v| a + v.to_raw().unsigned_abs()));
+            s += u128::from(sum);
         } else {
             s += c
                 .iter()
@@ -552,21 +560,32 @@ fn sum_abs<W: Element>(w: &[W]) -> u128 {
     s
 }
 
-/// `D = Σ x_i·w_i`, given `M·L = ml ≥ |D|` (see the module documentation).
+/// `D = Σ x_i·w_i`, given `M = max |x_i|` and `L = Σ |w_i|` (so |D| ≤ M·L; see the module
+/// documentation): in 32-bit lanes when M·L < 2^31; in 64-bit lanes when M·L < 2^63, with
+/// 32-bit operands (each product exact in 64 bits) when M and L are below 2^31; else exactly.
 #[inline(always)]
-fn dot_bounded<X: Element, W: Element>(x: &[X], w: &[W], ml: u128) -> i128 {
-    if ml < 1 << 31 {
-        i128::from(dot_i32(x, w))
-    } else if ml < 1 << 63 {
-        i128::from(dot_i64(x, w))
-    } else {
-        dot_exact(x, w)
+fn dot_bounded<X: Element, W: Element>(x: &[X], w: &[W], m: u64, l: u128) -> i128 {
+    match u128::from(m).checked_mul(l) {
+        Some(ml) if ml < 1 << 31 => i128::from(dot_i32(x, w)),
+        Some(ml) if ml < 1 << 63 && m < 1 << 31 && l < 1 << 31 => i128::from(dot_i64_narrow(x, w)),
+        Some(ml) if ml < 1 << 63 => i128::from(dot_i64(x, w)),
+        _ => dot_exact(x, w),
     }
 }
 
-/// Σ x_i·w_i modulo 2^32.
+/// Σ x_i·w_i modulo 2^32, compiled for the widest instruction set the CPU has
+/// (`dispatch::wide`: eight 32-bit multiplies per instruction with AVX2; same result).
 #[inline(never)]
 fn dot_i32<X: Element, W: Element>(x: &[X], w: &[W]) -> i32 {
+    crate::dispatch::wide(
+        #[inline(always)]
+        || dot_i32_lanes(x, w),
+    )
+}
+
+/// The loop of [`dot_i32`].
+#[inline(always)]
+fn dot_i32_lanes<X: Element, W: Element>(x: &[X], w: &[W]) -> i32 {
     // Eight independent lanes so that the sum vectorizes without reassociation.
     const L: usize = 8;
     let mut acc = [0i32; L];
@@ -583,6 +602,34 @@ fn dot_i32<X: Element, W: Element>(x: &[X], w: &[W]) -> i32 {
         s = s.wrapping_add((a.to_raw() as i32).wrapping_mul(b.to_raw() as i32));
     }
     s
+}
+
+/// Σ x_i·w_i modulo 2^64 for operands within `i32` (|x_i|, |w_i| < 2^31): each product
+/// is the exact product of the 32-bit values, which AVX2 computes four at a time
+/// (`dispatch::wide`); the same result as [`dot_i64`].
+#[inline(never)]
+fn dot_i64_narrow<X: Element, W: Element>(x: &[X], w: &[W]) -> i64 {
+    crate::dispatch::wide(
+        #[inline(always)]
+        || {
+            const L: usize = 8;
+            let mut acc = [0i64; L];
+            let (xc, wc) = (x.chunks_exact(L), w.chunks_exact(L));
+            let (xr, wr) = (xc.remainder(), wc.remainder());
+            for (xs, ws) in xc.zip(wc) {
+                for k in 0..L {
+                    let p = i64::from(xs[k].to_raw() as i32) * i64::from(ws[k].to_raw() as i32);
+                    acc[k] = acc[k].wrapping_add(p);
+                }
+            }
+            let mut s = acc.iter().fold(0i64, |a, &v| a.wrapping_add(v));
+            for (a, b) in xr.iter().zip(wr) {
+                let p = i64::from(a.to_raw() as i32) * i64::from(b.to_raw() as i32);
+                s = s.wrapping_add(p);
+            }
+            s
+        },
+    )
 }
 
 /// Σ x_i·w_i modulo 2^64.
@@ -776,16 +823,26 @@ mod tests {
     /// The wrapping dot products against the exact one at the limits of their bounds.
     #[test]
     fn bounded_dot_products() {
+        let bounded = |x: &[i64], w: &[i64]| dot_bounded(x, w, max_abs(x), sum_abs(w));
         let x = [i64::from(i32::MAX), -(1i64 << 31), 3, -7];
         let w = [1i64, -1, 0, 0];
-        let ml = u128::from(max_abs(&x)) * sum_abs(&w);
-        assert_eq!(dot_bounded(&x, &w, ml), dot_exact(&x, &w));
+        assert_eq!(bounded(&x, &w), dot_exact(&x, &w));
+        // 64-bit lanes with 32-bit operands: M, L < 2^31 ≤ M·L.
+        let x: Vec<i64> = (0..37)
+            .map(|i| [(1 << 31) - 1, -(1 << 31) + 1, 12345][i % 3])
+            .collect();
+        let w: Vec<i64> = (0..37)
+            .map(|i| [(1 << 24) - 1, -(1 << 24), 7][i % 3])
+            .collect();
+        assert!(max_abs(&x) < 1 << 31 && sum_abs(&w) < 1 << 31);
+        assert!(u128::from(max_abs(&x)) * sum_abs(&w) >= 1 << 31);
+        assert_eq!(bounded(&x, &w), dot_exact(&x, &w));
+        assert_eq!(i128::from(dot_i64_narrow(&x, &w)), dot_exact(&x, &w));
         let x = [i64::MIN, i64::MAX, -1];
         let w = [1i64, 1, 1];
         assert_eq!(dot_exact(&x, &w), -2);
         let (x, w) = ([i64::MIN, i64::MIN], [i64::MIN, i64::MAX]);
-        let ml = u128::from(max_abs(&x)) * sum_abs(&w);
-        assert_eq!(dot_bounded(&x, &w, ml), 1i128 << 63);
+        assert_eq!(bounded(&x, &w), 1i128 << 63);
         let x: Vec<i64> = (0..1000).map(|i| (i * 7919 % 65536) - 32768).collect();
         let w: Vec<i64> = (0..1000).map(|i| (i * 104_729 % 255) - 127).collect();
         let ml = u128::from(max_abs(&x)) * sum_abs(&w);
