@@ -475,3 +475,78 @@ impl EncoderKernel<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::nn::AttentionWeights;
+    use std::vec;
+    use std::vec::Vec;
+
+    /// Raw values in [−2^(bits−1), 2^(bits−1)) from a fixed LCG.
+    fn raws(n: usize, bits: u32, seed: u64) -> Vec<i64> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                ((s >> 33) % (1 << bits)) as i64 - (1 << (bits - 1))
+            })
+            .collect()
+    }
+
+    /// Tables loaded by an encoder at one length serve another length with the same
+    /// types: the same outputs as that encoder's own tables.
+    #[test]
+    fn tables_of_another_length() {
+        let (d, ffn) = (384, 1536);
+        let long = Encoder::new(EncoderParams::minilm(8).unwrap()).unwrap();
+        let short = Encoder::new(EncoderParams::minilm(3).unwrap()).unwrap();
+        assert_eq!(long.tables_len(), short.tables_len());
+        let mut t_long = vec![0i64; long.tables_len()];
+        let mut t_short = vec![0i64; short.tables_len()];
+        long.load(&mut t_long).unwrap();
+        let own = short.load(&mut t_short).unwrap();
+        let borrowed = short.with_tables(&t_long).unwrap();
+        assert!(short.with_tables(&t_long[1..]).is_err());
+
+        let (wq, wk, wv, wo) = (
+            raws(d * d, 6, 1),
+            raws(d * d, 6, 2),
+            raws(d * d, 6, 3),
+            raws(d * d, 6, 4),
+        );
+        let (w1, w2) = (raws(d * ffn, 6, 5), raws(ffn * d, 6, 6));
+        let b = raws(ffn, 8, 7);
+        let g = raws(d, 12, 8);
+        let w = EncoderWeights {
+            attention: AttentionWeights {
+                wq: &wq,
+                bq: &b[..d],
+                wk: &wk,
+                bk: &b[..d],
+                wv: &wv,
+                bv: &b[..d],
+                wo: &wo,
+                bo: &b[..d],
+            },
+            ln1_scale: &g,
+            ln1_bias: &b[..d],
+            w1: &w1,
+            b1: &b,
+            w2: &w2,
+            b2: &b[..d],
+            ln2_scale: &g,
+            ln2_bias: &b[..d],
+        };
+        let x = raws(3 * d, 14, 9);
+        let mut scratch = vec![0i64; short.scratch_len()];
+        let (mut y_own, mut y_borrowed) = (vec![0i64; 3 * d], vec![0i64; 3 * d]);
+        own.run(&x, &w, &mut y_own, &mut scratch).unwrap();
+        borrowed.run(&x, &w, &mut y_borrowed, &mut scratch).unwrap();
+        assert_eq!(y_own, y_borrowed);
+        assert!(y_own.iter().any(|&v| v != 0));
+    }
+}
