@@ -142,7 +142,7 @@ fn add(s: f32, p: f32, inexact: &mut bool) -> f32 {
 
 /// The L-Mul product of two codes as an `f32`, with the bits of its flags.
 trait Product {
-    fn product(&self, x: u64, y: u64) -> (f32, u8);
+    fn product(&self, x: u64, y: u64) -> (f32, u32);
 }
 
 /// [`LMul::mul_with`] (its branch for the mode `GUARDED`, taken once per call) and a
@@ -154,13 +154,13 @@ struct Direct<'a, D, const GUARDED: bool> {
 
 impl<D: Decode, const GUARDED: bool> Product for Direct<'_, D, GUARDED> {
     #[inline(always)]
-    fn product(&self, x: u64, y: u64) -> (f32, u8) {
+    fn product(&self, x: u64, y: u64) -> (f32, u32) {
         let p = if GUARDED {
             self.lm.mul_guarded(x, y)
         } else {
             StatusAnd::new(self.lm.mul_paper(x, y), Status::OK)
         };
-        (self.d.get(p.value), p.status.bits())
+        (self.d.get(p.value), u32::from(p.status.bits()))
     }
 }
 
@@ -201,14 +201,174 @@ impl Pairs {
 #[cfg(feature = "alloc")]
 impl Product for Pairs {
     #[inline(always)]
-    fn product(&self, x: u64, y: u64) -> (f32, u8) {
+    fn product(&self, x: u64, y: u64) -> (f32, u32) {
         let e = self.products[((x & 0xFF) << 8 | (y & 0xFF)) as usize];
-        (self.values.get(u64::from(e & 0xFF)), (e >> 8) as u8)
+        (self.values.get(u64::from(e & 0xFF)), u32::from(e >> 8))
+    }
+}
+
+/// The L-Mul products of the formats whose codes are the high bits of an IEEE binary32
+/// pattern (bf16: the code shifted left by 16; fp32: the code itself), computed on those
+/// `f32` bit patterns without branches, so that a loop of them over `u32` lanes is
+/// vectorized.
+///
+/// Both modes take the truncation mask and the offset constant C shifted into `f32`
+/// position (the low 16 bits of a bf16 pattern are zero, so sums, wrap-around and
+/// comparisons on the shifted codes are those on the codes). [`Mode::PaperExact`] is
+/// `sign | (|a| + |b| − C mod 2^31)`. [`Mode::Guarded`] computes the normal result and
+/// replaces it, lane by lane with selects, by the special result of the operands' class:
+/// overflow (the sum above C + max finite), underflow (below C + the smallest normal),
+/// a zero or subnormal operand, an infinite one (NaN when the other is zero or
+/// subnormal), a NaN one (`invalid` when it is signaling). Each special result is a code
+/// and flags that depend on the sign at most; they are taken from [`LMul::mul_with`] of a
+/// representative pair of the class when the products are set up, so every overflow
+/// policy gives what [`FloatFormat::round`] makes of it. The flags are the bits of
+/// [`Status::bits`] in a `u32` lane.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Lanes {
+    /// 16 for bf16, 0 for fp32.
+    shift: u32,
+    /// The truncation mask of the magnitude (k fraction bits kept).
+    keep: u32,
+    /// The offset constant C.
+    c: u32,
+    /// C + the smallest normal magnitude: sums below give underflow.
+    lo: u32,
+    /// C + the largest finite magnitude: sums above give overflow.
+    hi: u32,
+    /// Results `[positive, negative]` and their flags: zero or subnormal operand,
+    /// underflow, overflow, ∞ times a normal number.
+    zero: [(u32, u32); 2],
+    under: [(u32, u32); 2],
+    over: [(u32, u32); 2],
+    inf: [(u32, u32); 2],
+    /// ∞ × 0, a quiet NaN operand, a signaling NaN operand.
+    inf_zero: (u32, u32),
+    nan: (u32, u32),
+    snan: (u32, u32),
+}
+
+/// `|x|` of an `f32` pattern.
+const ABS: u32 = 0x7FFF_FFFF;
+/// The exponent field of `f32`: `|x|` equal is ∞, above is NaN.
+const EXP: u32 = 0x7F80_0000;
+/// The smallest normal magnitude of `f32` (and of bf16 shifted).
+const MIN_NORMAL: u32 = 0x0080_0000;
+/// The quiet bit of an `f32` NaN (bf16's, shifted).
+const QUIET: u32 = 0x0040_0000;
+
+/// `if c { x } else { y }` for a lane.
+#[inline(always)]
+fn select(c: bool, x: u32, y: u32) -> u32 {
+    if c { x } else { y }
+}
+
+impl Lanes {
+    /// The lane products of `lm`, for bf16 and fp32 only.
+    pub(super) fn new(lm: &LMul) -> Option<Self> {
+        let f = lm.format;
+        let shift = if f == FloatFormat::BF16 {
+            16
+        } else if f == FloatFormat::FP32 {
+            0
+        } else {
+            return None;
+        };
+        let m = f.man_bits();
+        let sign = f.sign_bit();
+        let one = (f.bias() as u64) << m;
+        let min = 1u64 << m;
+        let max = f.max_mag();
+        let inf = f.inf_code()?;
+        let qnan = f.nan_code()?;
+        let snan = inf + 1;
+        let at = |x: u64| (x as u32) << shift;
+        let of = |x: u64, y: u64| {
+            let r = lm.mul_with(x, y);
+            (at(r.value), u32::from(r.status.bits()))
+        };
+        let both = |x: u64, y: u64| [of(x, y), of(x, y | sign)];
+        let c = at(lm.offset_constant());
+        Some(Self {
+            shift,
+            keep: at(lm.keep),
+            c,
+            lo: c.wrapping_add(at(min)),
+            hi: c.wrapping_add(at(max)),
+            zero: both(0, one),
+            under: both(min, min),
+            over: both(max, max),
+            inf: both(inf, one),
+            inf_zero: of(inf, 0),
+            nan: of(qnan, one),
+            snan: of(snan, one),
+        })
+    }
+
+    /// The `f32` pattern of a code.
+    #[inline(always)]
+    fn bits(&self, code: u64) -> u32 {
+        (code as u32) << self.shift
+    }
+
+    /// [`Mode::PaperExact`] of two patterns: the product's pattern (no flags).
+    #[inline(always)]
+    fn paper(&self, a: u32, b: u32) -> u32 {
+        let sum = (a & self.keep).wrapping_add(b & self.keep);
+        (sum.wrapping_sub(self.c) & ABS) | ((a ^ b) & !ABS)
+    }
+
+    /// [`Mode::Guarded`] of two patterns: the product's pattern and its flags.
+    #[inline(always)]
+    fn guarded(&self, a: u32, b: u32) -> (u32, u32) {
+        let (ma, mb) = (a & ABS, b & ABS);
+        let neg = (a ^ b) & !ABS != 0;
+        // Both magnitudes are below 2^31: the sum does not wrap.
+        let sum = (ma & self.keep).wrapping_add(mb & self.keep);
+        let pick = |p: [(u32, u32); 2]| (select(neg, p[1].0, p[0].0), select(neg, p[1].1, p[0].1));
+        let mut r = sum.wrapping_sub(self.c) | ((a ^ b) & !ABS);
+        let mut fl = 0;
+        let set =
+            |c: bool, (r, fl): (u32, u32), (x, f): (u32, u32)| (select(c, x, r), select(c, f, fl));
+        (r, fl) = set(sum > self.hi, (r, fl), pick(self.over));
+        (r, fl) = set(sum < self.lo, (r, fl), pick(self.under));
+        let zeroish = ma < MIN_NORMAL || mb < MIN_NORMAL;
+        (r, fl) = set(zeroish, (r, fl), pick(self.zero));
+        let inf = ma == EXP || mb == EXP;
+        let inf_result = pick(self.inf);
+        let inf_result = (
+            select(zeroish, self.inf_zero.0, inf_result.0),
+            select(zeroish, self.inf_zero.1, inf_result.1),
+        );
+        (r, fl) = set(inf, (r, fl), inf_result);
+        let signaling = |m: u32| m > EXP && m & QUIET == 0;
+        let nan = (
+            self.nan.0,
+            select(signaling(ma) || signaling(mb), self.snan.1, self.nan.1),
+        );
+        (r, fl) = set(ma > EXP || mb > EXP, (r, fl), nan);
+        (r, fl)
+    }
+}
+
+/// [`Lanes`] in one mode as a [`Product`].
+struct LaneProduct<const GUARDED: bool>(Lanes);
+
+impl<const GUARDED: bool> Product for LaneProduct<GUARDED> {
+    #[inline(always)]
+    fn product(&self, x: u64, y: u64) -> (f32, u32) {
+        let (a, b) = (self.0.bits(x), self.0.bits(y));
+        let (p, f) = if GUARDED {
+            self.0.guarded(a, b)
+        } else {
+            (self.0.paper(a, b), 0)
+        };
+        (f32::from_bits(p), f)
     }
 }
 
 /// The flags of `bits` ([`Status::bits`]).
-fn status_of(bits: u8) -> Status {
+fn status_of(bits: u32) -> Status {
     [
         Status::INVALID,
         Status::DIV_BY_ZERO,
@@ -217,7 +377,7 @@ fn status_of(bits: u8) -> Status {
         Status::INEXACT,
     ]
     .into_iter()
-    .filter(|s| bits & s.bits() != 0)
+    .filter(|s| bits & u32::from(s.bits()) != 0)
     .fold(Status::OK, |a, s| a | s)
 }
 
@@ -276,14 +436,23 @@ pub(super) fn dot<C: Code>(
         #[inline(always)]
         fn run<P: Product>(self, d: &P) -> Option<StatusAnd<u64>> {
             let mut s = 0.0f32;
-            let mut flags = 0u8;
+            let mut flags = [0u32; CHUNK];
             let mut inexact = false;
-            for (&x, &y) in self.a.iter().zip(self.b) {
-                let (p, f) = d.product(x.to_u64(), y.to_u64());
-                flags |= f;
-                s = add(s, p, &mut inexact);
+            // The products of CHUNK pairs at a time (independent, so vectorized where the
+            // product is), then their sum in order.
+            let mut p = [0.0f32; CHUNK];
+            for (a, b) in self.a.chunks(CHUNK).zip(self.b.chunks(CHUNK)) {
+                let lanes = p.iter_mut().zip(flags.iter_mut());
+                for ((pj, fj), (&x, &y)) in lanes.zip(a.iter().zip(b)) {
+                    let (v, f) = d.product(x.to_u64(), y.to_u64());
+                    *pj = v;
+                    *fj |= f;
+                }
+                for &pj in p.iter().take(a.len().min(b.len())) {
+                    s = add(s, pj, &mut inexact);
+                }
             }
-            let mut status = status_of(flags);
+            let mut status = status_of(flags.iter().fold(0, |u, &f| u | f));
             if !s.is_finite() {
                 let pairs = self.a.iter().zip(self.b);
                 return self
@@ -296,8 +465,16 @@ pub(super) fn dot<C: Code>(
             Some(StatusAnd::new(u64::from(s.to_bits()), status))
         }
     }
-    let nan = ieee_nan(acc);
-    with_products(lm, a.len(), Dot { a, b, nan })
+    let kernel = Dot {
+        a,
+        b,
+        nan: ieee_nan(acc),
+    };
+    match (Lanes::new(lm), lm.mode) {
+        (Some(l), Mode::Guarded) => kernel.run(&LaneProduct::<true>(l)),
+        (Some(l), Mode::PaperExact) => kernel.run(&LaneProduct::<false>(l)),
+        (None, _) => with_products(lm, a.len(), kernel),
+    }
 }
 
 /// The accumulator's NaN result (code and flags) when its overflow policy is IEEE, the
@@ -391,20 +568,23 @@ pub(super) fn matmul<C: Code, D: Code>(
                 for (c, out_chunk) in out_row.chunks_mut(CHUNK).enumerate() {
                     let j0 = c * CHUNK;
                     let w = out_chunk.len();
+                    // Per column: the sum, the union of the products' flags, and whether
+                    // a sum was rounded (a non-zero TwoSum error; NaN is not counted).
                     let mut s = [0.0f32; CHUNK];
-                    let mut inexact = false;
-                    let mut flags = 0u8;
+                    let mut flags = [0u32; CHUNK];
+                    let mut inexact = [false; CHUNK];
                     for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
                         let x = x.to_u64();
                         let b_part = b_row.get(j0..j0 + w).unwrap_or(&[]);
-                        for (sj, &y) in s.iter_mut().zip(b_part) {
+                        let lanes = s.iter_mut().zip(flags.iter_mut().zip(inexact.iter_mut()));
+                        for ((sj, (fj, ej)), &y) in lanes.zip(b_part) {
                             let (p, f) = d.product(x, y.to_u64());
-                            flags |= f;
-                            *sj = add(*sj, p, &mut inexact);
+                            *fj |= f;
+                            *sj = add(*sj, p, ej);
                         }
                     }
-                    status |= status_of(flags);
-                    if inexact {
+                    status |= status_of(flags.iter().fold(0, |u, &f| u | f));
+                    if inexact.iter().any(|&e| e) {
                         status |= Status::INEXACT;
                     }
                     for (jj, (o, &sj)) in out_chunk.iter_mut().zip(&s).enumerate() {
@@ -429,24 +609,228 @@ pub(super) fn matmul<C: Code, D: Code>(
         }
     }
     let uses = a.len().saturating_mul(n);
-    with_products(
-        lm,
-        uses,
-        MatMul {
-            a,
-            b,
-            out,
-            k,
-            n,
-            nan: ieee_nan(acc),
-            exact,
-        },
-    )
+    let kernel = MatMul {
+        a,
+        b,
+        out,
+        k,
+        n,
+        nan: ieee_nan(acc),
+        exact,
+    };
+    match (Lanes::new(lm), lm.mode) {
+        (Some(l), Mode::Guarded) => crate::dispatch::wide(
+            #[inline(always)]
+            || kernel.run(&LaneProduct::<true>(l)),
+        ),
+        (Some(l), Mode::PaperExact) => crate::dispatch::wide(
+            #[inline(always)]
+            || kernel.run(&LaneProduct::<false>(l)),
+        ),
+        (None, _) => with_products(lm, uses, kernel),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SplitMix64;
+    use crate::rounding::RandomBits;
+    use alloc::vec::Vec;
+
+    /// The lane product of two codes of `lm` (bf16 or fp32) as a code and flags, beside
+    /// [`LMul::mul_with`]'s.
+    fn check(lm: &LMul, l: &Lanes, a: u64, b: u64) {
+        let (x, y) = (l.bits(a), l.bits(b));
+        let (p, f) = match lm.mode {
+            Mode::Guarded => l.guarded(x, y),
+            Mode::PaperExact => (l.paper(x, y), 0),
+        };
+        let r = lm.mul_with(a, b);
+        assert_eq!(
+            (u64::from(p >> l.shift), f),
+            (r.value, u32::from(r.status.bits())),
+            "{lm:?} {a:#x} × {b:#x}"
+        );
+    }
+
+    /// Every configuration checked: both modes, every overflow policy of the guarded one.
+    fn configs(f: FloatFormat) -> [LMul; 4] {
+        [
+            LMul::paper(f),
+            LMul::guarded(f, Overflow::Ieee),
+            LMul::guarded(f, Overflow::SatFinite),
+            LMul::guarded(f, Overflow::SatPropagate),
+        ]
+    }
+
+    /// Whether to run the full sweeps (`LOWPREC_LONG=1`) instead of strided subsets.
+    fn long() -> bool {
+        #[cfg(feature = "std")]
+        return std::env::var_os("LOWPREC_LONG").is_some_and(|v| v == "1");
+        #[cfg(not(feature = "std"))]
+        false
+    }
+
+    /// A random configuration of `f`: mode, policy, k ≤ M and l ≤ M.
+    fn random_config(f: FloatFormat, rng: &mut SplitMix64) -> LMul {
+        let r = rng.next_u64();
+        let m = u64::from(f.man_bits());
+        let lm = configs(f)[(r % 4) as usize].with_k(((r >> 8) % (m + 1)) as u32);
+        if r >> 16 & 1 == 1 {
+            lm.with_offset_exponent(((r >> 24) % (m + 1)) as u32)
+                .unwrap_or(lm)
+        } else {
+            lm
+        }
+    }
+
+    /// bf16 operands with 3 fraction bits (sign, 8 exponent bits: 2^12 codes), every pair
+    /// (2^24), k = 3 and both modes, every policy: the lane product is
+    /// [`LMul::mul_with`]. k = 0, 1, 2 every pair with `LOWPREC_LONG=1`, every 7th row of
+    /// pairs otherwise.
+    #[test]
+    fn lanes_bf16_exhaustive_k3() {
+        let codes: Vec<u64> = (0..1u64 << 12).map(|c| c << 4).collect();
+        let mut pairs = 0u64;
+        for k in [3, 2, 1, 0] {
+            let step = if k == 3 || long() { 1 } else { 7 };
+            for lm in configs(FloatFormat::BF16).map(|lm| lm.with_k(k)) {
+                let Some(l) = Lanes::new(&lm) else {
+                    panic!("bf16 has lanes")
+                };
+                for &a in codes.iter().step_by(step) {
+                    for &b in &codes {
+                        check(&lm, &l, a, b);
+                    }
+                    pairs += codes.len() as u64;
+                }
+            }
+        }
+        assert!(pairs >= 4 << 24, "{pairs}");
+    }
+
+    /// bf16 with k = 7: every code of dense bands (zero and the subnormals up to twice the
+    /// smallest normal, the top 256 magnitudes: max finite, ∞ and every NaN; both signs)
+    /// times every code, then 2^22 random pairs per configuration (2^24 in all) and 2^23
+    /// pairs of random configurations (any k and l).
+    #[test]
+    fn lanes_bf16_bands_and_random() {
+        let band: Vec<u64> = (0..=0x100u64)
+            .chain(0x7F00..=0x7FFF)
+            .flat_map(|c| [c, c | 0x8000])
+            .collect();
+        let mut rng = SplitMix64::new(5);
+        let mut pairs = 0u64;
+        for lm in configs(FloatFormat::BF16) {
+            let Some(l) = Lanes::new(&lm) else {
+                panic!("bf16 has lanes")
+            };
+            for &a in &band {
+                for b in 0..1u64 << 16 {
+                    check(&lm, &l, a, b);
+                    check(&lm, &l, b, a);
+                }
+                pairs += 2 << 16;
+            }
+            for _ in 0..1 << 22 {
+                let r = rng.next_u64();
+                check(&lm, &l, r & 0xFFFF, r >> 16 & 0xFFFF);
+            }
+            pairs += 1 << 22;
+        }
+        for _ in 0..1 << 10 {
+            let lm = random_config(FloatFormat::BF16, &mut rng);
+            let Some(l) = Lanes::new(&lm) else {
+                panic!("bf16 has lanes")
+            };
+            for _ in 0..1 << 13 {
+                let r = rng.next_u64();
+                check(&lm, &l, r & 0xFFFF, r >> 16 & 0xFFFF);
+            }
+            pairs += 1 << 13;
+        }
+        assert!(pairs >= 10_000_000 + ((band.len() as u64) << 19), "{pairs}");
+    }
+
+    /// fp32: every pair of edge codes (zero, subnormals, the smallest normals, values
+    /// around 1, the largest finite, ∞, quiet and signaling NaNs; both signs), edge
+    /// codes times random codes, 2^22 random pairs per configuration and 2^23 pairs of
+    /// random configurations (any k and l).
+    #[test]
+    fn lanes_fp32_edges_and_random() {
+        let f = FloatFormat::FP32;
+        let edges: Vec<u64> = (0..64u64)
+            .flat_map(|i| {
+                [
+                    i,
+                    0x007F_FFFF - i,
+                    0x0080_0000 + i,
+                    0x0100_0000 - i,
+                    0x3F80_0000 - 32 + i,
+                    0x3F7F_FFFF - i,
+                    0x7F7F_FFFF - i,
+                    0x7F80_0000 + i,
+                    0x7FBF_FFFF - i,
+                    0x7FC0_0000 + i,
+                    0x7FFF_FFFF - i,
+                    0x5F00_0000 + (i << 17),
+                    0x2000_0000 + (i << 17),
+                ]
+            })
+            .flat_map(|c| [c, c | 0x8000_0000])
+            .collect();
+        let mut rng = SplitMix64::new(9);
+        let mut pairs = 0u64;
+        for k in [23, 3] {
+            for lm in configs(f).map(|lm| lm.with_k(k)) {
+                let Some(l) = Lanes::new(&lm) else {
+                    panic!("fp32 has lanes")
+                };
+                for &a in &edges {
+                    for &b in &edges {
+                        check(&lm, &l, a, b);
+                    }
+                    for _ in 0..64 {
+                        let b = rng.next_u64() & 0xFFFF_FFFF;
+                        check(&lm, &l, a, b);
+                        check(&lm, &l, b, a);
+                    }
+                    pairs += edges.len() as u64 + 128;
+                }
+                for _ in 0..1 << 20 {
+                    let r = rng.next_u64();
+                    check(&lm, &l, r & 0xFFFF_FFFF, r >> 32);
+                }
+                pairs += 1 << 20;
+            }
+        }
+        for _ in 0..1 << 10 {
+            let lm = random_config(f, &mut rng);
+            let Some(l) = Lanes::new(&lm) else {
+                panic!("fp32 has lanes")
+            };
+            for _ in 0..1 << 13 {
+                let r = rng.next_u64();
+                check(&lm, &l, r & 0xFFFF_FFFF, r >> 32);
+            }
+            pairs += 1 << 13;
+        }
+        assert!(pairs >= 10_000_000, "{pairs}");
+    }
+
+    /// Only bf16 and fp32 have lanes.
+    #[test]
+    fn lanes_only_for_bf16_and_fp32() {
+        for (_, f) in FloatFormat::PRESETS {
+            let has = Lanes::new(&LMul::paper(f)).is_some();
+            assert_eq!(
+                has,
+                f == FloatFormat::BF16 || f == FloatFormat::FP32,
+                "{f:?}"
+            );
+        }
+    }
 
     /// [`value`] is [`FloatFormat::to_f32`] on every code of every eligible preset and of
     /// a few parsed layouts (FNUZ, no zero, unsigned, E8M0, no subnormals).
