@@ -141,8 +141,76 @@ fn add(s: f32, p: f32, inexact: &mut bool) -> f32 {
 }
 
 /// The L-Mul product of two codes as an `f32`, with the bits of its flags.
-trait Product {
+trait Product: Sized {
     fn product(&self, x: u64, y: u64) -> (f32, u32);
+
+    /// `s[j] ← s[j] + product(x, ys[j])` for every j (the shortest length), the
+    /// products' flags OR-ed into `flags` and `inexact` set when a sum was rounded: per
+    /// lane j by [`LaneProduct`], all in lane 0 by the others (one branchy product after
+    /// another).
+    #[inline(always)]
+    fn add_products<C: Code>(
+        &self,
+        x: u64,
+        ys: &[C],
+        s: &mut [f32],
+        flags: &mut [u32],
+        inexact: &mut [bool],
+    ) {
+        let (mut f, mut e) = (0, false);
+        for (sj, &y) in s.iter_mut().zip(ys) {
+            let (p, fp) = self.product(x, y.to_u64());
+            f |= fp;
+            *sj = add(*sj, p, &mut e);
+        }
+        if let (Some(f0), Some(e0)) = (flags.first_mut(), inexact.first_mut()) {
+            *f0 |= f;
+            *e0 |= e;
+        }
+    }
+
+    /// `p[j] ← product(xs[j], ys[j])` for every j (the shortest length), the flags OR-ed
+    /// into `flags` (per lane by [`LaneProduct`], in lane 0 by the others).
+    #[inline(always)]
+    fn products<C: Code>(&self, xs: &[C], ys: &[C], p: &mut [f32], flags: &mut [u32]) {
+        let mut f = 0;
+        for (pj, (&x, &y)) in p.iter_mut().zip(xs.iter().zip(ys)) {
+            let (v, fp) = self.product(x.to_u64(), y.to_u64());
+            *pj = v;
+            f |= fp;
+        }
+        if let Some(f0) = flags.first_mut() {
+            *f0 |= f;
+        }
+    }
+}
+
+/// [`Product::add_products`] per lane.
+#[inline(always)]
+fn add_products<C: Code, P: Product>(
+    d: &P,
+    x: u64,
+    ys: &[C],
+    s: &mut [f32],
+    flags: &mut [u32],
+    inexact: &mut [bool],
+) {
+    let lanes = s.iter_mut().zip(flags.iter_mut().zip(inexact));
+    for ((sj, (fj, ej)), &y) in lanes.zip(ys) {
+        let (p, f) = d.product(x, y.to_u64());
+        *fj |= f;
+        *sj = add(*sj, p, ej);
+    }
+}
+
+/// [`Product::products`] per lane.
+#[inline(always)]
+fn products<C: Code, P: Product>(d: &P, xs: &[C], ys: &[C], p: &mut [f32], flags: &mut [u32]) {
+    for ((pj, fj), (&x, &y)) in p.iter_mut().zip(flags).zip(xs.iter().zip(ys)) {
+        let (v, f) = d.product(x.to_u64(), y.to_u64());
+        *pj = v;
+        *fj |= f;
+    }
 }
 
 /// [`LMul::mul_with`] (its branch for the mode `GUARDED`, taken once per call) and a
@@ -219,11 +287,11 @@ impl Product for Pairs {
 /// replaces it, lane by lane with selects, by the special result of the operands' class:
 /// overflow (the sum above C + max finite), underflow (below C + the smallest normal),
 /// a zero or subnormal operand, an infinite one (NaN when the other is zero or
-/// subnormal), a NaN one (`invalid` when it is signaling). Each special result is a code
-/// and flags that depend on the sign at most; they are taken from [`LMul::mul_with`] of a
-/// representative pair of the class when the products are set up, so every overflow
-/// policy gives what [`FloatFormat::round`] makes of it. The flags are the bits of
-/// [`Status::bits`] in a `u32` lane.
+/// subnormal), a NaN one (`invalid` when it is signaling). The special results are taken
+/// from [`LMul::mul_with`] of a representative pair of each class when the products are
+/// set up, so every overflow policy gives what [`FloatFormat::round`] makes of them: a
+/// magnitude and flags, with the product's sign (NaN results: a fixed code). The flags
+/// are the bits of [`Status::bits`] in a `u32` lane.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Lanes {
     /// 16 for bf16, 0 for fp32.
@@ -236,13 +304,13 @@ pub(super) struct Lanes {
     lo: u32,
     /// C + the largest finite magnitude: sums above give overflow.
     hi: u32,
-    /// Results `[positive, negative]` and their flags: zero or subnormal operand,
-    /// underflow, overflow, ∞ times a normal number.
-    zero: [(u32, u32); 2],
-    under: [(u32, u32); 2],
-    over: [(u32, u32); 2],
-    inf: [(u32, u32); 2],
-    /// ∞ × 0, a quiet NaN operand, a signaling NaN operand.
+    /// Magnitudes and flags of the results that take the product's sign: a zero or
+    /// subnormal operand, underflow, overflow, ∞ times a normal number.
+    zero: (u32, u32),
+    under: (u32, u32),
+    over: (u32, u32),
+    inf: (u32, u32),
+    /// Codes and flags of the NaN results: ∞ × 0, a quiet NaN operand, a signaling one.
     inf_zero: (u32, u32),
     nan: (u32, u32),
     snan: (u32, u32),
@@ -264,7 +332,8 @@ fn select(c: bool, x: u32, y: u32) -> u32 {
 }
 
 impl Lanes {
-    /// The lane products of `lm`, for bf16 and fp32 only.
+    /// The lane products of `lm`, for bf16 and fp32 only (`None` for any other format, or
+    /// should a special result not be a signed magnitude as assumed).
     pub(super) fn new(lm: &LMul) -> Option<Self> {
         let f = lm.format;
         let shift = if f == FloatFormat::BF16 {
@@ -283,11 +352,34 @@ impl Lanes {
         let qnan = f.nan_code()?;
         let snan = inf + 1;
         let at = |x: u64| (x as u32) << shift;
+        // The special results of the guarded mode (unused by the paper mode).
+        let guarded = LMul {
+            mode: Mode::Guarded,
+            ..*lm
+        };
         let of = |x: u64, y: u64| {
-            let r = lm.mul_with(x, y);
+            let r = guarded.mul_with(x, y);
             (at(r.value), u32::from(r.status.bits()))
         };
-        let both = |x: u64, y: u64| [of(x, y), of(x, y | sign)];
+        // A magnitude with the product's sign: the same flags and the sign bit added
+        // for both operand signs.
+        let signed = |x: u64, y: u64| {
+            let (p, n) = (of(x, y), of(x | sign, y));
+            let ok = p.0 & !ABS == 0 && n == (p.0 | !ABS, p.1) && of(x | sign, y | sign) == p;
+            ok.then_some(p)
+        };
+        // A fixed code for every sign.
+        let fixed = |x: u64, y: u64| {
+            let r = of(x, y);
+            let same = [(x | sign, y), (x, y | sign), (x | sign, y | sign)]
+                .into_iter()
+                .all(|(x, y)| of(x, y) == r);
+            same.then_some(r)
+        };
+        let (nan, snan) = (fixed(qnan, one)?, fixed(snan, one)?);
+        if nan.0 != snan.0 {
+            return None;
+        }
         let c = at(lm.offset_constant());
         Some(Self {
             shift,
@@ -295,13 +387,13 @@ impl Lanes {
             c,
             lo: c.wrapping_add(at(min)),
             hi: c.wrapping_add(at(max)),
-            zero: both(0, one),
-            under: both(min, min),
-            over: both(max, max),
-            inf: both(inf, one),
-            inf_zero: of(inf, 0),
-            nan: of(qnan, one),
-            snan: of(snan, one),
+            zero: signed(0, one)?,
+            under: signed(min, min)?,
+            over: signed(max, max)?,
+            inf: signed(inf, one)?,
+            inf_zero: fixed(inf, 0)?,
+            nan,
+            snan,
         })
     }
 
@@ -322,39 +414,56 @@ impl Lanes {
     #[inline(always)]
     fn guarded(&self, a: u32, b: u32) -> (u32, u32) {
         let (ma, mb) = (a & ABS, b & ABS);
-        let neg = (a ^ b) & !ABS != 0;
         // Both magnitudes are below 2^31: the sum does not wrap.
         let sum = (ma & self.keep).wrapping_add(mb & self.keep);
-        let pick = |p: [(u32, u32); 2]| (select(neg, p[1].0, p[0].0), select(neg, p[1].1, p[0].1));
-        let mut r = sum.wrapping_sub(self.c) | ((a ^ b) & !ABS);
+        let mut r = sum.wrapping_sub(self.c);
         let mut fl = 0;
-        let set =
-            |c: bool, (r, fl): (u32, u32), (x, f): (u32, u32)| (select(c, x, r), select(c, f, fl));
-        (r, fl) = set(sum > self.hi, (r, fl), pick(self.over));
-        (r, fl) = set(sum < self.lo, (r, fl), pick(self.under));
-        let zeroish = ma < MIN_NORMAL || mb < MIN_NORMAL;
-        (r, fl) = set(zeroish, (r, fl), pick(self.zero));
-        let inf = ma == EXP || mb == EXP;
-        let inf_result = pick(self.inf);
-        let inf_result = (
-            select(zeroish, self.inf_zero.0, inf_result.0),
-            select(zeroish, self.inf_zero.1, inf_result.1),
-        );
-        (r, fl) = set(inf, (r, fl), inf_result);
-        let signaling = |m: u32| m > EXP && m & QUIET == 0;
-        let nan = (
-            self.nan.0,
-            select(signaling(ma) || signaling(mb), self.snan.1, self.nan.1),
-        );
-        (r, fl) = set(ma > EXP || mb > EXP, (r, fl), nan);
-        (r, fl)
+        // Later cases take precedence (bitwise `|` on the conditions: no branches).
+        let mut set = |c: bool, (x, f): (u32, u32)| {
+            r = select(c, x, r);
+            fl = select(c, f, fl);
+        };
+        set(sum > self.hi, self.over);
+        set(sum < self.lo, self.under);
+        let zeroish = (ma < MIN_NORMAL) | (mb < MIN_NORMAL);
+        set(zeroish, self.zero);
+        let inf = (ma == EXP) | (mb == EXP);
+        set(inf, self.inf);
+        let inf_zero = inf & zeroish;
+        set(inf_zero, self.inf_zero);
+        let nan = (ma > EXP) | (mb > EXP);
+        let signaling = |m: u32| (m > EXP) & (m & QUIET == 0);
+        let nan_result = select(signaling(ma) | signaling(mb), self.snan.1, self.nan.1);
+        set(nan, (self.nan.0, nan_result));
+        let sign = select(inf_zero | nan, 0, (a ^ b) & !ABS);
+        (r | sign, fl)
     }
 }
 
 /// [`Lanes`] in one mode as a [`Product`].
 struct LaneProduct<const GUARDED: bool>(Lanes);
 
+/// The loops of [`LaneProduct`] run on a copy of it in local variables: its constants are
+/// then values, not loads from memory, which the selects of the guarded product need to
+/// stay selects (and the loops to be vectorized).
 impl<const GUARDED: bool> Product for LaneProduct<GUARDED> {
+    #[inline(always)]
+    fn add_products<C: Code>(
+        &self,
+        x: u64,
+        ys: &[C],
+        s: &mut [f32],
+        flags: &mut [u32],
+        inexact: &mut [bool],
+    ) {
+        add_products(&Self(self.0), x, ys, s, flags, inexact);
+    }
+
+    #[inline(always)]
+    fn products<C: Code>(&self, xs: &[C], ys: &[C], p: &mut [f32], flags: &mut [u32]) {
+        products(&Self(self.0), xs, ys, p, flags);
+    }
+
     #[inline(always)]
     fn product(&self, x: u64, y: u64) -> (f32, u32) {
         let (a, b) = (self.0.bits(x), self.0.bits(y));
@@ -442,12 +551,7 @@ pub(super) fn dot<C: Code>(
             // product is), then their sum in order.
             let mut p = [0.0f32; CHUNK];
             for (a, b) in self.a.chunks(CHUNK).zip(self.b.chunks(CHUNK)) {
-                let lanes = p.iter_mut().zip(flags.iter_mut());
-                for ((pj, fj), (&x, &y)) in lanes.zip(a.iter().zip(b)) {
-                    let (v, f) = d.product(x.to_u64(), y.to_u64());
-                    *pj = v;
-                    *fj |= f;
-                }
+                d.products(a, b, &mut p, &mut flags);
                 for &pj in p.iter().take(a.len().min(b.len())) {
                     s = add(s, pj, &mut inexact);
                 }
@@ -568,23 +672,17 @@ pub(super) fn matmul<C: Code, D: Code>(
                 for (c, out_chunk) in out_row.chunks_mut(CHUNK).enumerate() {
                     let j0 = c * CHUNK;
                     let w = out_chunk.len();
-                    // Per column: the sum, the union of the products' flags, and whether
-                    // a sum was rounded (a non-zero TwoSum error; NaN is not counted).
                     let mut s = [0.0f32; CHUNK];
+                    // Per column: the union of the products' flags and whether a sum
+                    // was rounded (a non-zero TwoSum error, NaN not counted).
                     let mut flags = [0u32; CHUNK];
                     let mut inexact = [false; CHUNK];
                     for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
-                        let x = x.to_u64();
                         let b_part = b_row.get(j0..j0 + w).unwrap_or(&[]);
-                        let lanes = s.iter_mut().zip(flags.iter_mut().zip(inexact.iter_mut()));
-                        for ((sj, (fj, ej)), &y) in lanes.zip(b_part) {
-                            let (p, f) = d.product(x, y.to_u64());
-                            *fj |= f;
-                            *sj = add(*sj, p, ej);
-                        }
+                        d.add_products(x.to_u64(), b_part, &mut s, &mut flags, &mut inexact);
                     }
                     status |= status_of(flags.iter().fold(0, |u, &f| u | f));
-                    if inexact.iter().any(|&e| e) {
+                    if inexact.contains(&true) {
                         status |= Status::INEXACT;
                     }
                     for (jj, (o, &sj)) in out_chunk.iter_mut().zip(&s).enumerate() {
