@@ -169,6 +169,28 @@ trait Product: Sized {
         }
     }
 
+    /// The sums of one chunk of [`matmul`]: `s[jj] = Σ_p product(a_row[p], b[p·n + j0 +
+    /// jj])` for jj < w, in the order p = 0, 1, …, from `s` (zeros), with
+    /// [`add_products`](Self::add_products) for the flags.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn chunk_sums<C: Code>(
+        &self,
+        a_row: &[C],
+        b: &[C],
+        n: usize,
+        j0: usize,
+        w: usize,
+        s: &mut [f32; CHUNK],
+        flags: &mut [u32; CHUNK],
+        inexact: &mut [bool; CHUNK],
+    ) {
+        for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
+            let b_part = b_row.get(j0..j0 + w).unwrap_or(&[]);
+            self.add_products(x.to_u64(), b_part, s, flags, inexact);
+        }
+    }
+
     /// `p[j] ← product(xs[j], ys[j])` for every j (the shortest length), the flags OR-ed
     /// into `flags` (per lane by [`LaneProduct`], in lane 0 by the others).
     #[inline(always)]
@@ -416,27 +438,25 @@ impl Lanes {
         let (ma, mb) = (a & ABS, b & ABS);
         // Both magnitudes are below 2^31: the sum does not wrap.
         let sum = (ma & self.keep).wrapping_add(mb & self.keep);
-        let mut r = sum.wrapping_sub(self.c);
-        let mut fl = 0;
-        // Later cases take precedence (bitwise `|` on the conditions: no branches).
-        let mut set = |c: bool, (x, f): (u32, u32)| {
-            r = select(c, x, r);
-            fl = select(c, f, fl);
-        };
-        set(sum > self.hi, self.over);
-        set(sum < self.lo, self.under);
-        let zeroish = (ma < MIN_NORMAL) | (mb < MIN_NORMAL);
-        set(zeroish, self.zero);
-        let inf = (ma == EXP) | (mb == EXP);
-        set(inf, self.inf);
-        let inf_zero = inf & zeroish;
-        set(inf_zero, self.inf_zero);
-        let nan = (ma > EXP) | (mb > EXP);
-        let signaling = |m: u32| (m > EXP) & (m & QUIET == 0);
-        let nan_result = select(signaling(ma) | signaling(mb), self.snan.1, self.nan.1);
-        set(nan, (self.nan.0, nan_result));
-        let sign = select(inf_zero | nan, 0, (a ^ b) & !ABS);
-        (r | sign, fl)
+        // Later cases take precedence. The classes are read from the smaller and the
+        // larger magnitude (vector min/max, one compare per class).
+        let (small, large) = (ma.min(mb), ma.max(mb));
+        let set =
+            |c: bool, (x, f): (u32, u32), (r, fl): (u32, u32)| (select(c, x, r), select(c, f, fl));
+        let mut r = (sum.wrapping_sub(self.c), 0);
+        r = set(sum > self.hi, self.over, r);
+        r = set(sum < self.lo, self.under, r);
+        let zeroish = small < MIN_NORMAL;
+        r = set(zeroish, self.zero, r);
+        let inf = large == EXP;
+        r = set(inf, self.inf, r);
+        r.0 |= (a ^ b) & !ABS;
+        // NaN results have no sign: ∞ × 0 and NaN operands (signaling: a fraction in
+        // [1, QUIET − 1]).
+        r = set(inf & zeroish, self.inf_zero, r);
+        let signaling = ma.wrapping_sub(EXP + 1).min(mb.wrapping_sub(EXP + 1)) < QUIET - 1;
+        let nan_flags = select(signaling, self.snan.1, self.nan.1);
+        set(large > EXP, (self.nan.0, nan_flags), r)
     }
 }
 
@@ -464,16 +484,90 @@ impl<const GUARDED: bool> Product for LaneProduct<GUARDED> {
         products(&Self(self.0), xs, ys, p, flags);
     }
 
+    /// [`BLOCK`] columns at a time, p running inside: the block's sums, flags and
+    /// inexact lanes stay in registers from p = 0 to k − 1; the last columns (fewer than
+    /// a block) by [`add_products`].
+    #[inline(always)]
+    fn chunk_sums<C: Code>(
+        &self,
+        a_row: &[C],
+        b: &[C],
+        n: usize,
+        j0: usize,
+        w: usize,
+        s: &mut [f32; CHUNK],
+        flags: &mut [u32; CHUNK],
+        inexact: &mut [bool; CHUNK],
+    ) {
+        let d = Self(self.0);
+        let blocks = s
+            .chunks_exact_mut(BLOCK)
+            .zip(flags.chunks_exact_mut(BLOCK))
+            .zip(inexact.chunks_exact_mut(BLOCK))
+            .take(w / BLOCK);
+        for (jb, ((sb, fb), eb)) in blocks.enumerate() {
+            let j = j0 + jb * BLOCK;
+            let mut sums = [0.0f32; BLOCK];
+            let mut fl = [0u32; BLOCK];
+            let mut inex = [0u32; BLOCK];
+            for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
+                let x = d.0.bits(x.to_u64());
+                let Some(ys) = b_row.get(j..j + BLOCK) else {
+                    break;
+                };
+                let Ok(ys) = <&[C; BLOCK]>::try_from(ys) else {
+                    break;
+                };
+                for jj in 0..BLOCK {
+                    let (p, f) = d.pair(x, d.0.bits(ys[jj].to_u64()));
+                    let (t, rounded) = add_lane(sums[jj], f32::from_bits(p));
+                    sums[jj] = t;
+                    fl[jj] |= f;
+                    inex[jj] |= u32::from(rounded);
+                }
+            }
+            sb.copy_from_slice(&sums);
+            fb.copy_from_slice(&fl);
+            for (e, &i) in eb.iter_mut().zip(&inex) {
+                *e = i != 0;
+            }
+        }
+        let done = w / BLOCK * BLOCK;
+        for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
+            let b_part = b_row.get(j0 + done..j0 + w).unwrap_or(&[]);
+            let (s, flags, inexact) = (&mut s[done..], &mut flags[done..], &mut inexact[done..]);
+            add_products(&d, x.to_u64(), b_part, s, flags, inexact);
+        }
+    }
+
     #[inline(always)]
     fn product(&self, x: u64, y: u64) -> (f32, u32) {
-        let (a, b) = (self.0.bits(x), self.0.bits(y));
-        let (p, f) = if GUARDED {
+        let (p, f) = self.pair(self.0.bits(x), self.0.bits(y));
+        (f32::from_bits(p), f)
+    }
+}
+
+impl<const GUARDED: bool> LaneProduct<GUARDED> {
+    /// The product of two `f32` patterns: its pattern and flags.
+    #[inline(always)]
+    fn pair(&self, a: u32, b: u32) -> (u32, u32) {
+        if GUARDED {
             self.0.guarded(a, b)
         } else {
             (self.0.paper(a, b), 0)
-        };
-        (f32::from_bits(p), f)
+        }
     }
+}
+
+/// Columns summed together in registers by [`LaneProduct`]'s [`Product::chunk_sums`].
+const BLOCK: usize = 16;
+
+/// [`add`] for a lane: the sum and whether it was rounded.
+#[inline(always)]
+fn add_lane(s: f32, p: f32) -> (f32, bool) {
+    let mut rounded = false;
+    let t = add(s, p, &mut rounded);
+    (t, rounded)
 }
 
 /// The flags of `bits` ([`Status::bits`]).
@@ -677,10 +771,7 @@ pub(super) fn matmul<C: Code, D: Code>(
                     // was rounded (a non-zero TwoSum error, NaN not counted).
                     let mut flags = [0u32; CHUNK];
                     let mut inexact = [false; CHUNK];
-                    for (&x, b_row) in a_row.iter().zip(b.chunks_exact(n)) {
-                        let b_part = b_row.get(j0..j0 + w).unwrap_or(&[]);
-                        d.add_products(x.to_u64(), b_part, &mut s, &mut flags, &mut inexact);
-                    }
+                    d.chunk_sums(a_row, b, n, j0, w, &mut s, &mut flags, &mut inexact);
                     status |= status_of(flags.iter().fold(0, |u, &f| u | f));
                     if inexact.contains(&true) {
                         status |= Status::INEXACT;
