@@ -8,6 +8,12 @@
 //! and the exact path's step `s ← round(s + p)` is the host's `s + p`: both round the exact
 //! sum of two `f32` values to nearest even.
 //!
+//! For bf16 and fp32 the products are [`Lanes`]: [`LMul::mul_with`]'s codes and flags
+//! computed without branches on the `f32` bit patterns, so that [`matmul`] keeps 16
+//! columns' sums, flags and `inexact` in vector registers while p runs (through
+//! [`wide`](crate::dispatch::wide): AVX2 where the CPU has it). Other formats use
+//! [`LMul::mul_with`] one product at a time, or a table.
+//!
 //! The flags are those of the exact path: the products' flags, and `inexact` when a sum
 //! was rounded, found by the error term of TwoSum (exact under round to nearest while no
 //! sum overflows). A sum of `f32` values that lands below the normal range is exact, so
