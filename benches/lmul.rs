@@ -13,7 +13,7 @@
 //! f32.
 //!
 //! A second summary times [`lowprec::lmul::matmul`] of 64 × 384 by 384 × 384 (guarded
-//! L-Mul, bf16 with k = 3 and E4M3FN) into the default fp32 accumulator, which takes the
+//! L-Mul, bf16 with k = 3 and k = 7, and E4M3FN) into the default fp32 accumulator, which takes the
 //! fast path (host `f32` sums), side by side with the exact path on the same data
 //! (`lmul::matmul_reference`, the core's fused accumulation), in M MAC/s.
 
@@ -208,6 +208,10 @@ fn matmul_summary() {
         (
             "bf16 k=3 guarded",
             LMul::guarded(FloatFormat::BF16, Overflow::Ieee).with_k(3),
+        ),
+        (
+            "bf16 k=7 guarded",
+            LMul::guarded(FloatFormat::BF16, Overflow::Ieee),
         ),
         (
             "e4m3fn guarded",
