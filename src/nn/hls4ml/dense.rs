@@ -29,6 +29,34 @@
 //! transposes it (`ApplyResourceStrategy`: `np.transpose`), so the C++ kernel reads
 //! `weights[w]` with w = o·n_in + i; the model reads the same weight from the untransposed
 //! array.
+//!
+//! ## The fast path, and why it is the same
+//!
+//! Let s = F_acc − F_x − F_w, D_o = Σ_i x_i·w[i][o] (raw integers), a₀ = `(accum_t)bias[o]`,
+//! M = max_i |x_i| for the input vector and L = max_o Σ_i |w[i][o]| (computed once by
+//! [`Dense::new`]; one number rather than one per output, so that the layer allocates
+//! nothing and stays `Copy`). When s ≥ 0 every product x_i·w·2^s has an exact `accum_t`
+//! pattern, and [`Dense::run`] computes D_o for blocks of outputs with the rows of the
+//! weights in order (outputs in the inner, vectorized loop), then:
+//!
+//! - `accum_t` with `AP_WRAP` and no saturation bits: every cast into it (the product's
+//!   and each sum's) keeps the value modulo 2^W and lands in a range of 2^W consecutive
+//!   integers. By induction every partial sum, in any order, is congruent to a₀ plus the
+//!   products so far, so the final accumulator is the one value of the range congruent to
+//!   a₀ + D_o·2^s: the fast path wraps that sum once. D_o is computed modulo 2^32 or 2^64
+//!   (wrapping arithmetic is exact modulo its width), which determines D_o·2^s modulo 2^W
+//!   when the width is at least W;
+//! - any other overflow mode: with B = 2^s·M·L, every product lies in [−B, B] and every
+//!   partial sum in [a₀ − B, a₀ + B], whatever the order. When both intervals lie in the
+//!   range where a cast into `accum_t` is the identity (without its most negative code
+//!   under `AP_SAT_SYM`), no cast acts and acc = a₀ + D_o·2^s, computed exactly in 32- or
+//!   64-bit arithmetic since |D_o| ≤ M·L < 2^31 (2^63). An output that fails the bound
+//!   takes the literal steps.
+//!
+//! In both cases the result does not depend on the order, so it is every strategy's.
+//! Otherwise (s < 0, products that round) the model takes the literal steps. The unit
+//! tests compare the two on random configurations, orders, every quantization and
+//! overflow mode of `accum_t`, extreme inputs and sums at the edge of the bound.
 
 use super::check_all;
 use crate::fixed::{FixedFormat, OverflowMode};
@@ -308,7 +336,7 @@ impl<'a, W: Element, B: Element> Dense<'a, W, B> {
     fn run_fast<E: Element, O: Element>(&self, f: &Fast, input: &[E], output: &mut [O]) -> usize {
         let p = &self.params;
         let m = max_abs(input);
-        let ml = u128::from(m) * f.l;
+        let ml = u128::from(m).saturating_mul(f.l);
         let acc_fmt = &p.accum;
         let width = acc_fmt.width();
         // The bound 2^s·M·L, when it is below 2^63 (else no output can pass it).
@@ -320,16 +348,7 @@ impl<'a, W: Element, B: Element> Dense<'a, W, B> {
             self.run_exact(input, output, 0);
             return 0;
         }
-        // Which residue the kernel gives: D modulo 2^32 or 2^64. A bounded sum needs
-        // |D| ≤ M·L below 2^31 (2^63) to be its residue; a wrapping accumulator needs only
-        // D·2^s modulo 2^W, which a residue modulo 2^k with k ≥ W determines.
-        let kernel = if ml < 1 << 31 || (f.modular && width <= 32) {
-            Kernel::I32
-        } else if m < 1 << 31 && f.w_max < 1 << 31 {
-            Kernel::I64Narrow
-        } else {
-            Kernel::I64
-        };
+        let kernel = Kernel::choose(f, m, width);
         // The raw range in which a cast into accum_t is the identity (SAT_SYM never holds
         // the most negative code, except in W = 1).
         let hi = acc_fmt.max_raw();
@@ -388,6 +407,23 @@ enum Kernel {
     I64Narrow,
     /// Wrapping `i64`: D modulo 2^64.
     I64,
+}
+
+impl Kernel {
+    /// The arithmetic for input magnitude `m` and an accumulator of `width` bits.
+    ///
+    /// Which residue the kernel gives: D modulo 2^32 or 2^64. A bounded sum needs
+    /// |D| ≤ M·L below 2^31 (2^63) to be its residue; a wrapping accumulator needs only
+    /// D·2^s modulo 2^W, which a residue modulo 2^k with k ≥ W determines.
+    fn choose(f: &Fast, m: u64, width: u32) -> Kernel {
+        if u128::from(m).saturating_mul(f.l) < 1 << 31 || (f.modular && width <= 32) {
+            Kernel::I32
+        } else if m < 1 << 31 && f.w_max < 1 << 31 {
+            Kernel::I64Narrow
+        } else {
+            Kernel::I64
+        }
+    }
 }
 
 /// The low `width` bits of `q`, sign-extended for signed types (`AP_WRAP`).
@@ -607,13 +643,17 @@ mod tests {
 
     /// Compares the fast path with the literal steps; returns (outputs compared, outputs
     /// on the fast path).
-    fn compare(d: &Dense<'_>, x: &[i64]) -> (u64, u64) {
+    fn compare(d: &Dense<'_>, x: &[i64], kernels: &mut [u64; 3]) -> (u64, u64) {
         let n_out = d.params.n_out;
         let mut want = std::vec![0i64; n_out];
         let mut got = std::vec![0i64; n_out];
         d.run_exact(x, &mut want, 0);
         let fast = match d.fast {
-            Some(f) => d.run_fast(&f, x, &mut got),
+            Some(f) => {
+                let k = Kernel::choose(&f, max_abs(x), d.params.accum.width());
+                kernels[k as usize] += 1;
+                d.run_fast(&f, x, &mut got)
+            }
             None => {
                 d.run(x, &mut got).unwrap();
                 0
@@ -630,7 +670,7 @@ mod tests {
     fn fast_path_is_the_literal_steps() {
         let mut r = Rng(0x5EED_0001);
         let (mut compared, mut fast, mut modular, mut layers) = (0u64, 0u64, 0u64, 0u64);
-        let mut strategies = [0u64; 3];
+        let (mut strategies, mut kernels) = ([0u64; 3], [0u64; 3]);
         while compared < 500_000 || layers < 2000 {
             let big = r.below(8) == 0;
             let n_in = 1 + r.below(if big { 400 } else { 40 }) as usize;
@@ -678,7 +718,7 @@ mod tests {
             for _ in 0..3 {
                 let xmag = 1 + r.below(u64::from(input.width())) as u32;
                 let x: Vec<i64> = (0..n_in).map(|_| r.raw(&input, xmag, extremes)).collect();
-                let (c, f) = compare(&d, &x);
+                let (c, f) = compare(&d, &x, &mut kernels);
                 compared += c;
                 fast += f;
                 if d.fast.is_some_and(|f| f.modular) {
@@ -688,10 +728,36 @@ mod tests {
         }
         std::println!(
             "{layers} layers, {compared} outputs compared, {fast} on the fast path \
-             ({modular} wrapping), orders {strategies:?}"
+             ({modular} wrapping), orders {strategies:?}, kernels {kernels:?}"
         );
         assert!(fast > 100_000 && modular > 50_000 && fast + 100_000 < compared);
-        assert!(strategies.iter().all(|&s| s > 50));
+        assert!(strategies.iter().all(|&s| s > 50) && kernels.iter().all(|&k| k > 50));
+    }
+
+    /// 64-bit operands: M·L beyond 2^128 (the bound saturates, the wrapping kernel is the
+    /// full 64-bit one).
+    #[test]
+    fn extreme_magnitudes() {
+        let mut kernels = [0u64; 3];
+        for o in [OverflowMode::Wrap, OverflowMode::Sat, OverflowMode::SatSym] {
+            for frac in [0, 3] {
+                let mut a = FixedParams::ap_fixed(64, 64 - frac);
+                a.overflow = o;
+                let acc = FixedFormat::new(a).unwrap();
+                let t = FixedFormat::ap_fixed(64, 64).unwrap();
+                let p = DenseParams::with_converter_defaults(6, 3, t, t, t, t, acc);
+                let (lo, hi) = (i64::MIN, i64::MAX);
+                let w = [
+                    lo, hi, 1, lo, lo, -1, hi, hi, 0, 7, lo, hi, -5, 3, lo, hi, hi, hi,
+                ];
+                let b = [lo, hi, 3];
+                let d = Dense::new(p, &w, &b).unwrap();
+                for x in [[lo; 6], [hi; 6], [lo, hi, 0, 1, -1, lo], [0, 0, 0, 0, 0, 1]] {
+                    compare(&d, &x, &mut kernels);
+                }
+            }
+        }
+        assert!(kernels[2] > 0);
     }
 
     /// Integer types, s = 0: x = (3, 3) with w = (10, 32) reaches 126 ≤ 127, the bound
