@@ -160,8 +160,8 @@ fn matrix(out: &str, n: usize) -> Vec<Vec<f64>> {
 fn every_mode_prints_its_matrix_close_to_f32() {
     const N: usize = 8;
     let reference = matrix(&example(&["--mode", "f32"], N), N);
-    for i in 0..N {
-        assert_eq!(reference[i][i], 1.0);
+    for (i, row) in reference.iter().enumerate() {
+        assert_eq!(row[i], 1.0);
     }
     // Largest allowed |sim_mode(i, j) − sim_f32(i, j)| on these sentences: generous bounds
     // that catch a broken mode, not a measurement (README.md has the measured numbers).
