@@ -180,10 +180,10 @@ fn every_mode_prints_its_matrix_close_to_f32() {
     ];
     for (mode, bound) in modes {
         let m = matrix(&example(&["--mode", mode], N), N);
-        for i in 0..N {
-            assert_eq!(m[i][i], 1.0, "{mode}: a sentence's similarity with itself");
-            for j in 0..N {
-                assert_eq!(m[i][j], m[j][i], "{mode}: a symmetric matrix");
+        for (i, row) in m.iter().enumerate() {
+            assert_eq!(row[i], 1.0, "{mode}: a sentence's similarity with itself");
+            for (j, &v) in row.iter().enumerate() {
+                assert_eq!(v, m[j][i], "{mode}: a symmetric matrix");
             }
         }
         let worst = (0..N)
