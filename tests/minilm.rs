@@ -166,7 +166,7 @@ fn every_mode_prints_its_matrix_close_to_f32() {
     // Largest allowed |sim_mode(i, j) − sim_f32(i, j)| on these sentences: generous bounds
     // that catch a broken mode, not a measurement (README.md has the measured numbers).
     // hls4ml's mode is not close to f32 (its layer norm's table ends at variance 1; see
-    // `hls4ml_mode_explains_its_layer_norm`): only its form is checked.
+    // `fixed_modes_print_their_types`): only its form is checked.
     let modes = [
         ("bf16", Some(0.02)),
         ("e4m3", Some(0.05)),
