@@ -9,6 +9,7 @@ mod errors;
 mod fixed;
 mod float;
 mod lmul;
+mod qat;
 
 #[pymodule]
 fn _lowprec(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -22,6 +23,14 @@ fn _lowprec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fixed::fixed_to_float, m)?)?;
     m.add_function(wrap_pyfunction!(lmul::lmul, m)?)?;
     m.add_function(wrap_pyfunction!(lmul::lmul_matmul, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::qfx_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::qfx_backward, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::lsq_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::lsq_backward, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::pact_forward, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::pact_backward, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::khot_project, m)?)?;
+    m.add_function(wrap_pyfunction!(qat::khot_backward, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

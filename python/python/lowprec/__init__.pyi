@@ -147,3 +147,153 @@ def lmul_matmul(
     ``acc_rounding`` (a deterministic mode). Returns float32, or float64 when the
     accumulator has values that float32 cannot hold.
     """
+
+FloatLike = Union[float, npt.ArrayLike]
+
+def qfx_forward(
+    x: npt.NDArray[np.float32],
+    width: int,
+    frac_bits: FloatLike,
+    signed: bool = True,
+    q: str = "AP_RND",
+    o: str = "AP_SAT",
+    axis: Optional[int] = None,
+) -> npt.NDArray[np.float32]:
+    """The QFX quantizer's forward pass: ``x`` cast into W-bit fixed point with a
+    trainable binary point.
+
+    ``frac_bits`` is the latent binary point: a float (per tensor, ``axis=None``) or a 1-D
+    float array with one value per channel along ``axis`` (any axis; the result keeps
+    ``x``'s shape). Each group's binary point is F = the latent rounded to nearest, ties
+    to even (clamped to the range fixed point allows; NaN is a ValueError), and
+    y = the cast of ``x`` into ``ap_fixed<width, width - F, q, o>`` (``ap_ufixed`` when
+    ``signed`` is False), exactly as :func:`fixed_cast` then :func:`fixed_to_float` give it
+    (as float32: exact for width <= 24). ``x`` must be float32, any shape and strides.
+
+    ``width`` is 1 to 32. ``q`` is a quantization mode (``AP_TRN``, ``AP_TRN_ZERO``,
+    ``AP_RND``, ``AP_RND_ZERO``, ``AP_RND_MIN_INF``, ``AP_RND_INF``, ``AP_RND_CONV``), ``o``
+    an overflow mode (``AP_SAT``, ``AP_SAT_ZERO``, ``AP_SAT_SYM``, ``AP_WRAP``,
+    ``AP_WRAP_SM``; ``AP_WRAP,N`` with N saturation bits). ``AC_`` names instead (with
+    ``AC_RND_CONV_ODD``) select ``ac_fixed``; q and o must be of one family.
+    """
+
+def qfx_backward(
+    x: npt.NDArray[np.float32],
+    grad_y: npt.NDArray[np.float32],
+    width: int,
+    frac_bits: FloatLike,
+    signed: bool = True,
+    q: str = "AP_RND",
+    o: str = "AP_SAT",
+    axis: Optional[int] = None,
+    grad_scale: bool = False,
+) -> tuple[npt.NDArray[np.float32], Union[float, npt.NDArray[np.float32]]]:
+    """The gradients of :func:`qfx_forward`: ``(grad_x, grad_frac_bits)`` for the upstream
+    gradient ``grad_y`` (float32, the shape of ``x``).
+
+    Per element, with g = grad_y and y, r the exact values of the cast and of the rounded
+    code before any overflow handling:
+
+    ======================================  =========  ==========================
+    region                                  grad_x     contribution to grad_frac
+    ======================================  =========  ==========================
+    in range                                g          g * (-ln 2 * (y - x))
+    ``SAT`` / ``SAT_SYM`` overflow           0          g * (-ln 2 * y)
+    ``SAT_ZERO`` overflow                   0          0
+    ``WRAP`` / ``WRAP_SM`` overflow          g          g * (-ln 2 * (r - x))
+    x NaN or +-inf                          0          0
+    ======================================  =========  ==========================
+
+    Under ``SAT_SYM`` the most negative code counts as saturated. The contributions are
+    summed per group in float64: ``grad_frac_bits`` is a float per tensor, a float32 array
+    (one per channel) with ``axis``. ``grad_scale=True`` multiplies each group's sum by
+    1/sqrt(N * q_max) (N its element count, q_max the largest raw code), LSQ's scale.
+    """
+
+def lsq_forward(
+    v: npt.NDArray[np.float32],
+    s: FloatLike,
+    bits: int,
+    signed: bool = True,
+    axis: Optional[int] = None,
+) -> npt.NDArray[np.float32]:
+    """LSQ (learned step size quantization, Esser et al. 2020):
+    v_hat = round(clip(v / s, -Q_N, Q_P)) * s, round to nearest with ties to even.
+
+    Signed: Q_N = 2^(bits-1), Q_P = 2^(bits-1) - 1 (bits 2 to 24); unsigned: Q_N = 0,
+    Q_P = 2^bits - 1 (bits 1 to 24). ``s`` is the step size, finite and positive: a float
+    per tensor or a 1-D array per channel along ``axis``. ``v`` is float32; a NaN
+    saturates by its sign. A zero result is +0.
+    """
+
+def lsq_backward(
+    v: npt.NDArray[np.float32],
+    s: FloatLike,
+    grad_out: npt.NDArray[np.float32],
+    bits: int,
+    signed: bool = True,
+    axis: Optional[int] = None,
+    grad_scale: bool = True,
+) -> tuple[npt.NDArray[np.float32], Union[float, npt.NDArray[np.float32]]]:
+    """The gradients of :func:`lsq_forward`: ``(grad_v, grad_s)``.
+
+    With r = v / s: inside (-Q_N < r < Q_P) grad_v = grad_out and d v_hat / d s =
+    round(r) - r; at or below -Q_N grad_v = 0 and d v_hat / d s = -Q_N; at or above Q_P
+    grad_v = 0 and d v_hat / d s = Q_P; NaN gives 0 for both. ``grad_s`` sums grad_out *
+    d v_hat / d s over each group (a float per tensor, a float32 array per channel), times
+    1/sqrt(N * Q_P) when ``grad_scale`` (the default).
+    """
+
+def pact_forward(
+    x: npt.NDArray[np.float32],
+    alpha: FloatLike,
+    bits: int,
+    axis: Optional[int] = None,
+) -> npt.NDArray[np.float32]:
+    """PACT (parameterized clipping activation, Choi et al. 2018):
+    y = round(clip(x, 0, alpha) * n / alpha) * alpha / n, n = 2^bits - 1 (bits 1 to 24),
+    ties to even, correctly rounded to float32.
+
+    ``alpha`` is finite and positive: a float per tensor or a 1-D array per channel along
+    ``axis``. A NaN gives alpha when its sign bit is clear, 0 when set; x <= 0 gives +0.
+    """
+
+def pact_backward(
+    x: npt.NDArray[np.float32],
+    alpha: FloatLike,
+    grad_y: npt.NDArray[np.float32],
+    bits: int,
+    axis: Optional[int] = None,
+) -> tuple[npt.NDArray[np.float32], Union[float, npt.NDArray[np.float32]]]:
+    """The straight-through gradients of :func:`pact_forward`: ``(grad_x, grad_alpha)``.
+
+    grad_x = grad_y where 0 <= x < alpha, else 0; grad_alpha sums grad_y over the elements
+    with x >= alpha (+inf included) per group (a float per tensor, a float32 array per
+    channel). NaN contributes to neither.
+    """
+
+def khot_project(
+    x: npt.NDArray[np.float32],
+    ty: str,
+    k: int,
+    form: Literal["binary", "csd"] = "csd",
+) -> npt.NDArray[np.float32]:
+    """K-hot (multiplier-free) projection: each element of ``x`` (float32) is cast into the
+    fixed-point type ``ty`` (as :func:`fixed_cast`), its raw integer replaced by the
+    nearest raw integer of the type that is a sum of at most ``k`` powers of two, and the
+    value returned as float32.
+
+    ``form="binary"``: at most k one-bits in the magnitude; ``"csd"``: at most k nonzero
+    digits in the canonical signed-digit form (terms +-2^e). Ties go to the smaller
+    magnitude; the result always lies in the type's range (k = 0 gives 0).
+    """
+
+def khot_backward(
+    x: npt.NDArray[np.float32],
+    grad_y: npt.NDArray[np.float32],
+    ty: str,
+) -> npt.NDArray[np.float32]:
+    """The straight-through gradient of :func:`khot_project`: ``grad_y`` where the cast of
+    ``x`` into ``ty`` is not clamped by the overflow mode (``WRAP`` modes and +-inf under
+    them pass), 0 where it saturates or is zeroed and where x is NaN.
+    """
