@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod args;
 mod arrays;
+mod block;
 mod errors;
 mod fixed;
 mod float;
@@ -31,6 +32,10 @@ fn _lowprec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(qat::pact_backward, m)?)?;
     m.add_function(wrap_pyfunction!(qat::khot_project, m)?)?;
     m.add_function(wrap_pyfunction!(qat::khot_backward, m)?)?;
+    m.add_function(wrap_pyfunction!(block::block_quantize, m)?)?;
+    m.add_function(wrap_pyfunction!(block::block_dequantize, m)?)?;
+    m.add_function(wrap_pyfunction!(block::block_chop, m)?)?;
+    m.add_function(wrap_pyfunction!(block::block_tensor_scale, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -35,6 +35,10 @@ __all__ = [
     "pact_backward",
     "khot_project",
     "khot_backward",
+    "block_quantize",
+    "block_dequantize",
+    "block_chop",
+    "block_tensor_scale",
 ]
 
 # The lowprec formats that numpy or ml_dtypes has as a dtype, by canonical name (each
@@ -246,6 +250,57 @@ def khot_project(x, ty, k, form="csd"):
 
 def khot_backward(x, grad_y, ty):
     return _lowprec.khot_backward(_array(x), _array(grad_y), ty)
+
+
+def _block_rows(a, axis, what):
+    """``a`` with ``axis`` moved last, as 2-D C-ordered rows, and the moved shape."""
+    a = _array(a)
+    if a.ndim == 0:
+        raise ValueError(f"{what} must have at least one dimension")
+    if isinstance(axis, bool) or not isinstance(axis, (int, _np.integer)):
+        raise ValueError(f"axis must be an int, got {axis!r}")
+    if not -a.ndim <= axis < a.ndim:
+        raise ValueError(f"axis {axis} is out of range for an array of {a.ndim} dimensions")
+    moved = _np.moveaxis(a, int(axis), -1)
+    rows = int(_np.prod(moved.shape[:-1], dtype=_np.int64))
+    return moved.reshape(rows, moved.shape[-1]), moved.shape
+
+
+def _block_back(out, moved_shape, axis):
+    """A 2-D result put back into the shape of the input, the block axis in place."""
+    return _np.moveaxis(out.reshape(moved_shape[:-1] + out.shape[-1:]), -1, int(axis))
+
+
+def _tensor_scale(t):
+    return None if t is None else float(t)
+
+
+def block_quantize(x, fmt, rounding="rne", seed=None, axis=-1, tensor_scale=None):
+    rows, shape = _block_rows(x, axis, "x")
+    scales, codes = _lowprec.block_quantize(rows, fmt, rounding, seed, _tensor_scale(tensor_scale))
+    return _block_back(scales, shape, axis), _block_back(codes, shape, axis)
+
+
+def block_dequantize(scales, codes, fmt, axis=-1, tensor_scale=None):
+    c, shape = _block_rows(codes, axis, "codes")
+    s, sshape = _block_rows(scales, axis, "scales")
+    if sshape[:-1] != shape[:-1]:
+        raise ValueError(
+            f"scales has shape {_array(scales).shape}, codes has shape {_array(codes).shape}: "
+            f"they differ outside axis {axis}"
+        )
+    out = _lowprec.block_dequantize(s, c, fmt, _tensor_scale(tensor_scale))
+    return _block_back(out, shape, axis)
+
+
+def block_chop(x, fmt, rounding="rne", seed=None, axis=-1, tensor_scale=None):
+    rows, shape = _block_rows(x, axis, "x")
+    out = _lowprec.block_chop(rows, fmt, rounding, seed, _tensor_scale(tensor_scale))
+    return _block_back(out, shape, axis)
+
+
+def block_tensor_scale(x, fmt):
+    return _lowprec.block_tensor_scale(_array(x), fmt)
 
 
 def _doc_from_stubs():

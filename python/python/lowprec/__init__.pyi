@@ -297,3 +297,60 @@ def khot_backward(
     ``x`` into ``ty`` is not clamped by the overflow mode (``WRAP`` modes and +-inf under
     them pass), 0 where it saturates or is zeroed and where x is NaN.
     """
+
+def block_quantize(
+    x: npt.NDArray[np.float32],
+    fmt: str,
+    rounding: Rounding = "rne",
+    seed: Optional[int] = None,
+    axis: int = -1,
+    tensor_scale: Optional[float] = None,
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:
+    """Quantizes ``x`` (float32) into the block format ``fmt``: ``(scales, codes)``.
+
+    ``fmt`` is a preset (``mxfp8_e4m3``, ``mxfp8_e5m2``, ``mxfp6_e3m2``, ``mxfp6_e2m3``,
+    ``mxfp4_e2m1``, ``mxint8``, ``nvfp4``) or ``bfp<N>`` (N = 2 to 8). Blocks run along
+    ``axis``: each line of ``x`` along it is cut into blocks of the format's size (the
+    last one possibly shorter) that share one scale, chosen exactly from the block's
+    largest magnitude; each element is the quotient value / scale rounded once by
+    ``rounding`` (stochastic modes need ``seed``, drawn line after line in C order of the
+    other axes), saturating at +-max. A block holding a NaN gets the NaN scale, ±inf
+    counts as the largest magnitude, an all-zero block the smallest scale.
+
+    ``codes`` (uint8, unpacked, one per element) has the shape of ``x``; ``scales`` (uint8
+    scale codes, E8M0 for the MX formats) the shape of ``x`` with the ``axis`` length
+    replaced by the number of blocks. ``nvfp4`` has in addition one float32 scale per
+    tensor: ``tensor_scale``, by default :func:`block_tensor_scale` of ``x``, which
+    :func:`block_dequantize` needs again.
+    """
+
+def block_dequantize(
+    scales: npt.NDArray[np.uint8],
+    codes: npt.NDArray[np.uint8],
+    fmt: str,
+    axis: int = -1,
+    tensor_scale: Optional[float] = None,
+) -> npt.NDArray[np.float32]:
+    """The values of ``(scales, codes)`` of :func:`block_quantize` (blocks along ``axis``):
+    element x scale (x the tensor scale), exact, rounded once to float32. A NaN scale
+    makes its whole block NaN. ``tensor_scale`` is required for formats that have one
+    (``nvfp4``) and ignored otherwise. Shape mismatches are a ValueError.
+    """
+
+def block_chop(
+    x: npt.NDArray[np.float32],
+    fmt: str,
+    rounding: Rounding = "rne",
+    seed: Optional[int] = None,
+    axis: int = -1,
+    tensor_scale: Optional[float] = None,
+) -> npt.NDArray[np.float32]:
+    """``x`` quantized into ``fmt`` and back: :func:`block_dequantize` of
+    :func:`block_quantize`, in one call, with the same arguments (the tensor scale of
+    ``nvfp4`` by default that of the whole of ``x``).
+    """
+
+def block_tensor_scale(x: npt.NDArray[np.float32], fmt: str) -> float:
+    """The per-tensor scale of ``x`` (float32, any shape) in a block format that has one
+    (``nvfp4``: amax(x) / (448 * 6)), else 1.0.
+    """
