@@ -10,6 +10,7 @@ mod errors;
 mod fixed;
 mod float;
 mod lmul;
+mod math;
 mod qat;
 
 #[pymodule]
@@ -36,6 +37,8 @@ fn _lowprec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(block::block_dequantize, m)?)?;
     m.add_function(wrap_pyfunction!(block::block_chop, m)?)?;
     m.add_function(wrap_pyfunction!(block::block_tensor_scale, m)?)?;
+    m.add_function(wrap_pyfunction!(math::math, m)?)?;
+    m.add_function(wrap_pyfunction!(math::math_functions, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

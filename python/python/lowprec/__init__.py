@@ -39,6 +39,12 @@ __all__ = [
     "block_dequantize",
     "block_chop",
     "block_tensor_scale",
+    "math",
+    "math_functions",
+    "exp",
+    "log",
+    "tanh",
+    "erf",
 ]
 
 # The lowprec formats that numpy or ml_dtypes has as a dtype, by canonical name (each
@@ -301,6 +307,35 @@ def block_chop(x, fmt, rounding="rne", seed=None, axis=-1, tensor_scale=None):
 
 def block_tensor_scale(x, fmt):
     return _lowprec.block_tensor_scale(_array(x), fmt)
+
+
+def math(name, codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):
+    own = _array(codes).dtype
+    c = _codes(codes, fmt, "codes")
+    out = _lowprec.math(name, c, fmt, rounding, overflow, seed, random_bits)
+    if own.kind != "u" and own == _ml_dtype(fmt):
+        return out.view(own)
+    return out
+
+
+def math_functions():
+    return _lowprec.math_functions()
+
+
+def exp(codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):
+    return math("exp", codes, fmt, rounding, overflow, seed, random_bits)
+
+
+def log(codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):
+    return math("log", codes, fmt, rounding, overflow, seed, random_bits)
+
+
+def tanh(codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):
+    return math("tanh", codes, fmt, rounding, overflow, seed, random_bits)
+
+
+def erf(codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):
+    return math("erf", codes, fmt, rounding, overflow, seed, random_bits)
 
 
 def _doc_from_stubs():

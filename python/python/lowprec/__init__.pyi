@@ -354,3 +354,85 @@ def block_tensor_scale(x: npt.NDArray[np.float32], fmt: str) -> float:
     """The per-tensor scale of ``x`` (float32, any shape) in a block format that has one
     (``nvfp4``: amax(x) / (448 * 6)), else 1.0.
     """
+
+MathFunction = Literal[
+    "exp", "exp2", "exp10", "expm1", "log", "log2", "log10", "log1p", "rsqrt",
+    "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh",
+    "asinh", "acosh", "atanh", "erf", "erfc",
+]
+
+def math(
+    name: MathFunction,
+    codes: npt.ArrayLike,
+    fmt: str,
+    rounding: Rounding = "rne",
+    overflow: OverflowPolicy = "ieee",
+    seed: Optional[int] = None,
+    random_bits: Optional[int] = None,
+) -> np.ndarray:
+    """The elementary function ``name`` of the values of ``codes`` in the format ``fmt``,
+    each correctly rounded into ``fmt``: the exact f(x) rounded once, as
+    ``lowprec op NAME`` computes it.
+
+    ``codes`` is an unsigned integer array of codes (any shape and strides; codes with
+    bits above the format's width are a ValueError) or an array of the format's
+    ml_dtypes dtype. The result has the shape of ``codes``: codes in the smallest
+    unsigned dtype that holds the format's width, or in the ml_dtypes dtype when
+    ``codes`` came in it. ``rounding``, ``overflow``, ``seed`` and ``random_bits`` are
+    as in :func:`encode` (stochastic modes draw in C order, nothing for exact results).
+
+    Special values follow IEEE 754: NaN for arguments outside the domain (log of a
+    negative, atanh 2, ...), infinities for exact infinite results (log 0), a quiet NaN
+    for a signaling NaN. ``sin``, ``cos``, ``tan`` take radians.
+    """
+
+def math_functions() -> list[str]:
+    """The names :func:`math` takes."""
+
+def exp(
+    codes: npt.ArrayLike,
+    fmt: str,
+    rounding: Rounding = "rne",
+    overflow: OverflowPolicy = "ieee",
+    seed: Optional[int] = None,
+    random_bits: Optional[int] = None,
+) -> np.ndarray:
+    """e^x of the values of ``codes`` in ``fmt``, correctly rounded:
+    :func:`math` ``("exp", ...)``.
+    """
+
+def log(
+    codes: npt.ArrayLike,
+    fmt: str,
+    rounding: Rounding = "rne",
+    overflow: OverflowPolicy = "ieee",
+    seed: Optional[int] = None,
+    random_bits: Optional[int] = None,
+) -> np.ndarray:
+    """ln x of the values of ``codes`` in ``fmt``, correctly rounded:
+    :func:`math` ``("log", ...)``.
+    """
+
+def tanh(
+    codes: npt.ArrayLike,
+    fmt: str,
+    rounding: Rounding = "rne",
+    overflow: OverflowPolicy = "ieee",
+    seed: Optional[int] = None,
+    random_bits: Optional[int] = None,
+) -> np.ndarray:
+    """tanh x of the values of ``codes`` in ``fmt``, correctly rounded:
+    :func:`math` ``("tanh", ...)``.
+    """
+
+def erf(
+    codes: npt.ArrayLike,
+    fmt: str,
+    rounding: Rounding = "rne",
+    overflow: OverflowPolicy = "ieee",
+    seed: Optional[int] = None,
+    random_bits: Optional[int] = None,
+) -> np.ndarray:
+    """erf x of the values of ``codes`` in ``fmt``, correctly rounded:
+    :func:`math` ``("erf", ...)``.
+    """
