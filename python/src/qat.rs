@@ -6,7 +6,7 @@
 //! leading block of the flattened C-ordered tensor) or `last` (channel-last). The Python
 //! layer maps an `axis` onto these.
 
-use lowprec::fixed::{Family, FixedFormat, OverflowMode, Quantization};
+use lowprec::fixed::{Family, OverflowMode, Quantization};
 use lowprec::qat::{
     KHot, Layout, Lsq, Pact, Qfx, QfxParams, khot_backward as khot_grad, khot_project as khot_proj,
 };
@@ -361,11 +361,6 @@ fn khot_form(name: &str) -> PyResult<KHot> {
     }
 }
 
-/// A fixed-point type for K-hot projection (raw integers of at most 64 bits).
-fn khot_type(ty: &str) -> PyResult<FixedFormat> {
-    fixed_format(ty)
-}
-
 /// The nearest K-hot value of the type `ty` to the cast of each element of `x`.
 #[pyfunction]
 pub fn khot_project<'py>(
@@ -375,7 +370,7 @@ pub fn khot_project<'py>(
     k: i64,
     form: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let f = khot_type(ty)?;
+    let f = fixed_format(ty)?;
     let form = khot_form(form)?;
     let k = u32::try_from(k).map_err(|_| value_error(format!("k must be 0 or more, got {k}")))?;
     let xa = f32_array(x, "x")?;
@@ -395,7 +390,7 @@ pub fn khot_backward<'py>(
     grad_y: &Bound<'py, PyAny>,
     ty: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let f = khot_type(ty)?;
+    let f = fixed_format(ty)?;
     let xa = f32_array(x, "x")?;
     let ga = f32_array(grad_y, "grad_y")?;
     same_shape(xa.shape(), ga.shape(), "grad_y", "x")?;

@@ -3,6 +3,7 @@ OCP MX block quantization (its scale rule and element rounding, and its literal
 quantize_block calls), along any axis, and the errors."""
 
 import warnings
+import zlib
 
 import numpy as np
 import pytest
@@ -20,6 +21,11 @@ MODES = {
     "rup": "TowardPositive",
     "rdn": "TowardNegative",
 }
+
+
+def seed_of(*parts):
+    """A seed that depends on the test's parameters only (str hashes vary per run)."""
+    return zlib.crc32(repr(parts).encode())
 
 
 def random_blocks(rng, n_blocks, k=32):
@@ -51,7 +57,7 @@ def gfloat_block(preset, blocks, mode):
 @pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("preset", MX)
 def test_against_gfloat(preset, mode):
-    rng = np.random.default_rng(abs(hash((preset, mode))) % 2**32)
+    rng = np.random.default_rng(seed_of(preset, mode))
     blocks = random_blocks(rng, 300)
     scales, codes = lowprec.block_quantize(blocks, preset, rounding=mode)
     assert scales.shape == (blocks.shape[0], 1) and codes.shape == blocks.shape

@@ -3,6 +3,7 @@ ap_fixed type, the backward passes against the closed forms of their gradient ta
 LSQ, PACT and K-hot projection against their formulas, and the errors."""
 
 import math
+import zlib
 
 import numpy as np
 import pytest
@@ -14,6 +15,11 @@ QS = [
 ]
 OS = ["AP_SAT", "AP_SAT_ZERO", "AP_SAT_SYM", "AP_WRAP", "AP_WRAP_SM", "AP_WRAP,2"]
 LN2 = math.log(2.0)
+
+
+def seed_of(*parts):
+    """A seed that depends on the test's parameters only (str hashes vary per run)."""
+    return zlib.crc32(repr(parts).encode())
 
 
 def fixed_type(width, frac, signed, q, o):
@@ -46,7 +52,7 @@ def inputs(rng, width, frac, n=400):
 def test_forward_is_the_cast(q, o, signed):
     if o.startswith("AP_WRAP_SM") and not signed:
         pytest.skip("AP_WRAP_SM is signed only")
-    rng = np.random.default_rng(abs(hash((q, o, signed))) % 2**32)
+    rng = np.random.default_rng(seed_of(q, o, signed))
     for width, latent in [(8, 3.4), (4, 2.5), (6, -1.0), (12, 9.6), (1, 0.0)]:
         frac = round(latent)  # round half even, as the quantizer rounds the latent
         if width == 1 and (o.endswith(",2") or (signed and o.startswith("AP_WRAP_SM"))):
@@ -121,7 +127,7 @@ def closed_form_backward(x, g, width, frac, signed, q, o):
 @pytest.mark.parametrize("o", ["AP_SAT", "AP_SAT_ZERO", "AP_SAT_SYM", "AP_WRAP"])
 @pytest.mark.parametrize("q", QS)
 def test_backward_closed_form(q, o, signed):
-    rng = np.random.default_rng(abs(hash((q, o, signed, "bw"))) % 2**32)
+    rng = np.random.default_rng(seed_of(q, o, signed, "bw"))
     for width, frac in [(8, 3), (5, 1), (10, 8)]:
         x = inputs(rng, width, frac, 200)
         g = rng.standard_normal(x.size).astype(np.float32)

@@ -2,8 +2,10 @@
 
 Custom floating-point formats (OCP FP8, FNUZ, MX FP6/FP4/E8M0, IEEE P3109, bf16, fp16,
 any ``e{E}m{M}``) with every rounding mode and overflow policy, ap_fixed/ac_fixed-exact
-fixed point, and L-Mul. Every result is the exact value rounded once; the work is done
-in Rust (the ``lowprec`` crate) with the GIL released.
+fixed point, L-Mul, quantization-aware training quantizers (QFX, LSQ, PACT, K-hot) with
+their gradients, block-scaled formats (OCP MX, NVFP4, block floating point) and
+correctly rounded elementary functions on codes. Every result is the exact value rounded
+once; the work is done in Rust (the ``lowprec`` crate) with the GIL released.
 
 Format names, rounding modes (``rne rna rnz rnu rnd rno rtz rup rdn rto sr sr-equal
 sr-a sr-b sr-c``) and overflow policies (``ieee satfinite satpropagate``) are those of
