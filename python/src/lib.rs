@@ -39,6 +39,8 @@ fn _lowprec(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(block::block_tensor_scale, m)?)?;
     m.add_function(wrap_pyfunction!(math::math, m)?)?;
     m.add_function(wrap_pyfunction!(math::math_functions, m)?)?;
+    m.add_function(wrap_pyfunction!(math::math2, m)?)?;
+    m.add_function(wrap_pyfunction!(math::math2_functions, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 """The elementary functions on codes against the `lowprec op` command line: every code
 of bf16, fp16 and e4m3fn through exp, log, tanh and erf, other modes and policies on a
-sample, and the errors."""
+sample, every e4m3fn pair and random bf16 pairs through pow, atan2 and hypot, and the
+errors."""
 
 import numpy as np
 import pytest
@@ -54,6 +55,43 @@ def test_stochastic_matches_the_cli(cli):
     args = ["--rounding", "sr", "--seed", "17", "--random-bits", "12"]
     want = cli_op(cli, "tanh", "bf16", codes, *args)
     np.testing.assert_array_equal(got.astype(np.uint64), want)
+
+
+def cli_op2(cli, fn, fmt, a, b, *extra):
+    pairs = [f"{x:x} {y:x}" for x, y in zip(a.tolist(), b.tolist())]
+    lines = cli(["op", fn, "--format", fmt, *extra], pairs)
+    return np.array([int(line.split()[0], 16) for line in lines], np.uint64)
+
+
+@pytest.mark.parametrize("fn", ["pow", "atan2", "hypot"])
+def test_every_e4m3fn_pair_matches_the_cli(cli, fn):
+    a, b = np.meshgrid(every_code("e4m3fn"), every_code("e4m3fn"), indexing="ij")
+    a, b = a.ravel(), b.ravel()
+    got = lowprec.math2(fn, a, b, "e4m3fn")
+    assert got.dtype == np.uint8
+    np.testing.assert_array_equal(got.astype(np.uint64), cli_op2(cli, fn, "e4m3fn", a, b))
+
+
+@pytest.mark.parametrize("fn, rounding", [("pow", "rne"), ("atan2", "rup"), ("hypot", "rtz")])
+def test_random_bf16_pairs_match_the_cli(cli, fn, rounding):
+    rng = np.random.default_rng(len(fn))
+    a = rng.integers(0, 2**16, 5000).astype(np.uint16)
+    b = rng.integers(0, 2**16, 5000).astype(np.uint16)
+    got = lowprec.math2(fn, a.reshape(50, 100), b.reshape(50, 100), "bf16", rounding=rounding)
+    assert got.shape == (50, 100)
+    want = cli_op2(cli, fn, "bf16", a, b, "--rounding", rounding)
+    np.testing.assert_array_equal(got.ravel().astype(np.uint64), want)
+
+
+def test_math2_errors():
+    a = np.zeros(3, np.uint16)
+    assert lowprec.math2_functions() == ["pow", "atan2", "hypot"]
+    with pytest.raises(ValueError, match="two-argument"):
+        lowprec.math2("exp", a, a, "bf16")
+    with pytest.raises(ValueError, match="shape"):
+        lowprec.math2("pow", a, np.zeros(4, np.uint16), "bf16")
+    with pytest.raises(ValueError, match="wider"):
+        lowprec.math2("pow", a.astype(np.uint8), np.array([0, 0, 0x1FF], np.uint16), "e4m3fn")
 
 
 def test_shapes_dtypes_and_names():

@@ -43,6 +43,8 @@ __all__ = [
     "block_tensor_scale",
     "math",
     "math_functions",
+    "math2",
+    "math2_functions",
     "exp",
     "log",
     "tanh",
@@ -322,6 +324,19 @@ def math(name, codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bi
 
 def math_functions():
     return _lowprec.math_functions()
+
+
+def math2(name, a, b, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):
+    own = _array(a).dtype
+    ca, cb = _codes(a, fmt, "a"), _codes(b, fmt, "b")
+    out = _lowprec.math2(name, ca, cb, fmt, rounding, overflow, seed, random_bits)
+    if own.kind != "u" and own == _ml_dtype(fmt):
+        return out.view(own)
+    return out
+
+
+def math2_functions():
+    return _lowprec.math2_functions()
 
 
 def exp(codes, fmt, rounding="rne", overflow="ieee", seed=None, random_bits=None):

@@ -389,6 +389,26 @@ def math(
 def math_functions() -> list[str]:
     """The names :func:`math` takes."""
 
+def math2(
+    name: Literal["pow", "atan2", "hypot"],
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    fmt: str,
+    rounding: Rounding = "rne",
+    overflow: OverflowPolicy = "ieee",
+    seed: Optional[int] = None,
+    random_bits: Optional[int] = None,
+) -> np.ndarray:
+    """The two-argument function ``name`` of the values of the codes ``a`` and ``b`` (one
+    shape) in the format ``fmt``, element-wise, each correctly rounded into ``fmt`` as
+    ``lowprec op NAME`` computes it: ``pow`` a^b (IEEE 754 pow), ``atan2`` the angle of
+    the point (b, a) (a is y, b is x), ``hypot`` sqrt(a^2 + b^2). Codes, result dtype and
+    the other arguments as in :func:`math`.
+    """
+
+def math2_functions() -> list[str]:
+    """The names :func:`math2` takes."""
+
 def exp(
     codes: npt.ArrayLike,
     fmt: str,
