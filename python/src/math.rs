@@ -1,6 +1,6 @@
 //! The elementary functions on codes: `math` (exp, log, sin, tanh, erf, … by name) and
-//! `math2` (pow, atan2, hypot),
-//! correctly rounded in the format, any rounding mode and overflow policy.
+//! `math2` (pow, atan2, hypot), correctly rounded in the format, any rounding mode and
+//! overflow policy.
 
 use lowprec::FloatFormat;
 use lowprec::float::slice::Code;
