@@ -18,12 +18,16 @@ use lowprec::fixed::FixedFormat;
 use lowprec::nn::{Dense, DenseParams, Schedule};
 use pyoracle::{TempDir, python};
 
-/// One layer of `deploy.txt`.
+/// One layer of `deploy.txt`: the weight and accumulator types are per output channel.
 struct Layer {
     n_in: usize,
     n_out: usize,
     relu: bool,
-    types: [FixedFormat; 5],
+    input: FixedFormat,
+    weight: Vec<FixedFormat>,
+    bias: FixedFormat,
+    accum: Vec<FixedFormat>,
+    output: FixedFormat,
     w: Vec<i64>,
     b: Vec<i64>,
 }
@@ -53,6 +57,16 @@ fn ty(s: &str) -> FixedFormat {
         .unwrap_or_else(|e| panic!("bad type {s:?}: {e:?}"))
 }
 
+/// One type per output channel (a single type stands for all of them).
+fn types(s: &str, n: usize) -> Vec<FixedFormat> {
+    let t: Vec<FixedFormat> = s.split_whitespace().map(ty).collect();
+    match t.len() {
+        1 => vec![t[0]; n],
+        k if k == n => t,
+        k => panic!("{k} types for {n} channels"),
+    }
+}
+
 /// Parses `deploy.txt`: one `key value…` record per line.
 fn parse(text: &str) -> Deployed {
     let mut lines = text.lines().map(|l| l.split_once(' ').unwrap_or((l, "")));
@@ -66,16 +80,24 @@ fn parse(text: &str) -> Deployed {
     let mut layers = Vec::new();
     for _ in 0..n_layers {
         let shape: Vec<i64> = ints(&next("layer"));
-        let types = ["input", "weight", "bias", "accum", "output"].map(|k| ty(&next(k)));
+        let (n_in, n_out) = (shape[0] as usize, shape[1] as usize);
+        let input = ty(&next("input"));
+        let weight = types(&next("weight"), n_out);
+        let bias = ty(&next("bias"));
+        let accum = types(&next("accum"), n_out);
+        let output = ty(&next("output"));
         let w = ints(&next("w"));
         let b = ints(&next("b"));
-        let (n_in, n_out) = (shape[0] as usize, shape[1] as usize);
         assert_eq!((w.len(), b.len()), (n_in * n_out, n_out));
         layers.push(Layer {
             n_in,
             n_out,
             relu: shape[2] != 0,
-            types,
+            input,
+            weight,
+            bias,
+            accum,
+            output,
             w,
             b,
         });
@@ -122,38 +144,41 @@ fn qat_jax_digits_bit_exact() {
     let text = std::fs::read_to_string(tmp.file("deploy.txt")).expect("deploy.txt");
     let m = parse(&text);
     assert!(!m.x.is_empty());
-    assert_eq!(m.layers.first().map(|l| l.types[0]), Some(m.input));
+    assert_eq!(m.layers.first().map(|l| l.input), Some(m.input));
 
-    // The whole test set through the layers, row after row.
+    // The whole test set through the layers; each output channel is a one-output Dense
+    // layer with that channel's weight and accumulator types.
     let rows = m.x.len();
     let mut h: Vec<i64> = m.x.concat();
     let mut width = m.layers[0].n_in;
     for (i, l) in m.layers.iter().enumerate() {
         assert_eq!(l.n_in, width, "layer {i}: input size");
         if i > 0 {
-            assert_eq!(
-                l.types[0],
-                m.layers[i - 1].types[4],
-                "layer {i}: input type"
-            );
+            assert_eq!(l.input, m.layers[i - 1].output, "layer {i}: input type");
         }
-        let [input, weight, bias, accum, output] = l.types;
-        let dense = Dense::new(DenseParams {
-            n_in: l.n_in,
-            n_out: l.n_out,
-            input,
-            weight,
-            bias,
-            accum,
-            output,
-            schedule: Schedule::Wide,
-            relu: l.relu,
-        })
-        .unwrap_or_else(|e| panic!("layer {i}: {e:?}"));
         let mut y = vec![0i64; rows * l.n_out];
-        dense
-            .run_rows(rows, &h, &l.w, &l.b, &mut y)
-            .unwrap_or_else(|e| panic!("layer {i}: {e:?}"));
+        let mut col = vec![0i64; rows];
+        for j in 0..l.n_out {
+            let dense = Dense::new(DenseParams {
+                n_in: l.n_in,
+                n_out: 1,
+                input: l.input,
+                weight: l.weight[j],
+                bias: l.bias,
+                accum: l.accum[j],
+                output: l.output,
+                schedule: Schedule::Wide,
+                relu: l.relu,
+            })
+            .unwrap_or_else(|e| panic!("layer {i}, channel {j}: {e:?}"));
+            let w = &l.w[j * l.n_in..(j + 1) * l.n_in];
+            dense
+                .run_rows(rows, &h, w, &l.b[j..=j], &mut col)
+                .unwrap_or_else(|e| panic!("layer {i}, channel {j}: {e:?}"));
+            for (r, &v) in col.iter().enumerate() {
+                y[r * l.n_out + j] = v;
+            }
+        }
         h = y;
         width = l.n_out;
     }

@@ -47,19 +47,24 @@ SIZES = (64, 32, 10)
 N_TRAIN = 1437
 
 
-def qfx_quantizer(width, q, o):
-    """The QFX quantizer as a differentiable function ``(x, frac) -> y`` (per tensor)."""
+def qfx_quantizer(width, q, o, axis=None):
+    """The QFX quantizer as a differentiable function ``(x, frac) -> y``: ``frac`` a
+    scalar (per tensor, ``axis=None``) or one latent per channel along ``axis``."""
+
+    def latent(frac):
+        return float(frac) if axis is None else np.asarray(frac, np.float32)
 
     def forward_host(x, frac):
-        y = lowprec.qfx_forward(np.asarray(x, np.float32), width, float(frac), True, q, o)
+        y = lowprec.qfx_forward(np.asarray(x, np.float32), width, latent(frac), True, q, o,
+                                axis)
         return np.asarray(y, np.float32)
 
     def backward_host(x, g, frac):
         gx, gf = lowprec.qfx_backward(
-            np.asarray(x, np.float32), np.asarray(g, np.float32), width, float(frac),
-            True, q, o,
+            np.asarray(x, np.float32), np.asarray(g, np.float32), width, latent(frac),
+            True, q, o, axis,
         )
-        return np.asarray(gx, np.float32), np.asarray(gf, np.float32).reshape(())
+        return np.asarray(gx, np.float32), np.asarray(gf, np.float32).reshape(np.shape(frac))
 
     def call_forward(x, frac):
         return jax.pure_callback(
@@ -79,7 +84,7 @@ def qfx_quantizer(width, q, o):
             backward_host,
             (
                 jax.ShapeDtypeStruct(x.shape, jnp.float32),
-                jax.ShapeDtypeStruct((), jnp.float32),
+                jax.ShapeDtypeStruct(frac.shape, jnp.float32),
             ),
             x, g, frac,
         )
@@ -90,6 +95,7 @@ def qfx_quantizer(width, q, o):
 
 
 qfx = qfx_quantizer(WIDTH, Q_MODE, O_MODE)
+qfx_rows = qfx_quantizer(WIDTH, Q_MODE, O_MODE, axis=0)  # one latent per output channel
 
 
 def ap_type(frac):
@@ -132,7 +138,7 @@ def qat_logits(params, fracs, x):
     h = qfx(x, fracs["in"])
     for i, p in enumerate(params):
         f = fracs["layers"][i]
-        w = qfx(p["w"], f["w"])
+        w = (qfx_rows if jnp.ndim(f["w"]) else qfx)(p["w"], f["w"])
         b = qfx(p["b"], f["b"])
         h = h @ w.T + b
         if i + 1 < len(params):
@@ -196,28 +202,28 @@ def lowprec_frac(ty):
     return int(inner[0]) - int(inner[1])
 
 
-def dense_exact(x_raw, w_raw, b_raw, in_t, w_t, b_t, out_t, relu):
-    """One dense layer on raw integers: the exact sum (Python ints), ReLU, one cast."""
-    fi, fw, fb = lowprec_frac(in_t), lowprec_frac(w_t), lowprec_frac(b_t)
-    f = max(fi + fw, fb)
-    ps, bs = f - fi - fw, f - fb
+def dense_exact(x_raw, w_raw, b_raw, in_t, w_ts, b_t, out_t, relu):
+    """One dense layer on raw integers: per output j (weight type ``w_ts[j]``) the exact
+    sum of bias and products (Python ints), ReLU, then one cast into ``out_t``."""
+    fi, fb = lowprec_frac(in_t), lowprec_frac(b_t)
     xs = [[int(v) for v in row] for row in x_raw]
-    ws = [[int(v) for v in row] for row in w_raw]
-    bs_ = [int(v) << bs for v in b_raw]
-    acc = []
-    for row in xs:
-        out = []
-        for wr, b in zip(ws, bs_):
-            s = (sum(a * c for a, c in zip(row, wr)) << ps) + b
+    cols = []
+    for wr, b, w_t in zip(w_raw, b_raw, w_ts):
+        fw = lowprec_frac(w_t)
+        f = max(fi + fw, fb)
+        ps, bs = f - fi - fw, f - fb
+        wr = [int(v) for v in wr]
+        col = []
+        for row in xs:
+            s = (sum(a * c for a, c in zip(row, wr)) << ps) + (int(b) << bs)
             if relu and s < 0:
                 s = 0
-            out.append(s)
-        acc.append(out)
-    acc = np.array(acc, dtype=object)
-    # The exact values acc * 2^-f are float64 numbers (|acc| < 2^53), so the cast is of
-    # the exact sum.
-    assert all(abs(int(v)) < 2 ** 53 for v in acc.flat)
-    vals = np.array([[math.ldexp(int(v), -f) for v in row] for row in acc], np.float64)
+            # The exact value s * 2^-f is a float64 number (|s| < 2^53), so the cast
+            # below is the cast of the exact sum.
+            assert abs(s) < 2 ** 53
+            col.append(math.ldexp(s, -f))
+        cols.append(col)
+    vals = np.array(cols, np.float64).T
     return lowprec.fixed_cast(vals, out_t)
 
 
@@ -227,19 +233,20 @@ def deploy(params, fracs):
     prev_t = in_t
     for i, p in enumerate(params):
         f = fracs["layers"][i]
-        w_t, b_t, out_t = ap_type(f["w"]), ap_type(f["b"]), ap_type(f["out"])
         n_out, n_in = p["w"].shape
-        acc_t, _ = accum_type(prev_t, w_t, b_t, n_in)
+        w_ts = [ap_type(v) for v in np.broadcast_to(np.asarray(f["w"]), (n_out,))]
+        b_t, out_t = ap_type(f["b"]), ap_type(f["out"])
+        w = np.asarray(p["w"], np.float64)
         layers.append({
             "n_in": int(n_in),
             "n_out": int(n_out),
             "relu": i + 1 < len(params),
             "input": prev_t,
-            "weight": w_t,
+            "weight": w_ts,
             "bias": b_t,
-            "accum": acc_t,
+            "accum": [accum_type(prev_t, w_t, b_t, n_in)[0] for w_t in w_ts],
             "output": out_t,
-            "w": lowprec.fixed_cast(np.asarray(p["w"], np.float64), w_t),
+            "w": np.stack([lowprec.fixed_cast(w[j], w_ts[j]) for j in range(n_out)]),
             "b": lowprec.fixed_cast(np.asarray(p["b"], np.float64), b_t),
         })
         prev_t = out_t
@@ -272,7 +279,8 @@ def write_out(out_dir, in_t, layers, x_raw, y, logits_raw, stats):
     for layer in layers:
         lines.append(f"layer {layer['n_in']} {layer['n_out']} {int(layer['relu'])}")
         for key in ("input", "weight", "bias", "accum", "output"):
-            lines.append(f"{key} {layer[key]}")
+            v = layer[key]
+            lines.append(f"{key} " + (" ".join(v) if isinstance(v, list) else v))
         lines.append("w " + " ".join(str(int(v)) for v in layer["w"].flat))
         lines.append("b " + " ".join(str(int(v)) for v in layer["b"].flat))
     lines.append(f"qat_accuracy {stats['qat_accuracy']!r}")
@@ -294,6 +302,8 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--float-epochs", type=int, default=40)
     ap.add_argument("--qat-epochs", type=int, default=15)
+    ap.add_argument("--per-tensor", dest="per_channel", action="store_false",
+                    help="one weight binary point per tensor (default: per output channel)")
     args = ap.parse_args(argv)
     t0 = time.time()
 
@@ -326,11 +336,13 @@ def main(argv=None):
         if i + 1 < len(params):
             h = np.maximum(h, 0)
         fr["layers"].append({
-            "w": frac_for(np.abs(p["w"]).max()),
+            "w": (np.array([frac_for(m) for m in np.abs(p["w"]).max(axis=1)], np.float32)
+                  if args.per_channel else frac_for(np.abs(p["w"]).max())),
             "b": frac_for(np.abs(p["b"]).max()),
             "out": frac_for(np.abs(h).max()),
         })
-    fracs = jax.tree_util.tree_map(jnp.float32, fr)
+    fracs = jax.tree_util.tree_map(jnp.asarray, fr)
+    fracs = jax.tree_util.tree_map(lambda v: v.astype(jnp.float32), fracs)
     tree = {"p": params, "f": fracs}
     opt = adam_init(tree)
     lr = {
@@ -365,8 +377,13 @@ def main(argv=None):
     print(f"fixed-point test accuracy: {fixed_acc:.4f}")
     print(f"input: {in_t}")
     for i, layer in enumerate(layers):
-        print(f"layer {i}: weight {layer['weight']}  bias {layer['bias']}  "
-              f"output {layer['output']}")
+        f = fracs["layers"][i]
+        w_kinds = sorted(set(layer["weight"]), key=lowprec_frac)
+        print(f"layer {i}: weight {', '.join(w_kinds)}")
+        print(f"         bias {layer['bias']}  output {layer['output']}")
+        print(f"         latent binary points: weight "
+              f"{np.array2string(np.asarray(f['w']), precision=2, max_line_width=200)}, "
+              f"bias {float(f['b']):.3f}, output {float(f['out']):.3f}")
     print(f"time: {elapsed:.1f} s")
     stats = {
         "float_accuracy": float_acc,
