@@ -3,8 +3,9 @@
 A 64 -> 32 -> 10 MLP (ReLU) on the digits set (``target/data/digits.csv``: 64 pixels
 0..16, then the label) is trained in float32, then fine-tuned with every weight,
 bias, input and activation passed through a QFX quantizer: an 8-bit ap_fixed cast
-(AP_RND_CONV, AP_SAT) whose binary point ``frac_bits`` is a trainable float, one per
-tensor. The quantizer is a ``jax.custom_vjp`` whose forward pass is
+(AP_RND_CONV, AP_SAT) whose binary point ``frac_bits`` is a trainable float: one per
+output channel for the weights (one per tensor with ``--per-tensor``), one per tensor
+for the biases, the input and each layer's output. The quantizer is a ``jax.custom_vjp`` whose forward pass is
 ``lowprec.qfx_forward`` and whose backward pass is ``lowprec.qfx_backward``, both run
 through ``jax.pure_callback``; the optimizer is Adam, written here.
 
@@ -16,10 +17,13 @@ binary point, held in a wide accumulator type), ReLU on that exact sum, then one
 into the layer's output type with ``lowprec.fixed_cast``.
 
 Usage: python qat_jax.py [--data target/data/digits.csv] [--out DIR] [--seed 0]
+                         [--per-tensor]
 
 ``--out DIR`` writes ``model.json`` (the types, raw weights and biases per layer) and
 ``deploy.txt`` (the same, plus the test set's raw inputs, labels and fixed-point
-logits, in a line-based text form: ``key value...`` per line).
+logits, in a line-based text form: ``key value...`` per line). The ``weight`` and
+``accum`` lines of a layer list one type per output channel; ``w`` holds the raw weights
+row-major, one row of ``n_in`` per output.
 """
 
 import argparse
