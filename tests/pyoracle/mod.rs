@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// The Python interpreter of the oracle environment.
 pub fn python() -> PathBuf {
     let setup = "run `bash scripts/setup-oracles.sh` (it creates target/oracle-venv with numpy, \
-                 ml_dtypes 0.6.0, pychop 0.6.2, gfloat 0.5.2 and tokenizers 0.23.3 and prints the interpreter path), or set \
+                 ml_dtypes 0.6.0, pychop 0.6.2, gfloat 0.5.2, tokenizers 0.23.3 and jax 0.10.2 and prints the interpreter path), or set \
                  LOWPREC_PYTHON to a Python that has them";
     let path = match std::env::var_os("LOWPREC_PYTHON") {
         Some(p) if !p.is_empty() => PathBuf::from(p),
