@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The C ABI: checks formatting and lints, builds liblowprec.a and liblowprec.so
 # (release), checks that the checked-in include/lowprec.h is what cbindgen generates from
-# capi/src, then compiles and runs the C test (plain, and with AddressSanitizer + UBSan, against the static library; once more
-# against the shared library) and the C++ HLS-style testbench against the real ap_types
-# headers, and the Rust cross-check of every entry point against the Rust API
-# (capi/tests/cross.rs). Needs gcc and g++ (scripts/setup-oracles.sh installs them).
+# capi/src, then compiles and runs the C test (plain, and with AddressSanitizer + UBSan,
+# against the static library; once more against the shared library), the C++ HLS-style
+# testbench against the real ap_types headers, and the Rust cross-check of every entry
+# point against the Rust API (capi/tests/cross.rs; in release, sharing the library's
+# build). Needs gcc and g++ (scripts/setup-oracles.sh installs them).
 #
 #   bash capi/build.sh            # build, check the header, run the tests
 #   bash capi/build.sh --update   # regenerate include/lowprec.h, then the same
@@ -69,4 +70,4 @@ g++ -std=c++14 -O0 -Wall -Wextra -Werror -Iinclude -isystem "$HEADERS/ap_types" 
 "$OUT/capi_fixed_tb" 2>&1 | grep -v '^WARNING: assign NaN to ap integer value$'
 
 step "Rust cross-check: every entry point against lowprec's Rust API"
-cargo test --manifest-path capi/Cargo.toml --target-dir "$OUT"
+cargo test --release --manifest-path capi/Cargo.toml --target-dir "$OUT"
